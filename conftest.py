@@ -1,0 +1,34 @@
+import pytest
+
+
+@pytest.fixture
+def world(db):
+    from sampark.core.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def login_as(client):
+    """Log the test client in as a person, through the session the pages use."""
+    from sampark.people.middleware import SESSION_KEY
+
+    def _login(person):
+        session = client.session
+        session[SESSION_KEY] = person.pk
+        session.save()
+        client.cookies["sampark_lang"] = "hi"
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_as(client):
+    """A function giving request headers with a fresh personal API token for a person."""
+    from sampark.people.auth import issue_token
+
+    def _headers(person):
+        return {"HTTP_AUTHORIZATION": "Bearer " + issue_token(None, person)}
+
+    return _headers

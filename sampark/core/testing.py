@@ -1,0 +1,71 @@
+"""Test personas (STYLE rule 9): a fixed mini-organisation used by every test module.
+
+Centre → Bihar → Patna (district A) and Gaya (district B) → one constituency each → mandal →
+shakti kendra → booth; plus Uttar Pradesh with one district. People: the state admin, the Patna
+coordinator, a booth worker in Patna, the Gaya coordinator, a booth worker in Gaya, and a UP
+coordinator (another state)."""
+
+from dataclasses import dataclass
+
+from sampark.org.models import Level, Unit
+from sampark.org.services import create_unit
+from sampark.people.models import Person, Role, Team
+from sampark.people.services import add_post, create_person
+
+
+@dataclass
+class World:
+    centre: Unit
+    bihar: Unit
+    patna: Unit
+    gaya: Unit
+    patna_ac: Unit
+    gaya_ac: Unit
+    patna_booth: Unit
+    gaya_booth: Unit
+    up: Unit
+    lucknow: Unit
+    state_admin: Person
+    patna_coord: Person
+    patna_worker: Person
+    gaya_coord: Person
+    gaya_worker: Person
+    up_coord: Person
+
+
+def _chain(parent: Unit, names: list[tuple[str, str, str]]) -> list[Unit]:
+    out = []
+    for level_code, hi, en in names:
+        parent = create_unit(None, parent=parent, level=Level.objects.get(code=level_code), name_hi=hi, name_en=en)
+        out.append(parent)
+    return out
+
+
+def build_world() -> World:
+    lv = {lv.code: lv for lv in Level.objects.all()}
+    centre = create_unit(None, parent=None, level=lv["centre"], name_hi="राष्ट्रीय", name_en="Centre")
+    bihar = create_unit(None, parent=centre, level=lv["state"], name_hi="बिहार", name_en="Bihar", code="S04")
+    patna, patna_ac, _m, _sk, patna_booth = _chain(bihar, [
+        ("district", "पटना", "Patna"), ("assembly", "बाँकीपुर", "Bankipur"), ("mandal", "मंडल 1", "Mandal 1"),
+        ("shakti_kendra", "शक्ति केंद्र 1", "Shakti Kendra 1"), ("booth", "बूथ 1", "Booth 1")])
+    gaya, gaya_ac, _m2, _sk2, gaya_booth = _chain(bihar, [
+        ("district", "गया", "Gaya"), ("assembly", "बोधगया", "Bodh Gaya"), ("mandal", "मंडल 2", "Mandal 2"),
+        ("shakti_kendra", "शक्ति केंद्र 2", "Shakti Kendra 2"), ("booth", "बूथ 2", "Booth 2")])
+    up = create_unit(None, parent=centre, level=lv["state"], name_hi="उत्तर प्रदेश", name_en="Uttar Pradesh")
+    lucknow = create_unit(None, parent=up, level=lv["district"], name_hi="लखनऊ", name_en="Lucknow")
+
+    def person(phone, hi, en, unit, role, team=Team.SOCIAL_MEDIA):
+        p = create_person(None, phone=phone, name_hi=hi, name_en=en)
+        add_post(None, person=p, unit=unit, role=role, team=team)
+        return p
+
+    return World(
+        centre=centre, bihar=bihar, patna=patna, gaya=gaya, patna_ac=patna_ac, gaya_ac=gaya_ac,
+        patna_booth=patna_booth, gaya_booth=gaya_booth, up=up, lucknow=lucknow,
+        state_admin=person("+919000000001", "राजेश वर्मा", "Rajesh Verma", bihar, Role.INCHARGE),
+        patna_coord=person("+919000000002", "मनन कृष्ण", "Manan Krishna", patna, Role.COORDINATOR),
+        patna_worker=person("+919000000004", "विनोद तावड़े", "Vinod Tawde", patna_booth, Role.WORKER),
+        gaya_coord=person("+919000000003", "रितेश रंजन", "Ritesh Ranjan", gaya, Role.COORDINATOR),
+        gaya_worker=person("+919000000005", "अमल अवस्थी", "Amal Awasthi", gaya_booth, Role.WORKER),
+        up_coord=person("+919000000006", "नवीन कुमार", "Naveen Kumar", lucknow, Role.COORDINATOR),
+    )

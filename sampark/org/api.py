@@ -1,0 +1,20 @@
+from ninja import Router
+
+from sampark.org import selectors
+from sampark.org.models import Unit
+from sampark.org.schemas import UnitOut, unit_out
+from sampark.people.visibility import get_visible_or_404
+
+router = Router(tags=["units"])
+
+
+@router.get("/units/{unit_id}", response=UnitOut)
+def get_unit(request, unit_id: int):
+    unit = get_visible_or_404(Unit.objects.select_related("level"), request.person, pk=unit_id)
+    return unit_out(unit)
+
+
+@router.get("/units/{unit_id}/children", response=list[UnitOut])
+def unit_children(request, unit_id: int):
+    unit = get_visible_or_404(Unit.objects.all(), request.person, pk=unit_id)
+    return [unit_out(u) for u in selectors.children(unit)]

@@ -1,0 +1,104 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from sampark.core import paths
+from sampark.core.fields import PathField
+
+
+class Level(models.Model):
+    """A rung of the organisation's ladder (Centre, State, ... Booth). Data, so an organisation may
+    rename or skip levels: a unit's children may sit at any deeper level."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    rank = models.PositiveSmallIntegerField(unique=True, help_text="0 for the top; larger is lower")
+    name_hi = models.CharField(max_length=64)
+    name_en = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "hi").startswith("en") else self.name_hi
+
+
+class UnitQuerySet(models.QuerySet):
+    def in_subtree(self, path: str, include_self: bool = True):
+        lo, hi = paths.subtree_range(path)
+        qs = self.filter(path__gte=lo, path__lt=hi)
+        return qs if include_self else qs.exclude(path=path)
+
+    def in_subtrees(self, roots: list[str]):
+        if not roots:
+            return self.none()
+        q = Q()
+        for root in roots:
+            lo, hi = paths.subtree_range(root)
+            q |= Q(path__gte=lo, path__lt=hi)
+        return self.filter(q)
+
+    def visible_to(self, person):
+        """The one rule: a person sees the subtrees of the units where they hold posts."""
+        from sampark.people.visibility import visible_roots
+
+        return self.in_subtrees(visible_roots(person))
+
+
+class Unit(models.Model):
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="units")
+    name_hi = models.CharField(max_length=200, blank=True, default="")
+    name_en = models.CharField(max_length=200, blank=True, default="")
+    code = models.CharField(max_length=64, blank=True, default="",
+                            help_text=_("External code, e.g. a census or constituency number"))
+    path = PathField(max_length=255, unique=True)
+    synthetic = models.BooleanField(default=False, help_text="Generated demo data, not a real unit")
+    # Kept by the services: direct children, and active posts anywhere in the subtree.
+    child_count = models.PositiveIntegerField(default=0)
+    member_count = models.PositiveIntegerField(default=0)
+    search_key = models.CharField(max_length=255, blank=True, default="")
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "code"], condition=~Q(code=""), name="unit_code_unique_per_level"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "hi").startswith("en"):
+            return self.name_en or self.name_hi
+        return self.name_hi or self.name_en
+
+    @property
+    def depth(self) -> int:
+        return paths.depth(self.path)
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return paths.ancestor_ids(self.path)[:-1]
+
+    def is_within(self, roots: list[str]) -> bool:
+        return paths.in_subtrees(self.path, roots)
+
+
+class UnitToken(models.Model):
+    """One Roman skeleton token of a unit's names, for search by any spelling."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="tokens")
+    token = PathField(max_length=32, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "token"], name="unit_token_unique")]
+
+    def __str__(self) -> str:
+        return self.token

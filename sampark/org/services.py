@@ -1,0 +1,133 @@
+"""Every write to the tree: atomic, audited, counters kept right (STYLE rule 4)."""
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from sampark.core import audit, paths
+from sampark.core.text import clean, skeleton_tokens
+from sampark.org.models import Level, Unit, UnitToken
+
+
+class TreeError(ValueError):
+    """A change that would break the tree; the message is for the user."""
+
+
+def _snapshot(unit: Unit) -> dict:
+    return {"parent": unit.parent_id, "level": unit.level_id, "name_hi": unit.name_hi,
+            "name_en": unit.name_en, "code": unit.code, "path": unit.path}
+
+
+def unit_tokens(name_hi: str, name_en: str, code: str = "") -> set[str]:
+    tokens = set(skeleton_tokens(name_hi)) | set(skeleton_tokens(name_en))
+    if code:
+        tokens.add(code.lower()[:32])
+    return {t[:32] for t in tokens if t}
+
+
+def _write_tokens(unit: Unit) -> None:
+    UnitToken.objects.filter(unit=unit).delete()
+    UnitToken.objects.bulk_create(
+        [UnitToken(unit=unit, token=t) for t in sorted(unit_tokens(unit.name_hi, unit.name_en, unit.code))]
+    )
+
+
+def _check_level(parent: Unit | None, level: Level) -> None:
+    if parent is None:
+        return
+    if level.rank <= parent.level.rank:
+        raise TreeError(_("A unit must sit at a lower level than its parent."))
+
+
+def _add_to_ancestors(ids: list[int], **deltas: int) -> None:
+    if ids and deltas:
+        Unit.objects.filter(pk__in=ids).update(**{k: F(k) + v for k, v in deltas.items()})
+
+
+@transaction.atomic
+def create_unit(actor, *, parent: Unit | None, level: Level, name_hi: str = "", name_en: str = "",
+                code: str = "", synthetic: bool = False) -> Unit:
+    name_hi, name_en, code = clean(name_hi), clean(name_en), clean(code)
+    if not (name_hi or name_en):
+        raise TreeError(_("A unit needs a name in Hindi or English."))
+    _check_level(parent, level)
+    # The path needs the id, so the row goes in with a unique placeholder first.
+    unit = Unit.objects.create(parent=parent, level=level, name_hi=name_hi, name_en=name_en, code=code,
+                               synthetic=synthetic, path="~new~" + str(id(object())),
+                               search_key=" ".join(sorted(unit_tokens(name_hi, name_en))))
+    unit.path = paths.child_path(parent.path if parent else "", unit.pk)
+    Unit.objects.filter(pk=unit.pk).update(path=unit.path)
+    if parent is not None:
+        Unit.objects.filter(pk=parent.pk).update(child_count=F("child_count") + 1)
+    _write_tokens(unit)
+    audit.record(actor, "unit.create", unit, after=_snapshot(unit))
+    return unit
+
+
+@transaction.atomic
+def rename_unit(actor, unit: Unit, *, name_hi: str, name_en: str, code: str | None = None) -> Unit:
+    before = _snapshot(unit)
+    unit.name_hi, unit.name_en = clean(name_hi), clean(name_en)
+    if code is not None:
+        unit.code = clean(code)
+    if not (unit.name_hi or unit.name_en):
+        raise TreeError(_("A unit needs a name in Hindi or English."))
+    unit.search_key = " ".join(sorted(unit_tokens(unit.name_hi, unit.name_en)))
+    unit.save(update_fields=["name_hi", "name_en", "code", "search_key"])
+    _write_tokens(unit)
+    audit.record(actor, "unit.rename", unit, before=before, after=_snapshot(unit))
+    return unit
+
+
+@transaction.atomic
+def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
+    """Re-hang a whole subtree under another parent: every path below is rewritten in one transaction."""
+    from sampark.people.models import Post
+
+    unit = Unit.objects.select_for_update().select_related("level").get(pk=unit.pk)
+    new_parent = Unit.objects.select_related("level").get(pk=new_parent.pk)
+    if new_parent.path.startswith(unit.path):
+        raise TreeError(_("A unit cannot be moved under itself or its own descendants."))
+    _check_level(new_parent, unit.level)
+    before = _snapshot(unit)
+    old_path = unit.path
+    new_path = paths.child_path(new_parent.path, unit.pk)
+    old_parent_ids = paths.ancestor_ids(old_path)[:-1]
+    moved_members = unit.member_count
+
+    cut = len(old_path) + 1
+    lo, hi = paths.subtree_range(old_path)
+    Unit.objects.filter(path__gte=lo, path__lt=hi).update(
+        path=Concat(Value(new_path), Substr("path", cut, output_field=Unit._meta.get_field("path")))
+    )
+    Post.objects.filter(unit_path__gte=lo, unit_path__lt=hi).update(
+        unit_path=Concat(Value(new_path), Substr("unit_path", cut, output_field=Post._meta.get_field("unit_path")))
+    )
+    Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    _add_to_ancestors(old_parent_ids, member_count=-moved_members)
+    _add_to_ancestors(paths.ancestor_ids(new_parent.path), member_count=moved_members)
+    Unit.objects.filter(pk=old_parent_ids[-1]).update(child_count=F("child_count") - 1)
+    Unit.objects.filter(pk=new_parent.pk).update(child_count=F("child_count") + 1)
+    unit.refresh_from_db()
+    audit.record(actor, "unit.move", unit, before=before, after=_snapshot(unit))
+    return unit
+
+
+def recount() -> None:
+    """Recompute child and member counts from the rows (after a bulk load, or as a repair)."""
+    from django.db import connection
+
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("UPDATE org_unit SET child_count = (SELECT COUNT(*) FROM org_unit c WHERE c.parent_id = org_unit.id)")
+        # Members per unit, then folded up the tree deepest first.
+        cur.execute("UPDATE org_unit SET member_count = (SELECT COUNT(*) FROM people_post p "
+                    "WHERE p.unit_id = org_unit.id AND p.active)")
+        cur.execute("SELECT MAX(LENGTH(path)) FROM org_unit")
+        max_len = cur.fetchone()[0] or 0
+        for length in range(max_len, paths.SEGMENT, -paths.SEGMENT):
+            cur.execute(
+                "UPDATE org_unit SET member_count = member_count + COALESCE((SELECT SUM(c.member_count) "
+                "FROM org_unit c WHERE c.parent_id = org_unit.id), 0) WHERE LENGTH(path) = %s",
+                [length - paths.SEGMENT],
+            )

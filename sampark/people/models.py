@@ -1,0 +1,139 @@
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from sampark.core import paths
+from sampark.core.fields import PathField
+from sampark.org.models import Unit
+
+
+class Role(models.TextChoices):
+    INCHARGE = "incharge", pgettext_lazy("role", "In-charge")
+    HEAD = "head", pgettext_lazy("role", "Head")
+    COORDINATOR = "coordinator", pgettext_lazy("role", "Coordinator")
+    CO_COORDINATOR = "co_coordinator", pgettext_lazy("role", "Co-coordinator")
+    WORKER = "worker", pgettext_lazy("role", "Worker")
+
+
+# Roles that lead a unit: they see the phone numbers of the people in their subtree.
+LEADING_ROLES = frozenset({Role.INCHARGE, Role.HEAD, Role.COORDINATOR, Role.CO_COORDINATOR})
+
+
+class Team(models.TextChoices):
+    SOCIAL_MEDIA = "social_media", pgettext_lazy("team", "Social media")
+    IT = "it", pgettext_lazy("team", "IT")
+    ORGANISATION = "organisation", pgettext_lazy("team", "Organisation")
+
+
+class PersonQuerySet(models.QuerySet):
+    def in_subtrees(self, roots: list[str]):
+        if not roots:
+            return self.none()
+        q = Q()
+        for root in roots:
+            lo, hi = paths.subtree_range(root)
+            q |= Q(unit_path__gte=lo, unit_path__lt=hi)
+        return self.filter(Exists(Post.objects.filter(q, person=OuterRef("pk"), active=True)))
+
+    def visible_to(self, person):
+        from sampark.people.visibility import visible_roots
+
+        return self.in_subtrees(visible_roots(person)) | self.filter(pk=person.pk)
+
+
+class Person(models.Model):
+    name_hi = models.CharField(max_length=200, blank=True, default="")
+    name_en = models.CharField(max_length=200, blank=True, default="")
+    phone = models.CharField(max_length=16, unique=True, help_text="E.164, e.g. +919876543210")
+    lang = models.CharField(max_length=2, choices=[("hi", "हिन्दी"), ("en", "English")], default="hi")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Roman key that keeps vowels, for ranking search candidates (see core.text).
+    search_name = models.CharField(max_length=255, blank=True, default="")
+
+    objects = PersonQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "hi").startswith("en"):
+            return self.name_en or self.name_hi
+        return self.name_hi or self.name_en
+
+    @property
+    def masked_phone(self) -> str:
+        p = self.phone
+        return p[:5] + "X" * max(0, len(p) - 7) + p[-2:] if len(p) > 7 else "X" * len(p)
+
+
+class PersonToken(models.Model):
+    """One Roman skeleton token of a person's names: "rajesh varma" and राजेश वर्मा share rjs, vrm."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tokens")
+    token = PathField(max_length=32, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "token"], name="person_token_unique")]
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class Post(models.Model):
+    """A person's role at a unit, in a team. A person may hold several."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="posts")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="posts")
+    # The unit's path, copied so that "people in a subtree" is one range scan on this table.
+    unit_path = PathField(max_length=255, db_index=True)
+    role = models.CharField(max_length=16, choices=Role.choices)
+    team = models.CharField(max_length=16, choices=Team.choices, default=Team.ORGANISATION)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "unit", "role", "team"], name="post_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} ({self.get_team_display()}) @ {self.unit_id}"
+
+    @property
+    def leads(self) -> bool:
+        return self.role in LEADING_ROLES
+
+
+class LoginCode(models.Model):
+    """A one-time login code: stored hashed, valid 10 minutes, single use, locked after 5 wrong tries."""
+
+    phone = models.CharField(max_length=16, db_index=True)
+    code_hash = models.CharField(max_length=128)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"code for {self.phone}"
+
+
+class ApiToken(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=128, unique=True)
+    label = models.CharField(max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"token {self.prefix}… of {self.person_id}"
+
+
+__all__ = ["ApiToken", "LEADING_ROLES", "LoginCode", "Person", "PersonToken", "Post", "Role", "Team", "_"]

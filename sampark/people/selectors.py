@@ -1,0 +1,23 @@
+from django.db.models import Prefetch
+
+from sampark.people.models import Person, Post
+
+
+def people_at(unit, *, include_subtree: bool = False, limit: int = 200):
+    """People holding active posts at a unit (or anywhere in its subtree), with their posts there."""
+    if include_subtree:
+        from sampark.core import paths
+
+        lo, hi = paths.subtree_range(unit.path)
+        posts = Post.objects.filter(unit_path__gte=lo, unit_path__lt=hi, active=True)
+    else:
+        posts = Post.objects.filter(unit=unit, active=True)
+    person_ids = posts.values("person_id")
+    return (Person.objects.filter(pk__in=person_ids, is_active=True)
+            .prefetch_related(Prefetch("posts", queryset=posts.select_related("unit__level"), to_attr="posts_here"))
+            .order_by("name_hi", "name_en", "pk")[:limit])
+
+
+def my_posts(person):
+    return (Post.objects.filter(person=person, active=True)
+            .select_related("unit__level").order_by("unit_path", "role"))

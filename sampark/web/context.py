@@ -1,0 +1,2 @@
+def sampark(request):
+    return {"me": getattr(request, "person", None)}
