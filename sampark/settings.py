@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "sampark.core",
     "sampark.org",
     "sampark.people",
+    "sampark.directives",
+    "sampark.reports",
+    "sampark.difficulties",
     "sampark.web",
 ]
 

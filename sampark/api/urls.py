@@ -25,11 +25,17 @@ def invalid(request, exc):
 
 
 def _mount() -> None:
+    from sampark.difficulties.api import router as difficulties_router
+    from sampark.directives.api import router as directives_router
     from sampark.org.api import router as org_router
     from sampark.people.api import router as people_router
+    from sampark.reports.api import router as reports_router
 
     api.add_router("", people_router)
     api.add_router("", org_router)
+    api.add_router("", directives_router)
+    api.add_router("", reports_router)
+    api.add_router("", difficulties_router)
 
 
 _mount()
