@@ -25,7 +25,7 @@ $(VENV)/.installed: pyproject.toml
 	@[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 	$(VPY) -m pip install -q -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
-	$(VPY) -c "import django, ninja, playwright" 
+	$(VPY) -c "import django, playwright, rapidfuzz, psycopg"
 	@touch $@
 
 setup: $(VENV)/.installed
