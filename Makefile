@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTHON ?= $(shell for c in python3.13 python3.12 python3 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -r); do \
 	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$c; break; fi; done)
 
-.PHONY: help run test test-sqlite test-pg bench lint messages setup system-run system-test pg-up demo clean
+.PHONY: static help run test test-sqlite test-pg bench lint messages setup system-run system-test pg-up demo clean
 
 help:
 	@echo "make run    set up everything and serve the demo at http://127.0.0.1:$(PORT)"
@@ -48,9 +48,11 @@ system-test:
 messages: setup system-run
 	$(VPY) manage.py compilemessages -v0 --ignore=.venv
 
-run: setup messages
-	$(VPY) manage.py migrate -v0
+static: setup
 	$(VPY) manage.py collectstatic --noinput -v0
+
+run: setup messages static
+	$(VPY) manage.py migrate -v0
 	$(VPY) manage.py demo --scale small --if-empty
 	$(VPY) manage.py demo_logins
 	@echo "Serving at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
@@ -60,7 +62,7 @@ pg-up:
 	@pg_isready -h 127.0.0.1 -p 5432 -q || { pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -1) main start && sleep 2; }
 	@pg_isready -h 127.0.0.1 -p 5432
 
-test: setup messages system-test pg-up
+test: setup messages static system-test pg-up
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-pg
 

@@ -108,6 +108,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = Path(os.environ.get("SAMPARK_MEDIA_ROOT", BASE_DIR / "media"))
 
 # SMS channel for one-time codes and messages: "console" writes to the console and the outbox table.
 SAMPARK_SMS_CHANNEL = os.environ.get("SAMPARK_SMS_CHANNEL", "console")
