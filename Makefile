@@ -55,8 +55,9 @@ run: setup messages static
 	$(VPY) manage.py migrate -v0
 	$(VPY) manage.py demo --scale small --if-empty
 	$(VPY) manage.py demo_logins
-	@echo "Serving at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
-	$(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 sampark.wsgi:application
+	@echo "Serving at http://127.0.0.1:$(PORT)  (Ctrl-C to stop; the timed-work worker runs beside it)"
+	@$(VPY) manage.py worker --interval 2 & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 sampark.wsgi:application
 
 pg-up:
 	@pg_isready -h 127.0.0.1 -p 5432 -q || { pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -1) main start && sleep 2; }
