@@ -101,6 +101,34 @@ def skeleton_tokens(value: str) -> list[str]:
     return [t for t in skeleton_key(value).split(" ") if t]
 
 
+TOKEN_MAX = 32
+
+
+def name_tokens(*names: str) -> set[str]:
+    """Search tokens for stored names: each word's skeleton, and each pair of neighbouring words
+    joined, so that a name written apart (भीखू भाई) is found by a query written together
+    ("bhikhubhai"). The query side does the converse (see ``query_variants``)."""
+    tokens: set[str] = set()
+    for name in names:
+        words = gentle_key(name).split()
+        tokens.update(_skeleton_word(w) for w in words)
+        tokens.update(_skeleton_word(a + b) for a, b in zip(words, words[1:], strict=False))
+    return {t[:TOKEN_MAX] for t in tokens if t}
+
+
+def query_variants(query: str, max_words: int = 4) -> list[list[str]]:
+    """Token lists to look a query up by: its words, and the same with each neighbouring pair
+    joined ("ravi shankar" also as "ravishankar"). Long queries are cut to ``max_words`` words."""
+    words = gentle_key(query).split()[:max_words]
+    variants = [words] + [words[:i] + [words[i] + words[i + 1]] + words[i + 2:] for i in range(len(words) - 1)]
+    out: list[list[str]] = []
+    for variant in variants:
+        tokens = [t[:TOKEN_MAX] for t in (_skeleton_word(w) for w in variant) if t]
+        if tokens and tokens not in out:
+            out.append(tokens)
+    return out
+
+
 def indian_grouping(number: int | float | str) -> str:
     """1050000 -> '10,50,000': the last three digits, then groups of two."""
     try:

@@ -1,13 +1,17 @@
 """Every write to the tree: atomic, audited, counters kept right (STYLE rule 4)."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from sampark.core import audit, paths
-from sampark.core.text import clean, skeleton_tokens
+from sampark.core.locks import tree_lock
+from sampark.core.text import TOKEN_MAX, clean, name_tokens
 from sampark.org.models import Level, Unit, UnitToken
+
+NAME_MAX = 200
+CODE_MAX = 64
 
 
 class TreeError(ValueError):
@@ -20,10 +24,10 @@ def _snapshot(unit: Unit) -> dict:
 
 
 def unit_tokens(name_hi: str, name_en: str, code: str = "") -> set[str]:
-    tokens = set(skeleton_tokens(name_hi)) | set(skeleton_tokens(name_en))
+    tokens = name_tokens(name_hi, name_en)
     if code:
-        tokens.add(code.lower()[:32])
-    return {t[:32] for t in tokens if t}
+        tokens.add(code.lower()[:TOKEN_MAX])
+    return tokens
 
 
 def _write_tokens(unit: Unit) -> None:
@@ -33,6 +37,22 @@ def _write_tokens(unit: Unit) -> None:
     )
 
 
+def _clean_names(name_hi: str, name_en: str, code: str) -> tuple[str, str, str]:
+    name_hi, name_en, code = clean(name_hi), clean(name_en), clean(code)
+    if not (name_hi or name_en):
+        raise TreeError(_("A unit needs a name in Hindi or English."))
+    if len(name_hi) > NAME_MAX or len(name_en) > NAME_MAX:
+        raise TreeError(_("A unit's name may have at most {n} characters.").format(n=NAME_MAX))
+    if len(code) > CODE_MAX:
+        raise TreeError(_("A unit's code may have at most {n} characters.").format(n=CODE_MAX))
+    return name_hi, name_en, code
+
+
+def _check_code_free(level: Level, code: str, exclude_pk: int | None = None) -> None:
+    if code and Unit.objects.filter(level=level, code=code).exclude(pk=exclude_pk).exists():
+        raise TreeError(_("Another unit at this level already has the code {code}.").format(code=code))
+
+
 def _check_level(parent: Unit | None, level: Level) -> None:
     if parent is None:
         return
@@ -40,7 +60,7 @@ def _check_level(parent: Unit | None, level: Level) -> None:
         raise TreeError(_("A unit must sit at a lower level than its parent."))
 
 
-def _add_to_ancestors(ids: list[int], **deltas: int) -> None:
+def _add_to_units(ids: list[int], **deltas: int) -> None:
     if ids and deltas:
         Unit.objects.filter(pk__in=ids).update(**{k: F(k) + v for k, v in deltas.items()})
 
@@ -48,18 +68,25 @@ def _add_to_ancestors(ids: list[int], **deltas: int) -> None:
 @transaction.atomic
 def create_unit(actor, *, parent: Unit | None, level: Level, name_hi: str = "", name_en: str = "",
                 code: str = "", synthetic: bool = False) -> Unit:
-    name_hi, name_en, code = clean(name_hi), clean(name_en), clean(code)
-    if not (name_hi or name_en):
-        raise TreeError(_("A unit needs a name in Hindi or English."))
+    name_hi, name_en, code = _clean_names(name_hi, name_en, code)
+    tree_lock()
+    if parent is not None:
+        # The parent's current path: the caller's copy may predate a move.
+        parent = Unit.objects.select_related("level").get(pk=parent.pk)
     _check_level(parent, level)
+    _check_code_free(level, code)
     # The path needs the id, so the row goes in with a unique placeholder first.
-    unit = Unit.objects.create(parent=parent, level=level, name_hi=name_hi, name_en=name_en, code=code,
-                               synthetic=synthetic, path="~new~" + str(id(object())),
-                               search_key=" ".join(sorted(unit_tokens(name_hi, name_en))))
+    try:
+        with transaction.atomic():
+            unit = Unit.objects.create(parent=parent, level=level, name_hi=name_hi, name_en=name_en, code=code,
+                                       synthetic=synthetic, path="~new~" + str(id(object())),
+                                       search_key=" ".join(sorted(unit_tokens(name_hi, name_en)))[:255])
+    except IntegrityError as exc:  # the same code created by a concurrent request
+        raise TreeError(_("Another unit at this level already has the code {code}.").format(code=code)) from exc
     unit.path = paths.child_path(parent.path if parent else "", unit.pk)
     Unit.objects.filter(pk=unit.pk).update(path=unit.path)
     if parent is not None:
-        Unit.objects.filter(pk=parent.pk).update(child_count=F("child_count") + 1)
+        _add_to_units([parent.pk], child_count=1)
     _write_tokens(unit)
     audit.record(actor, "unit.create", unit, after=_snapshot(unit))
     return unit
@@ -67,13 +94,13 @@ def create_unit(actor, *, parent: Unit | None, level: Level, name_hi: str = "", 
 
 @transaction.atomic
 def rename_unit(actor, unit: Unit, *, name_hi: str, name_en: str, code: str | None = None) -> Unit:
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = _snapshot(unit)
-    unit.name_hi, unit.name_en = clean(name_hi), clean(name_en)
-    if code is not None:
-        unit.code = clean(code)
-    if not (unit.name_hi or unit.name_en):
-        raise TreeError(_("A unit needs a name in Hindi or English."))
-    unit.search_key = " ".join(sorted(unit_tokens(unit.name_hi, unit.name_en)))
+    unit.name_hi, unit.name_en, new_code = _clean_names(name_hi, name_en, unit.code if code is None else code)
+    if new_code != unit.code:
+        _check_code_free(unit.level, new_code, exclude_pk=unit.pk)
+        unit.code = new_code
+    unit.search_key = " ".join(sorted(unit_tokens(unit.name_hi, unit.name_en)))[:255]
     unit.save(update_fields=["name_hi", "name_en", "code", "search_key"])
     _write_tokens(unit)
     audit.record(actor, "unit.rename", unit, before=before, after=_snapshot(unit))
@@ -82,33 +109,37 @@ def rename_unit(actor, unit: Unit, *, name_hi: str, name_en: str, code: str | No
 
 @transaction.atomic
 def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
-    """Re-hang a whole subtree under another parent: every path below is rewritten in one transaction."""
+    """Re-hang a whole subtree under another parent: every unit's and post's path below it is
+    rewritten, and the counters of the old and new ancestors adjusted, in one transaction."""
     from sampark.people.models import Post
 
+    tree_lock(exclusive=True)
     unit = Unit.objects.select_for_update().select_related("level").get(pk=unit.pk)
     new_parent = Unit.objects.select_related("level").get(pk=new_parent.pk)
     if new_parent.path.startswith(unit.path):
         raise TreeError(_("A unit cannot be moved under itself or its own descendants."))
     _check_level(new_parent, unit.level)
+    if unit.parent_id == new_parent.pk:
+        return unit  # already there: nothing to write
     before = _snapshot(unit)
     old_path = unit.path
     new_path = paths.child_path(new_parent.path, unit.pk)
-    old_parent_ids = paths.ancestor_ids(old_path)[:-1]
-    moved_members = unit.member_count
+    old_ancestor_ids = paths.ancestor_ids(old_path)[:-1]
 
-    cut = len(old_path) + 1
+    cut = len(old_path) + 1  # SQL strings count from 1
     lo, hi = paths.subtree_range(old_path)
     Unit.objects.filter(path__gte=lo, path__lt=hi).update(
-        path=Concat(Value(new_path), Substr("path", cut, output_field=Unit._meta.get_field("path")))
+        path=Concat(Value(new_path), Substr("path", cut), output_field=Unit._meta.get_field("path"))
     )
     Post.objects.filter(unit_path__gte=lo, unit_path__lt=hi).update(
-        unit_path=Concat(Value(new_path), Substr("unit_path", cut, output_field=Post._meta.get_field("unit_path")))
+        unit_path=Concat(Value(new_path), Substr("unit_path", cut), output_field=Post._meta.get_field("unit_path"))
     )
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
-    _add_to_ancestors(old_parent_ids, member_count=-moved_members)
-    _add_to_ancestors(paths.ancestor_ids(new_parent.path), member_count=moved_members)
-    Unit.objects.filter(pk=old_parent_ids[-1]).update(child_count=F("child_count") - 1)
-    Unit.objects.filter(pk=new_parent.pk).update(child_count=F("child_count") + 1)
+    _add_to_units(old_ancestor_ids, member_count=-unit.member_count)
+    _add_to_units(paths.ancestor_ids(new_parent.path), member_count=unit.member_count)
+    if unit.parent_id is not None:
+        _add_to_units([unit.parent_id], child_count=-1)
+    _add_to_units([new_parent.pk], child_count=1)
     unit.refresh_from_db()
     audit.record(actor, "unit.move", unit, before=before, after=_snapshot(unit))
     return unit

@@ -2,49 +2,66 @@ from django.db import connection
 from ninja import Router
 
 from sampark.org.models import Unit
-from sampark.org.schemas import unit_out
+from sampark.org.schemas import ERRORS, unit_out
 from sampark.people import search, selectors
-from sampark.people.schemas import MeOut, PersonOut, SearchOut
+from sampark.people.schemas import HealthOut, MeOut, SearchOut, UnitPersonOut
 from sampark.people.visibility import can_see_phone, get_visible_or_404
 
 router = Router(tags=["people"])
 
 
 def person_out(viewer, person, unit_path: str | None = None) -> dict:
-    """A person as another sees them: the phone only where the viewer leads, or their own."""
+    """A person as another sees them: the phone only where the viewer leads, or their own.
+    Without ``unit_path`` the person's active posts are read from ``active_posts`` when prefetched
+    (search does, so a list costs no query per person)."""
     own = viewer.pk == person.pk
-    paths = [unit_path] if unit_path else [p.unit_path for p in person.posts.all() if p.active]
-    shown = own or any(can_see_phone(viewer, p) for p in paths)
+    if own:
+        shown = True
+    else:
+        if unit_path:
+            paths = [unit_path]
+        else:
+            posts = getattr(person, "active_posts", None)
+            if posts is None:
+                posts = person.posts.filter(active=True).only("unit_path")
+            paths = [p.unit_path for p in posts]
+        shown = any(can_see_phone(viewer, p) for p in paths)
     return {"id": person.pk, "name_hi": person.name_hi, "name_en": person.name_en,
             "phone": person.phone if shown else person.masked_phone, "lang": person.lang}
 
 
+def role_out(post) -> dict:
+    return {"role": post.role, "role_label": str(post.get_role_display()), "team": post.team,
+            "team_label": str(post.get_team_display())}
+
+
 def post_out(post) -> dict:
-    return {"id": post.pk, "role": post.role, "role_label": str(post.get_role_display()), "team": post.team,
-            "team_label": str(post.get_team_display()), "unit": unit_out(post.unit)}
+    return {"id": post.pk, **role_out(post), "unit": unit_out(post.unit)}
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response={200: MeOut, 401: ERRORS[401]})
 def me(request):
     person = request.person
     return {**person_out(person, person), "posts": [post_out(p) for p in selectors.my_posts(person)]}
 
 
-@router.get("/units/{unit_id}/people", response=list[PersonOut])
+@router.get("/units/{unit_id}/people", response={200: list[UnitPersonOut], **ERRORS})
 def unit_people(request, unit_id: int):
+    """People holding active posts at this unit (not below it), with those posts."""
     unit = get_visible_or_404(Unit.objects.all(), request.person, pk=unit_id)
-    return [person_out(request.person, p, unit.path) for p in selectors.people_at(unit)]
+    return [{**person_out(request.person, p, unit.path), "roles": [role_out(post) for post in p.posts_here]}
+            for p in selectors.people_at(unit)]
 
 
-@router.get("/search", response=SearchOut)
+@router.get("/search", response={200: SearchOut, 401: ERRORS[401], 422: ERRORS[422]})
 def search_all(request, q: str = ""):
-    q = q[:100]
+    """People and units the caller may see, by any spelling (Devanagari or Roman); q is cut at 100 characters."""
     people = search.search_people(request.person, q)
     units = search.search_units(request.person, q)
     return {"people": [person_out(request.person, p) for p in people], "units": [unit_out(u) for u in units]}
 
 
-@router.get("/healthz", auth=None)
+@router.get("/healthz", auth=None, response=HealthOut)
 def healthz(request):
     with connection.cursor() as cur:
         cur.execute("SELECT 1")

@@ -1,8 +1,8 @@
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from sampark.core import paths
 from sampark.core.fields import PathField
@@ -111,13 +111,19 @@ class Post(models.Model):
 class LoginCode(models.Model):
     """A one-time login code: stored hashed, valid 10 minutes, single use, locked after 5 wrong tries."""
 
-    phone = models.CharField(max_length=16, db_index=True)
+    phone = models.CharField(max_length=16)
     code_hash = models.CharField(max_length=128)
     ip = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by the login service from its clock (not auto_now_add), so the caps can be tested in time.
+    created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The per-phone and per-IP caps count the last hour's rows: one index range each.
+        indexes = [models.Index(fields=["phone", "created_at"], name="logincode_phone_time"),
+                   models.Index(fields=["ip", "created_at"], name="logincode_ip_time")]
 
     def __str__(self) -> str:
         return f"code for {self.phone}"

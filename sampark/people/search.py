@@ -3,48 +3,74 @@
 Candidates come from the token tables by skeleton prefix (an indexed range), restricted to what
 the viewer may see; rapidfuzz then ranks them on the gentler key that keeps vowels."""
 
+from django.db.models import Prefetch, Q
 from rapidfuzz import fuzz
 
-from sampark.core.text import gentle_key, skeleton_tokens
+from sampark.core.text import TOKEN_MAX, clean, gentle_key, query_variants
 from sampark.org.models import Unit, UnitToken
-from sampark.people.models import Person, PersonToken
+from sampark.people.models import Person, PersonToken, Post
 
 CANDIDATES = 500
+QUERY_MAX = 100  # characters; a longer query is cut, never refused
+MIN_SCORE = 50
 
 
-def _token_filter(model, fk: str, tokens: list[str]):
-    """Ids having, for every query token, a stored token starting with it."""
-    ids = None
-    for t in tokens:
-        qs = model.objects.filter(token__gte=t, token__lt=t + "~").values_list(fk, flat=True)
-        ids = qs if ids is None else ids.filter(**{f"{fk}__in": qs})
-    return ids
+def _token_match(t: str) -> Q:
+    """A stored token starting with the query token, or one letter shorter than it: a final
+    nasal is often left out ("Bochaha" for बोचहां, skeleton bc / bcn)."""
+    q = Q(token__gte=t, token__lt=t + "~")
+    if len(t) >= 3:
+        q |= Q(token=t[:-1])
+    return q
+
+
+def _candidate_ids(model, fk: str, query: str) -> Q | None:
+    """Ids having, for every token of one of the query's variants, a matching stored token."""
+    where = None
+    for tokens in query_variants(query):
+        ids = None
+        for t in tokens:
+            qs = model.objects.filter(_token_match(t)).values_list(fk, flat=True)
+            ids = qs if ids is None else ids.filter(**{f"{fk}__in": qs})
+        where = Q(pk__in=ids) if where is None else where | Q(pk__in=ids)
+    return where
 
 
 def _rank(query_key: str, items, key_of) -> list:
     scored = []
     for item in items:
         best = max((fuzz.token_set_ratio(query_key, k) for k in key_of(item) if k), default=0)
+        # Also compare with spaces removed, so "ravi shankar" meets "ravishankar".
+        best = max(best, max((fuzz.ratio(query_key.replace(" ", ""), k.replace(" ", "")) for k in key_of(item) if k),
+                             default=0))
         scored.append((best, item))
     scored.sort(key=lambda s: -s[0])
-    return [item for score, item in scored if score >= 50]
+    return [item for score, item in scored if score >= MIN_SCORE]
 
 
 def search_people(viewer, query: str, limit: int = 20) -> list[Person]:
-    tokens = skeleton_tokens(query)
-    if not tokens:
+    """People the viewer may see, best match first; each carries ``active_posts`` (prefetched)."""
+    query = clean(query)[:QUERY_MAX]
+    where = _candidate_ids(PersonToken, "person_id", query)
+    if where is None:
         return []
-    ids = _token_filter(PersonToken, "person_id", tokens)
-    candidates = list(Person.objects.visible_to(viewer).filter(pk__in=ids, is_active=True)[:CANDIDATES])
-    qk = gentle_key(query)
-    return _rank(qk, candidates, lambda p: p.search_name.split(" | "))[:limit]
+    candidates = list(
+        Person.objects.visible_to(viewer).filter(where, is_active=True)
+        .prefetch_related(Prefetch("posts", queryset=Post.objects.filter(active=True).only("person_id", "unit_path"),
+                                   to_attr="active_posts"))[:CANDIDATES]
+    )
+    return _rank(gentle_key(query), candidates, lambda p: p.search_name.split(" | "))[:limit]
 
 
 def search_units(viewer, query: str, limit: int = 20) -> list[Unit]:
-    tokens = skeleton_tokens(query)
-    if not tokens:
+    query = clean(query)[:QUERY_MAX]
+    where = _candidate_ids(UnitToken, "unit_id", query)
+    if query and " " not in query and any(ch.isdigit() for ch in query):
+        # An external code (constituency number, census code) is stored as a token as it is.
+        by_code = Q(pk__in=UnitToken.objects.filter(token=query.lower()[:TOKEN_MAX]).values("unit_id"))
+        where = by_code if where is None else where | by_code
+    if where is None:
         return []
-    ids = _token_filter(UnitToken, "unit_id", tokens)
-    candidates = list(Unit.objects.visible_to(viewer).filter(pk__in=ids).select_related("level")[:CANDIDATES])
-    qk = gentle_key(query)
-    return _rank(qk, candidates, lambda u: [gentle_key(u.name_hi), gentle_key(u.name_en), u.code.lower()])[:limit]
+    candidates = list(Unit.objects.visible_to(viewer).filter(where).select_related("level")[:CANDIDATES])
+    return _rank(gentle_key(query) or query.lower(), candidates,
+                 lambda u: [gentle_key(u.name_hi), gentle_key(u.name_en), u.code.lower()])[:limit]
