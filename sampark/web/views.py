@@ -2,18 +2,30 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from sampark.core import paths
+from sampark.core.text import ascii_digits, clean
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
 from sampark.people import search, selectors
 from sampark.people.auth import LoginError, request_code, verify_code
 from sampark.people.middleware import login, logout
+from sampark.people.models import LoginCode, Post
+from sampark.people.services import update_person
 from sampark.people.visibility import can_see_phone, get_visible_or_404, visible_roots
+
+LANGS = {code for code, _name in settings.LANGUAGES}
+# A language picked before logging in, saved to the person at login (then the session is new).
+CHOSEN_LANG = "sampark_lang_chosen"
+LOGIN_PHONE = "login_phone"
 
 
 def client_ip(request) -> str | None:
@@ -30,6 +42,11 @@ def person_required(view):
     return wrapper
 
 
+def set_lang_cookie(response, lang: str) -> None:
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, lang, max_age=settings.LANGUAGE_COOKIE_AGE,
+                        path=settings.LANGUAGE_COOKIE_PATH, samesite="Lax")
+
+
 @person_required
 def home(request):
     posts = list(selectors.my_posts(request.person))
@@ -38,68 +55,126 @@ def home(request):
 
 @require_http_methods(["GET", "POST"])
 def login_phone(request):
+    if request.person is not None:
+        return redirect("home")
     if request.method == "POST":
-        phone = request.POST.get("phone", "")
+        raw = request.POST.get("phone", "")[:40]
         try:
-            phone = request_code(phone, client_ip(request))
+            phone = request_code(raw, client_ip(request))
         except LoginError as exc:
-            return render(request, "web/login.html", {"error": str(exc), "phone": phone}, status=400)
-        request.session["login_phone"] = phone
+            return render(request, "web/login.html", {"error": str(exc), "phone": raw}, status=400)
+        request.session[LOGIN_PHONE] = phone
         return redirect("login-code")
     return render(request, "web/login.html", {})
 
 
+def _code_expired(phone: str) -> bool:
+    """True when the newest code for the phone is unused and past its time, so the page can say
+    "expired" rather than "wrong". Codes are stored for unknown phones too: this tells nothing."""
+    latest = LoginCode.objects.filter(phone=phone).order_by("-created_at", "-pk").first()
+    return latest is not None and latest.used_at is None and latest.expires_at <= timezone.now()
+
+
 @require_http_methods(["GET", "POST"])
 def login_code(request):
-    phone = request.session.get("login_phone")
+    phone = request.session.get(LOGIN_PHONE)
     if not phone:
         return redirect("login")
     if request.method == "POST":
+        code = "".join(ch for ch in ascii_digits(clean(request.POST.get("code", "")[:40])) if ch.isdigit())
+        if len(code) != 6:
+            error = _("The code has 6 digits. Type it as it is in the SMS.")
+            return render(request, "web/login_code.html", {"error": error, "phone": phone}, status=400)
         try:
-            person = verify_code(phone, request.POST.get("code", ""), client_ip(request))
+            person = verify_code(phone, code, client_ip(request))
         except LoginError as exc:
-            return render(request, "web/login_code.html", {"error": str(exc), "phone": phone}, status=400)
+            error = _("This code has expired. Ask for a new one.") if _code_expired(phone) else str(exc)
+            return render(request, "web/login_code.html", {"error": error, "phone": phone}, status=400)
+        chosen = request.session.get(CHOSEN_LANG)
+        if chosen in LANGS and chosen != person.lang:
+            person = update_person(person, person, lang=chosen)
         login(request, person)
         response = redirect("home")
-        response.set_cookie("sampark_lang", person.lang, max_age=60 * 60 * 24 * 365, samesite="Lax")
+        set_lang_cookie(response, person.lang)
         return response
     return render(request, "web/login_code.html", {"phone": phone})
 
 
-@require_http_methods(["POST"])
+@require_POST
+def login_resend(request):
+    phone = request.session.get(LOGIN_PHONE)
+    if not phone:
+        return redirect("login")
+    try:
+        request_code(phone, client_ip(request))
+    except LoginError as exc:
+        return render(request, "web/login_code.html", {"error": str(exc), "phone": phone}, status=400)
+    messages.info(request, _("If this number is registered, a new code has been sent. Use the newest code."))
+    return redirect("login-code")
+
+
+@require_POST
 def logout_view(request):
     logout(request)
     return redirect("login")
 
 
+@require_POST
+def set_language(request):
+    """Switch language: a cookie on this phone, and the person's own setting when logged in."""
+    nxt = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        nxt = "/"
+    response = redirect(nxt)
+    lang = request.POST.get("language", "")
+    if lang not in LANGS:
+        return response
+    if request.person is not None:
+        if request.person.lang != lang:
+            update_person(request.person, request.person, lang=lang)
+    else:
+        request.session[CHOSEN_LANG] = lang
+    set_lang_cookie(response, lang)
+    return response
+
+
 @person_required
 def unit_detail(request, unit_id: int):
     unit = get_visible_or_404(Unit.objects.select_related("level"), request.person, pk=unit_id)
-    people = list(selectors.people_at(unit))
-    show_phones = can_see_phone(request.person, unit.path)
     return render(request, "web/unit.html", {
         "unit": unit,
         "crumbs": org_selectors.breadcrumbs(unit, visible_roots(request.person)),
-        "children": org_selectors.children(unit),
-        "people": people,
-        "show_phones": show_phones,
+        "children": list(org_selectors.children(unit)),
+        "people": list(selectors.people_at(unit)),
+        "show_phones": can_see_phone(request.person, unit.path),
     })
+
+
+def _visible_posts(person):
+    """Active posts inside the viewer's subtrees, for showing where a found person works."""
+    q = Q()
+    for root in visible_roots(person):
+        lo, hi = paths.subtree_range(root)
+        q |= Q(unit_path__gte=lo, unit_path__lt=hi)
+    return Post.objects.filter(q, active=True).select_related("unit__level").order_by("unit_path")
 
 
 @person_required
 def search_view(request):
-    q = request.GET.get("q", "").strip()[:100]
-    people = search.search_people(request.person, q) if q else []
-    units = search.search_units(request.person, q) if q else []
+    q = clean(request.GET.get("q", ""))[:100]
+    people, units = [], []
+    if q:
+        people = search.search_people(request.person, q)
+        units = search.search_units(request.person, q)
+        prefetch_related_objects(people, Prefetch("posts", queryset=_visible_posts(request.person),
+                                                  to_attr="visible_posts"))
+        prefetch_related_objects(units, "parent")
+        roots = visible_roots(request.person)
+        for u in units:
+            # Name the parent only when the viewer may see it (a top unit's parent stays hidden).
+            u.shown_parent = u.parent if u.parent and paths.in_subtrees(u.parent.path, roots) else None
     return render(request, "web/search.html", {"q": q, "people": people, "units": units})
 
 
 def about(request):
     return render(request, "web/about.html", {})
-
-
-def not_found(request, exception=None):
-    raise Http404 from exception
-
-
-__all__ = ["messages", "_"]

@@ -1,0 +1,382 @@
+"""The pages, through the Django test client: login, home, unit, search, language, 404, weight."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from sampark.core.models import OutboxMessage
+from sampark.org.models import Unit
+from sampark.people.models import LoginCode, Person, Role, Team
+from sampark.people.services import add_post, create_person
+
+STATIC_CSS = Path(settings.BASE_DIR) / "sampark" / "web" / "static" / "web" / "site.css"
+DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+
+
+@pytest.fixture
+def login_as(client):
+    """conftest's login_as, fixed for signed-cookie sessions: the saved session's key is its data,
+    so the client's cookie must be set to it (conftest only saves the session)."""
+    from sampark.people.middleware import SESSION_KEY
+
+    def _login(person):
+        session = client.session
+        session[SESSION_KEY] = person.pk
+        session.save()
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
+        return client
+
+    return _login
+
+
+def ask_code(client, phone, capture):
+    with capture(execute=True):
+        return client.post("/login/", {"phone": phone})
+
+
+def last_code(phone_e164: str) -> str:
+    body = OutboxMessage.objects.filter(to=phone_e164).order_by("-pk").values_list("body", flat=True).first()
+    assert body, "no SMS in the outbox"
+    return re.search(r"\b(\d{6})\b", body).group(1)
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+# --- login ------------------------------------------------------------------------------------
+
+def test_login_with_a_code_from_the_outbox(client, world, django_capture_on_commit_callbacks):
+    page = client.get("/login/")
+    assert page.status_code == 200 and "मोबाइल नंबर" in text(page)
+    r = ask_code(client, "90000 00004", django_capture_on_commit_callbacks)
+    assert r.status_code == 302 and r["Location"] == "/login/code/"
+    code = last_code("+919000000004")
+    page = client.get("/login/code/")
+    assert "6 अंकों का कोड" in text(page)
+
+    wrong = client.post("/login/code/", {"code": "000000" if code != "000000" else "111111"})
+    assert wrong.status_code == 400
+    assert "यह कोड गलत है" in text(wrong)
+
+    r = client.post("/login/code/", {"code": code})
+    assert r.status_code == 302 and r["Location"] == "/"
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "नमस्ते, विनोद तावड़े जी" in text(home)
+    assert "बूथ 1" in text(home) and "कार्यकर्ता" in text(home)
+    # Single use: after logging out, the old code does not log in again.
+    client.post("/logout/")
+    ask_code(client, "9000000004", django_capture_on_commit_callbacks)
+    if last_code("+919000000004") != code:
+        assert client.post("/login/code/", {"code": code}).status_code == 400
+    assert LoginCode.objects.filter(phone="+919000000004", used_at__isnull=False).count() == 1
+
+
+def test_code_typed_in_devanagari_digits_works(client, world, django_capture_on_commit_callbacks):
+    ask_code(client, "+91 90000 00002", django_capture_on_commit_callbacks)
+    code = last_code("+919000000002")
+    deva = code.translate(str.maketrans("0123456789", "०१२३४५६७८९"))
+    r = client.post("/login/code/", {"code": deva})
+    assert r.status_code == 302 and r["Location"] == "/"
+
+
+def test_malformed_phone_gets_a_clear_error(client, world):
+    r = client.post("/login/", {"phone": "12345"})
+    assert r.status_code == 400
+    assert "सही मोबाइल नंबर डालें" in text(r)
+    assert 'value="12345"' in text(r)
+    assert not LoginCode.objects.exists()
+
+
+def test_malformed_code_is_not_counted_as_a_try(client, world, django_capture_on_commit_callbacks):
+    ask_code(client, "9000000004", django_capture_on_commit_callbacks)
+    r = client.post("/login/code/", {"code": "12ab"})
+    assert r.status_code == 400 and "कोड 6 अंकों का है" in text(r)
+    assert LoginCode.objects.get(phone="+919000000004").attempts == 0
+
+
+def test_same_answer_whether_or_not_the_phone_is_a_member(client, world, django_capture_on_commit_callbacks):
+    member = ask_code(client, "9000000004", django_capture_on_commit_callbacks)
+    member_page = text(client.get("/login/code/")).replace("+919000000004", "PHONE")
+    client.cookies.clear()
+    stranger = ask_code(client, "9876543210", django_capture_on_commit_callbacks)
+    stranger_page = text(client.get("/login/code/")).replace("+919876543210", "PHONE")
+    assert member.status_code == stranger.status_code == 302
+    assert member["Location"] == stranger["Location"]
+    strip = lambda s: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", s)  # noqa: E731
+    assert strip(member_page) == strip(stranger_page)
+    assert not OutboxMessage.objects.filter(to="+919876543210").exists()
+    # And a stranger cannot log in with any code.
+    assert client.post("/login/code/", {"code": "123456"}).status_code == 400
+
+
+def test_expired_code_says_so(client, world, django_capture_on_commit_callbacks):
+    ask_code(client, "9000000004", django_capture_on_commit_callbacks)
+    code = last_code("+919000000004")
+    LoginCode.objects.filter(phone="+919000000004").update(expires_at=timezone.now() - timedelta(seconds=1))
+    r = client.post("/login/code/", {"code": code})
+    assert r.status_code == 400
+    assert "इस कोड की समय-सीमा (10 मिनट) समाप्त हो गई है" in text(r)
+    assert client.get("/").status_code == 302
+
+
+def test_too_many_wrong_tries_lock_the_code(client, world, django_capture_on_commit_callbacks):
+    ask_code(client, "9000000004", django_capture_on_commit_callbacks)
+    code = last_code("+919000000004")
+    bad = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        assert "यह कोड गलत है" in text(client.post("/login/code/", {"code": bad}))
+    r = client.post("/login/code/", {"code": code})
+    assert r.status_code == 400 and "बहुत बार गलत कोड डाला गया" in text(r)
+    assert client.get("/").status_code == 302
+
+
+def test_ask_for_a_new_code(client, world, django_capture_on_commit_callbacks):
+    ask_code(client, "9000000004", django_capture_on_commit_callbacks)
+    first = last_code("+919000000004")
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post("/login/resend/", follow=True)
+    assert "नया कोड भेज दिया गया है" in text(r)
+    assert OutboxMessage.objects.filter(to="+919000000004").count() == 2
+    newest = last_code("+919000000004")
+    if newest != first:
+        assert client.post("/login/code/", {"code": first}).status_code == 400
+    assert client.post("/login/code/", {"code": newest}).status_code == 302
+
+
+def test_code_page_without_a_phone_goes_back_to_login(client, world):
+    assert client.get("/login/code/")["Location"] == "/login/"
+    assert client.post("/login/resend/")["Location"] == "/login/"
+
+
+def test_logout(client, world, login_as):
+    c = login_as(world.patna_worker)
+    assert c.get("/").status_code == 200
+    r = c.post("/logout/")
+    assert r.status_code == 302 and r["Location"] == "/login/"
+    assert c.get("/")["Location"] == "/login/"
+    assert c.get(f"/units/{world.patna_booth.pk}/")["Location"] == "/login/"
+
+
+def test_pages_need_login(client, world):
+    for url in ("/", "/search/?q=x", f"/units/{world.patna.pk}/"):
+        assert client.get(url)["Location"] == "/login/", url
+
+
+# --- home, unit, search -------------------------------------------------------------------------
+
+def test_home_lists_my_posts_and_units_in_hindi(world, login_as, django_assert_max_num_queries):
+    add_post(None, person=world.patna_coord, unit=world.patna_ac, role=Role.HEAD, team=Team.ORGANISATION)
+    c = login_as(world.patna_coord)
+    with django_assert_max_num_queries(2):
+        r = c.get("/")
+    body = text(r)
+    assert "मेरे पद और इकाइयाँ" in body
+    assert "पटना" in body and "ज़िला" in body and "संयोजक" in body and "सोशल मीडिया" in body
+    assert "बाँकीपुर" in body and "अध्यक्ष" in body and "संगठन" in body
+    assert f'href="/units/{world.patna.pk}/"' in body
+    assert "3 सदस्य" in body  # the coordinator's second post counts in Patna's subtree
+
+
+def test_unit_page_children_counts_in_indian_grouping(world, login_as, django_assert_max_num_queries):
+    Unit.objects.filter(pk=world.patna_ac.pk).update(member_count=105000, child_count=1234)
+    c = login_as(world.patna_coord)
+    with django_assert_max_num_queries(7):
+        r = c.get(f"/units/{world.patna.pk}/")
+    assert r.status_code == 200
+    body = text(r)
+    assert "नीचे की इकाइयाँ" in body and "सदस्य" in body
+    assert "1,05,000" in body and "1,234" in body
+    assert "बाँकीपुर" in body
+    assert "मनन कृष्ण" in body and "+919000000002" in body  # my own phone
+
+
+def test_unit_query_count_does_not_grow_with_children(world, login_as, django_assert_max_num_queries):
+    from sampark.org.models import Level
+    from sampark.org.services import create_unit
+
+    for i in range(15):
+        ac = create_unit(None, parent=world.patna, level=Level.objects.get(code="assembly"),
+                         name_hi=f"क्षेत्र {i}", name_en=f"Area {i}")
+        p = create_person(None, phone=f"+9198000000{i:02d}", name_hi=f"व्यक्ति {i}")
+        add_post(None, person=p, unit=world.patna, role=Role.WORKER)
+        add_post(None, person=p, unit=ac, role=Role.WORKER)
+    c = login_as(world.patna_coord)
+    with django_assert_max_num_queries(7):
+        body = text(c.get(f"/units/{world.patna.pk}/"))
+    assert body.count('href="/units/') >= 16 and "व्यक्ति 14" in body
+
+
+def test_breadcrumbs_stop_at_my_top_unit(world, login_as):
+    c = login_as(world.patna_coord)
+    body = text(c.get(f"/units/{world.patna_booth.pk}/"))
+    crumbs = re.search(r'<nav class="crumbs".*?</nav>', body, re.S).group(0)
+    assert "पटना" in crumbs and "बाँकीपुर" in crumbs and "मंडल 1" in crumbs and "शक्ति केंद्र 1" in crumbs
+    assert "बिहार" not in crumbs and "राष्ट्रीय" not in crumbs
+    admin = text(login_as(world.state_admin).get(f"/units/{world.patna_booth.pk}/"))
+    assert "बिहार" in re.search(r'<nav class="crumbs".*?</nav>', admin, re.S).group(0)
+
+
+def test_phones_masked_unless_the_viewer_leads_there(world, login_as):
+    other = create_person(None, phone="+919111122223", name_hi="सुनीता देवी", name_en="Sunita Devi")
+    add_post(None, person=other, unit=world.patna_booth, role=Role.WORKER)
+    worker = text(login_as(world.patna_worker).get(f"/units/{world.patna_booth.pk}/"))
+    assert "सुनीता देवी" in worker
+    assert "+919111122223" not in worker and other.masked_phone in worker
+    assert "+919000000004" in worker  # a worker sees their own number
+    assert "फ़ोन नंबर केवल इस इकाई के प्रभारी" in worker
+    coord = text(login_as(world.patna_coord).get(f"/units/{world.patna_booth.pk}/"))
+    assert "+919111122223" in coord and "+919000000004" in coord
+
+
+def test_a_worker_sees_only_their_own_booth(world, login_as):
+    c = login_as(world.patna_worker)
+    assert c.get(f"/units/{world.patna_booth.pk}/").status_code == 200
+    for unit in (world.patna, world.patna_ac, world.gaya_booth, world.bihar):
+        assert c.get(f"/units/{unit.pk}/").status_code == 404
+
+
+def test_other_districts_unit_is_a_friendly_404(world, login_as):
+    c = login_as(world.gaya_coord)
+    for url in (f"/units/{world.patna.pk}/", f"/units/{world.patna_booth.pk}/", "/units/999999/"):
+        r = c.get(url)
+        assert r.status_code == 404, url
+        assert "पृष्ठ नहीं मिला" in text(r)
+        assert "पटना" not in text(r) and "बाँकीपुर" not in text(r)
+    assert c.get(f"/units/{world.gaya.pk}/").status_code == 200
+
+
+def test_search_by_roman_spelling(world, login_as, django_assert_max_num_queries):
+    c = login_as(world.patna_coord)
+    for q in ("vinod tawde", "Vinod Tavade", "विनोद तावड़े", "tawde"):
+        with django_assert_max_num_queries(6):
+            body = text(c.get("/search/", {"q": q}))
+        assert "विनोद तावड़े" in body, q
+        assert f'href="/units/{world.patna_booth.pk}/"' in body, q
+    body = text(c.get("/search/", {"q": "bankipur"}))
+    assert "बाँकीपुर" in body and "विधानसभा" in body
+
+
+def test_search_stays_inside_what_i_may_see(world, login_as):
+    c = login_as(world.patna_coord)
+    body = text(c.get("/search/", {"q": "amal awasthi"}))
+    assert "अमल अवस्थी" not in body and "कोई व्यक्ति नहीं मिला" in body
+    body = text(c.get("/search/", {"q": "bodh gaya"}))
+    assert "बोधगया" not in body and "कोई स्थान नहीं मिला" in body
+    # A worker finds his booth but not the name of the shakti kendra above it.
+    body = text(login_as(world.patna_worker).get("/search/", {"q": "booth"}))
+    assert "बूथ 1" in body and "शक्ति केंद्र 1" not in body and "बूथ 2" not in body
+
+
+def test_search_query_count_does_not_grow_with_results(world, login_as, django_assert_max_num_queries):
+    for i in range(12):
+        p = create_person(None, phone=f"+9197000000{i:02d}", name_hi=f"विनोद कुमार {i}", name_en=f"Vinod Kumar {i}")
+        add_post(None, person=p, unit=world.patna_booth, role=Role.WORKER)
+        add_post(None, person=p, unit=world.patna_ac, role=Role.WORKER, team=Team.IT)
+    c = login_as(world.patna_coord)
+    with django_assert_max_num_queries(6):
+        body = text(c.get("/search/", {"q": "vinod"}))
+    assert body.count("विनोद") >= 13
+
+
+# --- language ------------------------------------------------------------------------------------
+
+def test_switch_to_english_is_remembered(world, login_as):
+    c = login_as(world.patna_coord)
+    url = f"/units/{world.patna.pk}/"
+    r = c.post("/lang/", {"language": "en", "next": url})
+    assert r.status_code == 302 and r["Location"] == url
+    assert r.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    body = text(c.get(url))
+    assert "Units below" in body and "Members" in body and "Patna" in body and "Bankipur" in body
+    assert not DEVANAGARI.search(body.replace("हिन्दी", ""))
+    assert Person.objects.get(pk=world.patna_coord.pk).lang == "en"
+    # Back to Hindi.
+    c.post("/lang/", {"language": "hi", "next": url})
+    assert "नीचे की इकाइयाँ" in text(c.get(url))
+    assert Person.objects.get(pk=world.patna_coord.pk).lang == "hi"
+
+
+def test_english_numbers_use_international_grouping(world, login_as):
+    Unit.objects.filter(pk=world.patna_ac.pk).update(member_count=105000)
+    c = login_as(world.patna_coord)
+    c.post("/lang/", {"language": "en", "next": "/"})
+    assert "105,000" in text(c.get(f"/units/{world.patna.pk}/"))
+
+
+def test_language_switch_rejects_foreign_next_and_unknown_language(world, login_as):
+    c = login_as(world.patna_coord)
+    assert c.post("/lang/", {"language": "en", "next": "https://evil.example/"})["Location"] == "/"
+    r = c.post("/lang/", {"language": "xx", "next": "/"})
+    assert settings.LANGUAGE_COOKIE_NAME not in r.cookies
+    assert Person.objects.get(pk=world.patna_coord.pk).lang == "en"
+
+
+def test_choice_before_login_is_saved_to_the_person(client, world, django_capture_on_commit_callbacks):
+    client.post("/lang/", {"language": "en", "next": "/login/"})
+    assert "Mobile number" in text(client.get("/login/"))
+    ask_code(client, "9000000004", django_capture_on_commit_callbacks)
+    client.post("/login/code/", {"code": last_code("+919000000004")})
+    assert Person.objects.get(pk=world.patna_worker.pk).lang == "en"
+    assert "My posts and units" in text(client.get("/"))
+
+
+def test_saved_language_follows_the_person_to_a_new_phone(client, world, django_capture_on_commit_callbacks):
+    from sampark.people.services import update_person
+
+    update_person(None, world.patna_worker, lang="en")
+    ask_code(client, "9000000004", django_capture_on_commit_callbacks)
+    r = client.post("/login/code/", {"code": last_code("+919000000004")})
+    assert r.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert "My posts and units" in text(client.get("/"))
+
+
+def test_hindi_by_default_even_when_the_browser_asks_for_english(client, world, settings):
+    """Needs sampark.web.middleware.LanguageMiddleware after PersonMiddleware (asked of settings.py)."""
+    mw = [m for m in settings.MIDDLEWARE if m != "sampark.web.middleware.LanguageMiddleware"]
+    mw.insert(mw.index("sampark.people.middleware.PersonMiddleware") + 1, "sampark.web.middleware.LanguageMiddleware")
+    settings.MIDDLEWARE = mw
+    r = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "मोबाइल नंबर" in text(r) and r["Content-Language"] == "hi"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Mobile number" in text(client.get("/login/", HTTP_ACCEPT_LANGUAGE="hi"))
+
+
+# --- about, weight ---------------------------------------------------------------------------
+
+def test_about_credits_the_data_sources(client, world):
+    body = text(client.get("/about/"))
+    assert "DataMeet India community" in body and "CC BY 2.5 IN" in body
+    assert "Hindustan Times" in body and "pycountry" in body and "coffeebeanslabs" in body
+    assert "डेटा के स्रोत" in body
+
+
+def test_pages_are_light(world, login_as, client, capsys):
+    """HTML + CSS per page, no images, no scripts: a budget for 2G phones."""
+    budget = 30 * 1024
+    css = STATIC_CSS.stat().st_size
+    c = login_as(world.state_admin)
+    pages = {
+        "home": "/",
+        "unit": f"/units/{world.bihar.pk}/",
+        "booth": f"/units/{world.patna_booth.pk}/",
+        "search": "/search/?q=vinod",
+        "about": "/about/",
+    }
+    sizes = {}
+    for name, url in pages.items():
+        r = c.get(url)
+        assert r.status_code == 200, url
+        assert b"<script" not in r.content
+        sizes[name] = len(r.content) + css
+    c.post("/logout/")
+    sizes["login"] = len(c.get("/login/").content) + css
+    with capsys.disabled():
+        print("\npage weight (HTML+CSS bytes):", ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
+    assert all(v < budget for v in sizes.values()), sizes
