@@ -1,3 +1,163 @@
+"""JSON endpoints for difficulties. Every lookup starts from visible_to(person); missing or forbidden is 404."""
+
+from django.utils import timezone
 from ninja import Router
+from ninja.responses import codes_4xx
+
+from sampark.difficulties import selectors, services
+from sampark.difficulties.models import ActionItem, Difficulty
+from sampark.difficulties.schemas import (
+    ActionItemOut,
+    AssignIn,
+    ConfirmIn,
+    DifficultyOut,
+    ErrorOut,
+    MergeIn,
+    RaiseIn,
+    ReopenIn,
+    StatsOut,
+    TextIn,
+    difficulty_out,
+)
+from sampark.org.models import Unit
+from sampark.people.models import Person
+from sampark.people.visibility import get_visible_or_404
 
 router = Router(tags=["difficulties"])
+
+ONE = {200: DifficultyOut, codes_4xx: ErrorOut}
+
+
+def _get(request, difficulty_id):
+    return get_visible_or_404(
+        Difficulty.objects.select_related("category", "unit__level", "handling_unit__level", "raised_by"),
+        request.person, pk=difficulty_id)
+
+
+def _full(request, d):
+    d = _get(request, d.pk)
+    return 200, difficulty_out(d, request.person, selectors.history(d))
+
+
+def _run(request, difficulty_id, action, **kwargs):
+    d = _get(request, difficulty_id)
+    try:
+        action(request.person, d, now=timezone.now(), **kwargs)
+    except services.DifficultyError as exc:
+        return exc.status, {"detail": exc.message}
+    return _full(request, d)
+
+
+@router.post("/difficulties", response={200: DifficultyOut, 201: DifficultyOut, codes_4xx: ErrorOut})
+def raise_difficulty(request, payload: RaiseIn):
+    """Raise a difficulty at a unit where you hold a post. Retrying with the same id and body is safe."""
+    unit = get_visible_or_404(Unit.objects.select_related("parent"), request.person, pk=payload.unit)
+    try:
+        d, created = services.raise_difficulty(request.person, id=payload.id, unit=unit, category=payload.category,
+                                               text=payload.text, link=payload.link, now=timezone.now())
+    except services.DifficultyError as exc:
+        return exc.status, {"detail": exc.message}
+    status, body = _full(request, d)
+    return (201 if created else 200), body
+
+
+@router.get("/difficulties", response=dict[str, list[DifficultyOut]])
+def list_difficulties(request):
+    """Mine (raised by me) and those waiting for me (at units I lead, or passed to me)."""
+    me = request.person
+    return {"mine": [difficulty_out(d, me) for d in selectors.raised_by(me)],
+            "waiting": [difficulty_out(d, me) for d in selectors.waiting_for(me)]}
+
+
+@router.get("/difficulties/{difficulty_id}", response=ONE)
+def get_difficulty(request, difficulty_id: str):
+    d = _get(request, _uuid_or_404(difficulty_id))
+    return 200, difficulty_out(d, request.person, selectors.history(d))
+
+
+@router.post("/difficulties/{difficulty_id}/answer", response=ONE)
+def answer(request, difficulty_id: str, payload: TextIn):
+    return _run(request, _uuid_or_404(difficulty_id), services.answer_difficulty, text=payload.text)
+
+
+@router.post("/difficulties/{difficulty_id}/request-info", response=ONE)
+def request_info(request, difficulty_id: str, payload: TextIn):
+    return _run(request, _uuid_or_404(difficulty_id), services.request_info, text=payload.text)
+
+
+@router.post("/difficulties/{difficulty_id}/info", response=ONE)
+def give_info(request, difficulty_id: str, payload: TextIn):
+    return _run(request, _uuid_or_404(difficulty_id), services.give_info, text=payload.text)
+
+
+@router.post("/difficulties/{difficulty_id}/assign", response=ONE)
+def assign(request, difficulty_id: str, payload: AssignIn):
+    person = Person.objects.visible_to(request.person).filter(pk=payload.person).first()
+    if person is None:
+        return 400, {"detail": "Unknown person"}
+    return _run(request, _uuid_or_404(difficulty_id), services.assign_difficulty, person=person, text=payload.text)
+
+
+@router.post("/difficulties/{difficulty_id}/merge", response=ONE)
+def merge(request, difficulty_id: str, payload: MergeIn):
+    """Merge the listed difficulties into this one; answering this one answers them all."""
+    others = list(Difficulty.objects.visible_to(request.person).filter(pk__in=payload.ids))
+    if len(others) != len(set(payload.ids)):
+        return 404, {"detail": "Not found"}
+    return _run(request, _uuid_or_404(difficulty_id), lambda actor, d, now: services.merge_difficulties(
+        actor, d, others, now=now))
+
+
+@router.post("/difficulties/{difficulty_id}/reopen", response=ONE)
+def reopen(request, difficulty_id: str, payload: ReopenIn):
+    return _run(request, _uuid_or_404(difficulty_id), services.reopen_difficulty, rating=payload.rating,
+                text=payload.text)
+
+
+@router.post("/difficulties/{difficulty_id}/confirm", response=ONE)
+def confirm(request, difficulty_id: str, payload: ConfirmIn):
+    return _run(request, _uuid_or_404(difficulty_id), services.confirm_difficulty, rating=payload.rating,
+                text=payload.text)
+
+
+@router.get("/units/{unit_id}/difficulty-stats", response=StatsOut)
+def unit_stats(request, unit_id: int):
+    """Difficulties raised in the unit's subtree: open, overdue, answered in time, median hours to answer."""
+    unit = get_visible_or_404(Unit.objects.all(), request.person, pk=unit_id)
+    s = selectors.unit_stats(unit, timezone.now())
+    return {"unit": unit.pk, "total": s["total"], "open": s["open"], "overdue": s["overdue"],
+            "answered": s["answered"], "answered_in_time": s["in_time"], "answered_in_time_pct": s["in_time_pct"],
+            "median_hours_to_answer": s["median_hours"],
+            "top_categories": [{"category": c["category"].code, "count": c["count"]} for c in s["top_categories"]],
+            "open_by_level": [{"level": r["handling_unit__level__code"], "open": r["n"]} for r in s["open_by_level"]]}
+
+
+@router.get("/action-items", response=list[ActionItemOut])
+def my_action_items(request):
+    return [_item_out(i) for i in selectors.action_items_owned(request.person)]
+
+
+@router.post("/action-items/{item_id}/done", response={200: ActionItemOut, codes_4xx: ErrorOut})
+def action_item_done(request, item_id: int):
+    item = get_visible_or_404(ActionItem.objects.all(), request.person, pk=item_id)
+    try:
+        item = services.complete_action_item(request.person, item, now=timezone.now())
+    except services.DifficultyError as exc:
+        return exc.status, {"detail": exc.message}
+    return 200, _item_out(item)
+
+
+def _item_out(i) -> dict:
+    return {"id": i.pk, "unit": i.unit_id, "owner": i.owner_id, "text": i.text, "due_on": i.due_on,
+            "done_at": i.done_at}
+
+
+def _uuid_or_404(value: str):
+    import uuid
+
+    from django.http import Http404
+
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise Http404 from exc

@@ -211,7 +211,7 @@ class DifficultyEvent(models.Model):
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["at", "pk"]
+        ordering = ["pk"]  # the order things happened, whatever clock a drill used
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

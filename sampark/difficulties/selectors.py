@@ -55,7 +55,7 @@ def history(d: Difficulty):
 def recent_updates(person, limit: int = 10):
     """In-app notices: what others did lately to the difficulties the person raised."""
     return list(DifficultyEvent.objects.filter(difficulty__raised_by=person).exclude(actor=person)
-                .select_related("difficulty", "to_unit", "from_unit", "actor").order_by("-at", "-pk")[:limit])
+                .select_related("difficulty", "to_unit", "from_unit", "actor").order_by("-pk")[:limit])
 
 
 def merge_candidates(d: Difficulty, person, limit: int = 20):

@@ -116,7 +116,7 @@ class Migration(migrations.Migration):
                 ('to_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit')),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                'ordering': ['pk'],
             },
         ),
         migrations.CreateModel(
