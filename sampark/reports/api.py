@@ -1,3 +1,164 @@
-from ninja import Router
+from datetime import timedelta
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from sampark.org.models import Unit
+from sampark.people.visibility import get_visible_or_404
+from sampark.reports import selectors, services
+from sampark.reports.models import Report, ReportType
+from sampark.reports.schemas import (
+    BatchItemOut,
+    ReportCorrectionIn,
+    ReportErrorOut,
+    ReportIn,
+    ReportOut,
+    RollupOut,
+)
+from sampark.reports.uploads import read_photo_upload
 
 router = Router(tags=["reports"])
+
+ERRS = {code: ReportErrorOut for code in (403, 404, 409, 413, 422)}
+MAX_BATCH = 200
+MAX_SPAN_DAYS = 366
+
+
+def report_out(r: Report) -> dict:
+    return {
+        "id": str(r.pk), "unit": r.unit_id, "unit_name": r.unit.name, "type": r.type.code, "date": r.date,
+        "values": r.values, "author": r.author_id, "version": r.version,
+        "photos": [{"id": str(p.pk), "url": reverse("reports:photo", args=[p.pk]), "width": p.width,
+                    "height": p.height} for p in r.photos.all()],
+        "created_at": r.created_at, "updated_at": r.updated_at,
+    }
+
+
+def _error(exc: services.ReportError):
+    return exc.status, {"detail": str(exc), "errors": exc.errors}
+
+
+def _get_report(request, report_id) -> Report:
+    try:
+        qs = Report.objects.select_related("unit", "type").prefetch_related("photos")
+        return get_visible_or_404(qs, request.person, pk=report_id)
+    except (ValueError, Exception) as exc:
+        if isinstance(exc, Http404):
+            raise
+        raise Http404 from None
+
+
+@router.post("/reports", response={200: ReportOut, 201: ReportOut, **ERRS})
+def create_report(request, payload: ReportIn):
+    """Submit one report. 201 when new; 200 with the stored report when the same id and body were
+    already received; 409 when the id was used for another body."""
+    try:
+        report, created = services.submit_report(request.person, id=payload.id, unit=payload.unit,
+                                                 type=payload.type, date=payload.date, values=payload.values)
+    except services.ReportError as exc:
+        return _error(exc)
+    report = _get_report(request, report.pk)
+    return (201 if created else 200), report_out(report)
+
+
+@router.post("/reports/batch", response={200: list[BatchItemOut], 422: ReportErrorOut})
+def create_reports(request, payload: list[ReportIn]):
+    """Submit up to 200 reports at once (a phone's outbox). Each gets its own status, as above."""
+    if len(payload) > MAX_BATCH:
+        return 422, {"detail": _("At most {n} reports at once.").format(n=MAX_BATCH), "errors": {}}
+    subs = [services.Submission(id=p.id, unit=p.unit, type=p.type, date=p.date, values=p.values) for p in payload]
+    outcomes = services.submit_reports(request.person, subs)
+    ok = [o.report.pk for o in outcomes if o.report is not None]
+    stored = Report.objects.select_related("unit", "type").prefetch_related("photos").in_bulk(ok)
+    out = []
+    for sub, o in zip(subs, outcomes, strict=True):
+        if o.error:
+            out.append({"id": str(sub.id), "status": o.error.status, "detail": str(o.error), "errors": o.error.errors})
+        else:
+            out.append({"id": str(o.report.pk), "status": 201 if o.created else 200,
+                        "report": report_out(stored[o.report.pk])})
+    return 200, out
+
+
+@router.get("/reports/{report_id}", response={200: ReportOut, 404: ReportErrorOut})
+def get_report(request, report_id: str):
+    return 200, report_out(_get_report(request, report_id))
+
+
+@router.patch("/reports/{report_id}", response={200: ReportOut, **ERRS})
+def correct_report(request, report_id: str, payload: ReportCorrectionIn):
+    """Correct a report's date or values (the author, or a leader above). History is kept."""
+    report = _get_report(request, report_id)
+    try:
+        services.correct_report(request.person, report, values=payload.values, date=payload.date,
+                                reason=payload.reason)
+    except services.ReportError as exc:
+        return _error(exc)
+    return 200, report_out(_get_report(request, report_id))
+
+
+@router.post("/reports/{report_id}/photos", response={200: ReportOut, 201: ReportOut, **ERRS})
+def add_photo(request, report_id: str):
+    """Attach a photo: multipart form with `id` (a UUID made on the phone) and `file`. At most
+    5 MB; it is checked, re-encoded, and stripped of its location."""
+    report = _get_report(request, report_id)
+    try:
+        photo_id, upload = read_photo_upload(request)
+        _photo, created = services.add_photo(request.person, report, photo_id=photo_id, upload=upload)
+    except services.ReportError as exc:
+        return _error(exc)
+    return (201 if created else 200), report_out(_get_report(request, report_id))
+
+
+def parse_period(raw_from, raw_to, default_days: int = 30):
+    today = timezone.localdate()
+    end = parse_date(raw_to) if raw_to else today
+    start = parse_date(raw_from) if raw_from else None
+    if end is None or (raw_from and start is None):
+        raise services.ReportError(_("Dates must be written YYYY-MM-DD."))
+    start = start or end - timedelta(days=default_days - 1)
+    if start > end:
+        raise services.ReportError(_("The start date is after the end date."))
+    if (end - start).days >= MAX_SPAN_DAYS:
+        raise services.ReportError(_("Choose a period of at most {n} days.").format(n=MAX_SPAN_DAYS))
+    return start, end
+
+
+def get_type_or_error(code):
+    if not code:
+        return None
+    rtype = ReportType.objects.filter(code=code).prefetch_related("fields").first()
+    if rtype is None:
+        raise services.ReportError(_("Unknown report type."), {"type": _("Unknown report type.")})
+    return rtype
+
+
+@router.get("/units/{unit_id}/rollup", response={200: RollupOut, **ERRS}, by_alias=True)
+def unit_rollup(request, unit_id: int, type: str = "", by: str = "",  # noqa: A002
+                start: str = Query("", alias="from"), end: str = Query("", alias="to")):
+    """Reports and sums of numeric fields over the unit's subtree (`from`, `to` as YYYY-MM-DD,
+    default the last 30 days); with by=child, the same per child unit. Sums only with a type."""
+    unit = get_visible_or_404(Unit.objects.all(), request.person, pk=unit_id)
+    try:
+        start, end = parse_period(start, end)
+        rtype = get_type_or_error(type)
+        if by not in ("", "child"):
+            raise services.ReportError(_("by must be empty or child."))
+    except services.ReportError as exc:
+        return _error(exc)
+    totals = selectors.totals(unit, start, end, rtype)
+    out = {"unit": unit.pk, "type": rtype.code if rtype else None, "from": start, "to": end,
+           "reports": totals.pop("reports"), "sums": totals}
+    if by == "child":
+        out["children"] = []
+        for row in selectors.children_rows(unit, start, end, rtype):
+            sums = dict(row.values)
+            reports = sums.pop("reports")
+            out["children"].append({"unit": row.unit.pk, "name_hi": row.unit.name_hi, "name_en": row.unit.name_en,
+                                    "reports": reports, "sums": sums})
+    return 200, out
+

@@ -1,0 +1,217 @@
+"""Reports flow up: typed activity reports per unit and day, their photos, their history, and the
+daily roll-up table that dashboards read (PERF.md: pre-aggregate daily, folded from a pending queue)."""
+
+import uuid
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from sampark.core import paths
+from sampark.core.fields import PathField
+from sampark.org.models import Level, Unit
+from sampark.people.models import Person
+
+# Numeric fields of a type are summed into these slots of the daily table (v1..v4).
+NUMERIC_SLOTS = 4
+
+
+def _pick(hi: str, en: str) -> str:
+    if (get_language() or "hi").startswith("en"):
+        return en or hi
+    return hi or en
+
+
+class ReportType(models.Model):
+    """A kind of activity report, defined by the organisation (data, not code)."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    name_hi = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100)
+    # Empty means every level may report this type.
+    levels = models.ManyToManyField(Level, blank=True, related_name="report_types")
+    active = models.BooleanField(default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _pick(self.name_hi, self.name_en)
+
+
+class FieldKind(models.TextChoices):
+    NUMBER = "number", _("Whole number")
+    TEXT = "text", _("Text")
+    CHOICE = "choice", _("Choice")
+    DATE = "date", _("Date")
+    LINK = "link", _("Link")
+    PHOTO = "photo", _("Photo")
+
+
+class ReportField(models.Model):
+    type = models.ForeignKey(ReportType, on_delete=models.CASCADE, related_name="fields")
+    code = models.SlugField(max_length=32)
+    label_hi = models.CharField(max_length=100)
+    label_en = models.CharField(max_length=100)
+    kind = models.CharField(max_length=8, choices=FieldKind.choices)
+    required = models.BooleanField(default=False)
+    # For kind=choice: a list of {"value": ..., "hi": ..., "en": ...}.
+    choices = models.JSONField(default=list, blank=True)
+    min_value = models.BigIntegerField(null=True, blank=True)
+    max_value = models.BigIntegerField(null=True, blank=True)
+    # For kind=number: which column of the daily roll-up holds its sum (1..NUMERIC_SLOTS).
+    slot = models.PositiveSmallIntegerField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["type", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["type", "code"], name="reportfield_code_unique"),
+            models.UniqueConstraint(fields=["type", "slot"], condition=models.Q(slot__isnull=False),
+                                    name="reportfield_slot_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type.code}.{self.code}"
+
+    @property
+    def label(self) -> str:
+        return _pick(self.label_hi, self.label_en)
+
+
+class ReportSettings(models.Model):
+    """Organisation policy for reports (one row)."""
+
+    keep_photo_location = models.BooleanField(
+        default=False, help_text=_("Keep the GPS location in report photos (removed by default)"))
+
+    def __str__(self) -> str:
+        return "report settings"
+
+    @classmethod
+    def current(cls) -> "ReportSettings":
+        return cls.objects.first() or cls()
+
+
+class ReportQuerySet(models.QuerySet):
+    def in_subtrees(self, roots: list[str]):
+        if not roots:
+            return self.none()
+        q = models.Q()
+        for root in roots:
+            lo, hi = paths.subtree_range(root)
+            q |= models.Q(unit_path__gte=lo, unit_path__lt=hi)
+        return self.filter(q)
+
+    def visible_to(self, person):
+        from sampark.people.visibility import visible_roots
+
+        return self.in_subtrees(visible_roots(person))
+
+
+class Report(models.Model):
+    # Made on the phone, so a resend of the same report is recognised (STYLE rule 6).
+    id = models.UUIDField(primary_key=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
+    unit_path = PathField(max_length=255, db_index=True)
+    type = models.ForeignKey(ReportType, on_delete=models.PROTECT, related_name="reports")
+    date = models.DateField()
+    values = models.JSONField(default=dict)
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reports")
+    # Hash of the first submission's body: the same id with another body is a conflict.
+    body_hash = models.CharField(max_length=64)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "date"], name="report_unit_date")]
+
+    def __str__(self) -> str:
+        return f"{self.type_id} @ {self.unit_id} on {self.date}"
+
+
+class ReportRevision(models.Model):
+    """The state of a report before a correction (history is kept, never changed)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    date = models.DateField()
+    values = models.JSONField(default=dict)
+    edited_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    edited_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["report", "version"]
+        constraints = [models.UniqueConstraint(fields=["report", "version"], name="reportrevision_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.version}"
+
+
+class ReportPhoto(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    # Relative to MEDIA_ROOT; served only through a view that checks visibility.
+    file = models.CharField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.file
+
+
+class RollupPending(models.Model):
+    """One change to fold into the daily roll-ups: +1 for a new report, -1/+1 for a correction.
+    Requests only append here; the fold step (jobs.tick) is the one writer of ReportDaily."""
+
+    unit_path = PathField(max_length=255)
+    type_id = models.BigIntegerField()
+    day = models.DateField()
+    reports = models.IntegerField()
+    v1 = models.BigIntegerField(default=0)
+    v2 = models.BigIntegerField(default=0)
+    v3 = models.BigIntegerField(default=0)
+    v4 = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} {self.type_id} {self.day} {self.reports:+d}"
+
+
+class ReportDaily(models.Model):
+    """Reports and sums of numeric fields per (unit, type, day), over the unit's whole subtree."""
+
+    unit_id = models.BigIntegerField()
+    # The unit's parent, so "each child of X" is one index range on parent_id.
+    parent_id = models.BigIntegerField(null=True)
+    type_id = models.BigIntegerField()
+    day = models.DateField()
+    reports = models.BigIntegerField(default=0)
+    v1 = models.BigIntegerField(default=0)
+    v2 = models.BigIntegerField(default=0)
+    v3 = models.BigIntegerField(default=0)
+    v4 = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit_id", "type_id", "day"], name="reportdaily_key")]
+        indexes = [
+            models.Index(fields=["unit_id", "day"], name="reportdaily_unit_day"),
+            models.Index(fields=["parent_id", "day"], name="reportdaily_parent_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.type_id} {self.day}: {self.reports}"

@@ -1,0 +1,125 @@
+"""Daily roll-ups, folded from the pending queue (PERF.md: append-only changes + one folder).
+
+Requests append one RollupPending row per change (+1 for a new report; -1 old and +1 new for a
+correction). The fold step:
+
+1. claims the oldest pending rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so a second folder takes
+   other rows; SQLite has one writer anyway),
+2. adds each row's counts to its unit and every ancestor up to the root (read off the path, no
+   query), summing in memory per (unit, type, day),
+3. upserts those sums into ReportDaily with "reports = reports + excluded.reports" (one
+   executemany), and deletes the claimed rows, all in one transaction.
+
+So the counters are touched by one batched writer, never by the requests, and a crash leaves the
+queue and the counters consistent (both or neither)."""
+
+from collections import defaultdict
+
+from django.db import connection, transaction
+
+from sampark.core import paths
+from sampark.reports.models import Report, ReportDaily, RollupPending
+
+BATCH = 5000
+_COLS = ("reports", "v1", "v2", "v3", "v4")
+
+
+def _upsert(sums: dict) -> None:
+    table = ReportDaily._meta.db_table
+    sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in _COLS)
+    sql = (f"INSERT INTO {table} (unit_id, parent_id, type_id, day, {', '.join(_COLS)}) "
+           f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+           f"ON CONFLICT (unit_id, type_id, day) DO UPDATE SET {sets}")
+    adapt = connection.ops.adapt_datefield_value
+    rows = [(unit_id, parent_id, type_id, adapt(day), *vals)
+            for (unit_id, type_id, day), (parent_id, vals) in sums.items()]
+    with connection.cursor() as cur:
+        cur.executemany(sql, rows)
+
+
+def _spread(rows, sums: dict) -> None:
+    """Add each change to its unit and all the unit's ancestors."""
+    for unit_path, type_id, day, *vals in rows:
+        parent = None
+        for unit_id in paths.ancestor_ids(unit_path):
+            key = (unit_id, type_id, day)
+            entry = sums.get(key)
+            if entry is None:
+                sums[key] = (parent, list(vals))
+            else:
+                acc = entry[1]
+                for i, v in enumerate(vals):
+                    acc[i] += v
+            parent = unit_id
+
+
+def fold_pending(batch: int = BATCH) -> int:
+    """Fold up to `batch` pending changes; returns how many were folded."""
+    with transaction.atomic():
+        claimed = list(RollupPending.objects.select_for_update(skip_locked=True).order_by("id")
+                       .values_list("id", "unit_path", "type_id", "day", *_COLS)[:batch])
+        if not claimed:
+            return 0
+        sums: dict = {}
+        _spread((row[1:] for row in claimed), sums)
+        _upsert(sums)
+        ids = [row[0] for row in claimed]
+        for i in range(0, len(ids), 900):
+            RollupPending.objects.filter(id__in=ids[i:i + 900]).delete()
+    return len(claimed)
+
+
+def fold_all(batch: int = BATCH, max_batches: int = 1000) -> int:
+    total = 0
+    for _i in range(max_batches):
+        n = fold_pending(batch)
+        total += n
+        if n < batch:
+            break
+    return total
+
+
+def recount() -> dict:
+    """The roll-ups computed from scratch from the report rows, as {(unit, type, day): [reports, v1..v4]}
+    (for checks and for rebuild after a subtree moves)."""
+    from sampark.reports.models import ReportType
+    from sampark.reports.services import slot_values
+
+    types = {t.pk: t for t in ReportType.objects.prefetch_related("fields")}
+    for t in types.values():
+        t._field_list = list(t.fields.all())
+    sums: dict = {}
+    rows = []
+    for unit_path, type_id, day, values in Report.objects.values_list("unit_path", "type_id", "date", "values").iterator():
+        rows.append((unit_path, type_id, day, 1, *slot_values(types[type_id], values)))
+    _spread(rows, sums)
+    return {k: v[1] for k, v in sums.items()}
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Recompute the whole daily table from the reports (maintenance; e.g. after move_unit)."""
+    RollupPending.objects.all().delete()
+    ReportDaily.objects.all().delete()
+    fresh = recount()
+    parents = {}
+    for (unit_id, _t, _d) in fresh:
+        parents.setdefault(unit_id, None)
+    from sampark.org.models import Unit
+
+    for pk, path in Unit.objects.filter(pk__in=list(parents)).values_list("pk", "path"):
+        ids = paths.ancestor_ids(path)
+        parents[pk] = ids[-2] if len(ids) > 1 else None
+    ReportDaily.objects.bulk_create(
+        [ReportDaily(unit_id=u, parent_id=parents[u], type_id=t, day=d, reports=v[0], v1=v[1], v2=v[2], v3=v[3], v4=v[4])
+         for (u, t, d), v in fresh.items()], batch_size=2000)
+    return len(fresh)
+
+
+def current() -> dict:
+    """The daily table as {(unit, type, day): [reports, v1..v4]}, zero rows left out."""
+    out = defaultdict(list)
+    for row in ReportDaily.objects.values_list("unit_id", "type_id", "day", *_COLS):
+        if any(row[3:]):
+            out[row[:3]] = list(row[3:])
+    return dict(out)

@@ -1,0 +1,421 @@
+"""Writes about reports: submit (one or a batch, idempotent on the client's UUID), correct, attach
+photos. Each is atomic and audited, and appends its roll-up change to the pending queue that the fold
+step (rollups.fold_pending) turns into the daily table; requests never touch the shared counters."""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date as Date
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sampark.core import audit, paths
+from sampark.core.models import AuditEntry
+from sampark.core.text import ascii_digits, clean
+from sampark.org.models import Unit
+from sampark.people.models import LEADING_ROLES, Person, Post
+from sampark.people.visibility import visible_roots
+from sampark.reports.models import (
+    NUMERIC_SLOTS,
+    FieldKind,
+    Report,
+    ReportField,
+    ReportPhoto,
+    ReportRevision,
+    ReportSettings,
+    ReportType,
+    RollupPending,
+)
+
+TEXT_MAX = 1000
+MAX_PHOTOS = 5
+# How far back a report may be dated (a phone may have been offline for a while).
+MAX_AGE_DAYS = 366
+
+
+class ReportError(ValueError):
+    """Bad input; the message (and per-field errors) are for the person."""
+
+    def __init__(self, message: str, errors: dict | None = None, status: int = 422):
+        super().__init__(message)
+        self.errors = errors or {}
+        self.status = status
+
+
+class ReportConflict(ReportError):
+    def __init__(self):
+        super().__init__(_("A different report was already sent with this id."), status=409)
+
+
+class NotAllowed(ReportError):
+    def __init__(self, message: str):
+        super().__init__(message, status=403)
+
+
+@dataclass
+class Submission:
+    """One report as sent: the client's id, and unit, type, date and values as given."""
+
+    id: str
+    unit: int
+    type: str
+    date: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    report: Report | None
+    created: bool = False
+    error: ReportError | None = None
+
+
+# --- access -------------------------------------------------------------------------------------
+
+def _post_paths(person) -> tuple[set[str], list[str]]:
+    """(paths of units where the person holds a post, paths where they lead), cached on the person."""
+    cached = getattr(person, "_report_paths", None)
+    if cached is None:
+        own, lead = set(), []
+        for unit_path, role in Post.objects.filter(person=person, active=True).values_list("unit_path", "role"):
+            own.add(unit_path)
+            if role in LEADING_ROLES:
+                lead.append(unit_path)
+        cached = (own, paths.minimal_roots(lead))
+        person._report_paths = cached
+    return cached
+
+
+def can_report(person, unit: Unit) -> bool:
+    """A person with a post at the unit, or a leader at or above it."""
+    own, lead = _post_paths(person)
+    return unit.path in own or paths.in_subtrees(unit.path, lead)
+
+
+def can_correct(person, report: Report) -> bool:
+    """The author, or a leader at or above the report's unit."""
+    if report.author_id == person.pk:
+        return True
+    return paths.in_subtrees(report.unit_path, _post_paths(person)[1])
+
+
+# --- validation -----------------------------------------------------------------------------------
+
+def _fields_of(rtype: ReportType) -> list[ReportField]:
+    cached = getattr(rtype, "_field_list", None)
+    if cached is None:
+        cached = list(rtype.fields.all())
+        rtype._field_list = cached
+    return cached
+
+
+def _levels_of(rtype: ReportType) -> set[int]:
+    cached = getattr(rtype, "_level_ids", None)
+    if cached is None:
+        cached = set(rtype.levels.values_list("pk", flat=True))
+        rtype._level_ids = cached
+    return cached
+
+
+def _clean_number(f: ReportField, raw) -> int:
+    if isinstance(raw, bool):
+        raise ValueError
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, str):
+        raw = ascii_digits(clean(raw)).replace(",", "")
+        if not raw.lstrip("-").isdigit():
+            raise ValueError
+        raw = int(raw)
+    if not isinstance(raw, int):
+        raise ValueError
+    if f.min_value is not None and raw < f.min_value:
+        raise ReportError(_("{label}: must be at least {n}.").format(label=f.label, n=f.min_value))
+    if f.max_value is not None and raw > f.max_value:
+        raise ReportError(_("{label}: must be at most {n}.").format(label=f.label, n=f.max_value))
+    return raw
+
+
+def _clean_value(f: ReportField, raw):
+    try:
+        if f.kind == FieldKind.NUMBER:
+            return _clean_number(f, raw)
+        if not isinstance(raw, str | int):
+            raise ValueError
+        text = clean(str(raw))
+        if f.kind == FieldKind.TEXT:
+            if len(text) > TEXT_MAX:
+                raise ReportError(_("{label}: at most {n} characters.").format(label=f.label, n=TEXT_MAX))
+            return text
+        if f.kind == FieldKind.CHOICE:
+            allowed = [c.get("value") for c in f.choices]
+            if text not in allowed:
+                raise ReportError(_("{label}: choose one of the offered values.").format(label=f.label))
+            return text
+        if f.kind == FieldKind.DATE:
+            return Date.fromisoformat(ascii_digits(text)).isoformat()
+        if f.kind == FieldKind.LINK:
+            URLValidator(schemes=["http", "https"])(text)
+            return text
+    except (ValueError, TypeError, ValidationError) as exc:
+        if isinstance(exc, ReportError):
+            raise
+        messages = {
+            FieldKind.NUMBER: _("{label}: enter a whole number."),
+            FieldKind.DATE: _("{label}: enter a date as YYYY-MM-DD."),
+            FieldKind.LINK: _("{label}: enter a web link starting with http:// or https://."),
+        }
+        msg = messages.get(f.kind, _("{label}: this value is not valid."))
+        raise ReportError(msg.format(label=f.label)) from None
+    return None
+
+
+def clean_values(rtype: ReportType, raw: dict) -> dict:
+    """Check values against the type's fields; all errors at once, keyed by field code."""
+    if not isinstance(raw, dict):
+        raise ReportError(_("Values must be an object of field code to value."))
+    fields = {f.code: f for f in _fields_of(rtype)}
+    errors: dict[str, str] = {}
+    out: dict = {}
+    for code in raw:
+        if code not in fields or fields[code].kind == FieldKind.PHOTO:
+            errors[str(code)] = _("Unknown field: {code}.").format(code=code)
+    for code, f in fields.items():
+        if f.kind == FieldKind.PHOTO:
+            continue  # photos are uploaded on their own, after the report
+        value = raw.get(code)
+        if value is None or (isinstance(value, str) and not clean(value)):
+            if f.required:
+                errors[code] = _("{label}: this field is required.").format(label=f.label)
+            continue
+        try:
+            out[code] = _clean_value(f, value)
+        except ReportError as exc:
+            errors[code] = str(exc)
+    if errors:
+        raise ReportError(_("Please correct the marked fields."), errors)
+    return out
+
+
+def _clean_date(raw) -> Date:
+    if isinstance(raw, Date):
+        day = raw
+    else:
+        try:
+            day = Date.fromisoformat(ascii_digits(clean(str(raw))))
+        except ValueError:
+            raise ReportError(_("Enter the date as YYYY-MM-DD."), {"date": _("Enter the date as YYYY-MM-DD.")}) from None
+    today = timezone.localdate()
+    if day > today:
+        raise ReportError(_("The date cannot be in the future."), {"date": _("The date cannot be in the future.")})
+    if day < today - timedelta(days=MAX_AGE_DAYS):
+        raise ReportError(_("The date is more than a year ago."), {"date": _("The date is more than a year ago.")})
+    return day
+
+
+def _parse_id(raw) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(raw))
+    except (ValueError, TypeError, AttributeError):
+        raise ReportError(_("The report id must be a UUID made on the phone."), {"id": _("Not a UUID.")}) from None
+
+
+def body_hash(unit_id: int, type_code: str, day: Date, values: dict) -> str:
+    body = json.dumps({"unit": unit_id, "type": type_code, "date": day.isoformat(), "values": values},
+                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def slot_values(rtype: ReportType, values: dict) -> list[int]:
+    """The numeric fields' values in roll-up slot order (v1..v4)."""
+    out = [0] * NUMERIC_SLOTS
+    for f in _fields_of(rtype):
+        if f.slot and f.kind == FieldKind.NUMBER:
+            out[f.slot - 1] = int(values.get(f.code) or 0)
+    return out
+
+
+def _pending(unit_path: str, rtype: ReportType, day: Date, values: dict, sign: int) -> RollupPending:
+    v = slot_values(rtype, values)
+    return RollupPending(unit_path=unit_path, type_id=rtype.pk, day=day, reports=sign,
+                         v1=sign * v[0], v2=sign * v[1], v3=sign * v[2], v4=sign * v[3])
+
+
+def snapshot(report: Report) -> dict:
+    return {"unit": report.unit_id, "type": report.type_id, "date": report.date.isoformat(),
+            "values": report.values, "version": report.version}
+
+
+# --- submit ---------------------------------------------------------------------------------------
+
+def _prepare(actor, sub: Submission, units: dict[int, Unit], types: dict[str, ReportType]):
+    """Validate one submission; returns (id, unit, type, date, values, hash) or raises ReportError."""
+    rid = _parse_id(sub.id)
+    try:
+        unit = units.get(int(sub.unit))
+    except (TypeError, ValueError):
+        unit = None
+    if unit is None:
+        raise ReportError(_("Unit not found."), {"unit": _("Unit not found.")}, status=404)
+    rtype = types.get(str(sub.type))
+    if rtype is None:
+        raise ReportError(_("Unknown report type."), {"type": _("Unknown report type.")})
+    if not can_report(actor, unit):
+        raise NotAllowed(_("You can report only for units where you hold a post, or that you lead."))
+    levels = _levels_of(rtype)
+    if levels and unit.level_id not in levels:
+        raise ReportError(_("This report type is not used at this level."), {"type": _("Not for this level.")})
+    day = _clean_date(sub.date)
+    values = clean_values(rtype, sub.values)
+    return rid, unit, rtype, day, values, body_hash(unit.pk, rtype.code, day, values)
+
+
+def submit_reports(actor: Person, submissions: list[Submission]) -> list[Outcome]:
+    """Submit a batch (a phone's outbox, or a bulk import). Each submission stands alone: a bad one
+    gets its error, the good ones are written together in one transaction with their audit rows and
+    roll-up changes. A known id with the same body returns the stored report (not created again);
+    with another body it is a conflict."""
+    unit_ids = set()
+    for s in submissions:
+        try:
+            unit_ids.add(int(s.unit))
+        except (TypeError, ValueError):
+            pass
+    roots = visible_roots(actor)
+    units = Unit.objects.in_subtrees(roots).in_bulk(list(unit_ids)) if unit_ids else {}
+    types = {t.code: t for t in ReportType.objects.filter(active=True).prefetch_related("fields", "levels")}
+    for t in types.values():
+        t._field_list = list(t.fields.all())
+        t._level_ids = {lv.pk for lv in t.levels.all()}
+
+    outcomes: list[Outcome] = [Outcome(None) for _s in submissions]
+    prepared = {}
+    ids = set()
+    for i, sub in enumerate(submissions):
+        try:
+            prepared[i] = _prepare(actor, sub, units, types)
+            ids.add(prepared[i][0])
+        except ReportError as exc:
+            outcomes[i].error = exc
+            try:
+                ids.add(uuid.UUID(str(sub.id)))
+            except (ValueError, TypeError, AttributeError):
+                pass
+
+    with transaction.atomic():
+        existing = Report.objects.in_bulk(list(ids)) if ids else {}
+        new_reports, pending, audits, seen = [], [], [], {}
+        for i, sub in enumerate(submissions):
+            if i not in prepared:
+                # An invalid body under a known id is simply another body: a conflict.
+                known = _known_id(sub.id, existing, seen)
+                if known is not None and outcomes[i].error.status in (404, 422):
+                    outcomes[i].error = ReportConflict()
+                continue
+            rid, unit, rtype, day, values, digest = prepared[i]
+            known = existing.get(rid) or seen.get(rid)
+            if known is not None:
+                if known.body_hash == digest and known.author_id == actor.pk:
+                    outcomes[i] = Outcome(known, created=False)
+                else:
+                    outcomes[i] = Outcome(None, error=ReportConflict())
+                continue
+            report = Report(id=rid, unit=unit, unit_path=unit.path, type=rtype, date=day, values=values,
+                            author=actor, body_hash=digest)
+            seen[rid] = report
+            new_reports.append(report)
+            pending.append(_pending(unit.path, rtype, day, values, +1))
+            audits.append(AuditEntry(actor_id=actor.pk, action="report.submit", object_type="reports.report",
+                                     object_id=str(rid), after=snapshot(report)))
+            outcomes[i] = Outcome(report, created=True)
+        if new_reports:
+            now = timezone.now()
+            for r in new_reports:
+                r.created_at = r.updated_at = now
+            Report.objects.bulk_create(new_reports)
+            RollupPending.objects.bulk_create(pending)
+            AuditEntry.objects.bulk_create(audits)
+    return outcomes
+
+
+def _known_id(raw, existing, seen):
+    try:
+        rid = uuid.UUID(str(raw))
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return existing.get(rid) or seen.get(rid)
+
+
+def submit_report(actor: Person, *, id, unit, type, date, values) -> tuple[Report, bool]:  # noqa: A002
+    """One report; returns (report, created). Raises ReportError (409 for a conflicting resend)."""
+    unit_id = unit.pk if isinstance(unit, Unit) else unit
+    type_code = type.code if isinstance(type, ReportType) else type
+    outcome = submit_reports(actor, [Submission(id=str(id), unit=unit_id, type=type_code, date=date,
+                                                values=values)])[0]
+    if outcome.error:
+        raise outcome.error
+    return outcome.report, outcome.created
+
+
+# --- correct --------------------------------------------------------------------------------------
+
+@transaction.atomic
+def correct_report(actor: Person, report: Report, *, values: dict | None = None, date=None,
+                   reason: str = "") -> Report:
+    """Change a report's date or values. The old state goes to the history, and the roll-ups get
+    the old contribution taken out and the new one put in."""
+    report = Report.objects.select_for_update().select_related("type", "unit").get(pk=report.pk)
+    if not can_correct(actor, report):
+        raise NotAllowed(_("Only the author or a leader above can correct this report."))
+    rtype = report.type
+    new_day = _clean_date(date) if date is not None else report.date
+    new_values = clean_values(rtype, values if values is not None else report.values)
+    if new_day == report.date and new_values == report.values:
+        return report
+    before = snapshot(report)
+    ReportRevision.objects.create(report=report, version=report.version, date=report.date, values=report.values,
+                                  edited_by=actor, reason=clean(reason)[:300])
+    RollupPending.objects.bulk_create([
+        _pending(report.unit_path, rtype, report.date, report.values, -1),
+        _pending(report.unit_path, rtype, new_day, new_values, +1),
+    ])
+    report.date, report.values, report.version = new_day, new_values, report.version + 1
+    report.save(update_fields=["date", "values", "version", "updated_at"])
+    audit.record(actor, "report.correct", report, before=before, after=snapshot(report))
+    return report
+
+
+# --- photos ---------------------------------------------------------------------------------------
+
+def add_photo(actor: Person, report: Report, *, photo_id, upload) -> tuple[ReportPhoto, bool]:
+    """Attach a photo (idempotent on the client's photo id). The image is checked and re-encoded
+    (which drops EXIF, and with it the GPS location unless the organisation keeps it)."""
+    from sampark.reports import photos
+
+    pid = _parse_id(photo_id)
+    if not can_correct(actor, report):
+        raise NotAllowed(_("Only the author or a leader above can add photos to this report."))
+    existing = ReportPhoto.objects.filter(pk=pid).first()
+    if existing is not None:
+        if existing.report_id != report.pk:
+            raise ReportConflict()
+        return existing, False
+    if report.photos.count() >= MAX_PHOTOS:
+        raise ReportError(_("A report can have at most {n} photos.").format(n=MAX_PHOTOS))
+    image = photos.process(upload, keep_location=ReportSettings.current().keep_photo_location)
+    relpath = photos.store(pid, image.data)
+    try:
+        with transaction.atomic():
+            photo = ReportPhoto.objects.create(id=pid, report=report, file=relpath, width=image.width,
+                                               height=image.height, size=len(image.data), uploaded_by=actor)
+            audit.record(actor, "report.photo_add", photo, after={"report": str(report.pk), "file": relpath})
+    except Exception:
+        photos.remove(relpath)
+        raise
+    return photo, True

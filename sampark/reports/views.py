@@ -1,0 +1,281 @@
+"""Report pages: the offline report form (a PWA scoped to /reports/), a report with its history,
+unit dashboards with chart and map, exports, and photos (only through a visibility check)."""
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from sampark.org import selectors as org_selectors
+from sampark.org.models import Unit
+from sampark.people.visibility import get_visible_or_404, visible_roots
+from sampark.reports import exports, photos, selectors, services, svg
+from sampark.reports.api import get_type_or_error, parse_period
+from sampark.reports.models import FieldKind, Report, ReportPhoto
+from sampark.web.views import person_required
+
+STATIC = Path(__file__).parent / "static" / "reports"
+PERIODS = (7, 30, 90, 365)
+SILENT_CHOICES = (3, 7, 14, 30)
+
+
+@lru_cache(maxsize=8)
+def _static_text(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+@person_required
+def index(request):
+    units = selectors.my_units_for_reporting(request.person)
+    mine = (Report.objects.visible_to(request.person).filter(author=request.person)
+            .select_related("type", "unit").order_by("-created_at")[:20])
+    return render(request, "reports/index.html", {"units": units, "mine": mine})
+
+
+def _form_types(lang: str) -> list[dict]:
+    out = []
+    for t in selectors.report_types():
+        fields = []
+        for f in t.fields.all():
+            fields.append({"code": f.code, "label": f.label, "kind": f.kind, "required": f.required,
+                           "min": f.min_value, "max": f.max_value,
+                           "choices": [{"value": c["value"], "label": c.get("en" if lang == "en" else "hi") or c["value"]}
+                                       for c in f.choices]})
+        out.append({"code": t.code, "name": t.name, "levels": [lv.pk for lv in t.levels.all()], "fields": fields})
+    return out
+
+
+def form_texts() -> dict:
+    return {
+        "waiting": _("Waiting to send"), "sending": _("Sending…"), "sent": _("Sent"),
+        "rejected": _("Rejected"), "photo": _("Sent; photo waiting"), "offline": _("No network; will retry."),
+        "busy": _("The server is busy; will retry."), "login": _("Log in again to send."),
+        "required": _("Fill in the required fields."), "choose": _("Choose…"),
+        "photoRejected": _("Photo not accepted:"), "retry": _("Try again"),
+        "tooBig": _("The photo is too large: at most 5 MB."),
+    }
+
+
+@person_required
+def report_form(request):
+    lang = (get_language() or "hi")[:2]
+    units = selectors.my_units_for_reporting(request.person)
+    chosen = request.GET.get("unit", "")
+    if chosen.isdigit() and all(str(u.pk) != chosen for u in units):
+        # A leader may report for a unit below: it must be visible to them.
+        extra = get_visible_or_404(Unit.objects.select_related("level"), request.person, pk=int(chosen))
+        if services.can_report(request.person, extra):
+            units.insert(0, extra)
+    form = {
+        "units": [{"id": u.pk, "name": u.name, "level": u.level_id, "levelName": u.level.name} for u in units],
+        "types": _form_types(lang),
+        "today": timezone.localdate().isoformat(),
+        "api": "/api/v1/reports",
+        "sw": reverse("reports:sw"), "scope": reverse("reports:index"), "manifest": reverse("reports:manifest"),
+        "t": form_texts(),
+    }
+    response = render(request, "reports/form.html", {"form_json": form, "units": units})
+    # The service worker keeps its own copy for offline use; the browser need not.
+    response["Cache-Control"] = "no-cache, private"
+    return response
+
+
+def service_worker(request):
+    response = HttpResponse(_static_text("sw.js"), content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/reports/"
+    return response
+
+
+def outbox_js(request):
+    response = HttpResponse(_static_text("outbox.js"), content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def manifest(request):
+    data = {
+        "name": _("Sampark reports"), "short_name": _("Reports"), "lang": get_language() or "hi",
+        "start_url": reverse("reports:new"), "scope": reverse("reports:index"), "display": "standalone",
+        "background_color": "#ffffff", "theme_color": "#c2410c",
+        "icons": [{"src": reverse("reports:icon"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+    }
+    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/manifest+json")
+
+
+def icon(request):
+    body = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96"><rect width="96" height="96" rx="18" '
+            'fill="#c2410c"/><path d="M48 18 L74 50 H58 V78 H38 V50 H22 Z" fill="#fff"/></svg>')
+    response = HttpResponse(body, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@person_required
+def photo(request, photo_id):
+    reports = Report.objects.visible_to(request.person)
+    p = ReportPhoto.objects.filter(pk=photo_id, report__in=reports).first()
+    if p is None:
+        raise Http404
+    try:
+        fh = photos.open_stored(p.file)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(fh, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@person_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, report_id):
+    qs = Report.objects.select_related("type", "unit__level", "author").prefetch_related("photos", "revisions")
+    report = get_visible_or_404(qs, request.person, pk=report_id)
+    fields = [f for f in report.type.fields.all() if f.kind != FieldKind.PHOTO]
+    may_correct = services.can_correct(request.person, report)
+    errors, status = {}, 200
+    if request.method == "POST":
+        if not may_correct:
+            raise Http404
+        values = {f.code: request.POST.get(f.code, "") for f in fields}
+        try:
+            services.correct_report(request.person, report, values=values, date=request.POST.get("date", ""),
+                                    reason=request.POST.get("reason", ""))
+        except services.ReportError as exc:
+            errors = {"__all__": str(exc), **exc.errors}
+            status = 400
+        else:
+            messages.success(request, _("The report was corrected. The totals above follow within seconds."))
+            return redirect("reports:detail", report_id=report.pk)
+    rows = [(f, report.values.get(f.code, "")) for f in fields]
+    return render(request, "reports/detail.html", {
+        "report": report, "rows": rows, "may_correct": may_correct, "errors": errors,
+        "crumbs": org_selectors.breadcrumbs(report.unit, visible_roots(request.person)),
+    }, status=status)
+
+
+def _dashboard_params(request):
+    """Type, period, grouping, measure and silent window from the query string."""
+    try:
+        days = int(request.GET.get("days", "30"))
+    except ValueError:
+        days = 30
+    days = days if days in PERIODS else 30
+    start, end = parse_period(request.GET.get("from"), request.GET.get("to"), default_days=days)
+    rtype = get_type_or_error(request.GET.get("type", ""))
+    by = request.GET.get("by") or ("day" if (end - start).days <= 31 else ("week" if (end - start).days <= 120 else "month"))
+    by = by if by in ("day", "week", "month") else "day"
+    measure = request.GET.get("measure", "reports")
+    if measure not in {code for code, _l, _c in selectors.measures(rtype)}:
+        measure = "reports"
+    try:
+        silent = int(request.GET.get("silent", "7"))
+    except ValueError:
+        silent = 7
+    silent = silent if silent in SILENT_CHOICES else 7
+    return {"days": days, "start": start, "end": end, "rtype": rtype, "by": by, "measure": measure, "silent": silent}
+
+
+def _visible_unit(request, unit_id):
+    return get_visible_or_404(Unit.objects.select_related("level"), request.person, pk=unit_id)
+
+
+@person_required
+def unit_dashboard(request, unit_id: int):
+    unit = _visible_unit(request, unit_id)
+    try:
+        p = _dashboard_params(request)
+    except services.ReportError as exc:
+        return HttpResponseBadRequest(str(exc))
+    dash = selectors.dashboard(unit, p["start"], p["end"], p["rtype"], silent_days=p["silent"],
+                               today=timezone.localdate())
+    lang = get_language() or "hi"
+    label = dict((c, lbl) for c, lbl, _col in dash.measures)[p["measure"]]
+    points = selectors.series(unit, p["start"], p["end"], p["rtype"], p["by"], p["measure"])
+    query = request.GET.copy()
+    return render(request, "reports/dashboard.html", {
+        "unit": unit, "dash": dash, "p": p, "measure_label": label,
+        "chart": svg.bar_chart(points, lang, label),
+        "crumbs": org_selectors.breadcrumbs(unit, visible_roots(request.person)),
+        "types": selectors.report_types(), "periods": PERIODS, "silent_choices": SILENT_CHOICES,
+        "query": query.urlencode(), "recent": list(selectors.recent_reports(unit, 10)),
+        "has_map": bool(map_source(unit, dash.children)[0]),
+        "share_pct": None if dash.child_share is None else round(dash.child_share * 100),
+    })
+
+
+def map_source(unit: Unit, children_rows) -> tuple[str, dict]:
+    """Which GeoJSON draws this unit's children, and {shape code: child unit}: a state's districts
+    by census code, a district's constituencies by number."""
+    by_code = {svg._norm(r.unit.code): r.unit for r in children_rows if r.unit.code}
+    if not by_code:
+        return "", {}
+    for filename in (svg.DISTRICTS_FILE, svg.CONSTITUENCIES_FILE):
+        try:
+            known = {f[0] for f in svg._features(filename)}
+        except (OSError, ValueError):
+            return "", {}
+        matched = {c: u for c, u in by_code.items() if c in known}
+        if matched and (unit.level.code == "state") == (filename == svg.DISTRICTS_FILE):
+            return filename, matched
+    return "", {}
+
+
+@person_required
+def unit_map(request, unit_id: int):
+    unit = _visible_unit(request, unit_id)
+    try:
+        p = _dashboard_params(request)
+    except services.ReportError as exc:
+        return HttpResponseBadRequest(str(exc))
+    rows = selectors.children_rows(unit, p["start"], p["end"], p["rtype"], silent_days=p["silent"],
+                                   today=timezone.localdate())
+    filename, by_code = map_source(unit, rows)
+    col_values = {r.unit.pk: r.values.get(p["measure"], 0) for r in rows}
+    label = dict((c, lbl) for c, lbl, _col in selectors.measures(p["rtype"]))[p["measure"]]
+    lang = get_language() or "hi"
+    drawing, legend = "", []
+    if filename:
+        suffix = "?" + request.GET.urlencode() if request.GET else ""
+        drawing, legend = svg.choropleth(
+            filename, by_code, col_values, lambda u: reverse("reports:map" if u.child_count else "reports:dashboard",
+                                                             args=[u.pk]) + suffix,
+            lang, label, only_matched=(filename == svg.CONSTITUENCIES_FILE),
+            labels=True)
+    return render(request, "reports/map.html", {
+        "unit": unit, "p": p, "map": drawing, "legend": legend, "measure_label": label,
+        "types": selectors.report_types(), "periods": PERIODS, "query": request.GET.urlencode(),
+        "measures": selectors.measures(p["rtype"]), "matched": len(by_code), "rows": rows,
+        "crumbs": org_selectors.breadcrumbs(unit, visible_roots(request.person)),
+    })
+
+
+@person_required
+def unit_export(request, unit_id: int, fmt: str):
+    unit = _visible_unit(request, unit_id)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    try:
+        p = _dashboard_params(request)
+    except services.ReportError as exc:
+        return HttpResponseBadRequest(str(exc))
+    dash = selectors.dashboard(unit, p["start"], p["end"], p["rtype"], silent_days=p["silent"],
+                               today=timezone.localdate())
+    name = f"sampark-{unit.pk}-{p['start']:%Y%m%d}-{p['end']:%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(dash), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.to_xlsx(dash),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
