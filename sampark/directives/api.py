@@ -1,3 +1,195 @@
-from ninja import Router
+"""Directive endpoints: parse, check access, call a service or selector, serialise."""
+
+import json
+from datetime import datetime
+from uuid import UUID
+
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from sampark.directives import selectors, services
+from sampark.directives.models import Directive
+from sampark.directives.services import DirectiveError
 
 router = Router(tags=["directives"])
+ERRORS = frozenset({400, 403, 404, 409, 422})
+
+
+class DirectiveIn(Schema):
+    title: str
+    body: str = ""
+    target_unit: int
+    priority: str = "normal"
+    requires_ack: bool = True
+    due_at: datetime | None = None
+    levels: list[str] = []
+    roles: list[str] = []
+    teams: list[str] = []
+    client_uuid: UUID | None = None
+
+
+class EditIn(Schema):
+    title: str
+    body: str = ""
+
+
+class UnitRef(Schema):
+    id: int
+    name_hi: str
+    name_en: str
+    level: str
+
+
+class DirectiveOut(Schema):
+    id: int
+    title: str
+    body: str | None = None
+    target_unit: int
+    priority: str
+    requires_ack: bool
+    due_at: datetime | None
+    status: str
+    revision: int
+    published_at: datetime | None
+    edited_at: datetime | None
+    levels: list[str]
+    roles: list[str]
+    teams: list[str]
+    is_read: bool = False
+    is_acked: bool = False
+
+
+class ReceiptOut(Schema):
+    id: int
+    read: bool
+    acked: bool
+    new: bool
+
+
+class RollupRowOut(Schema):
+    unit: int
+    name_hi: str
+    name_en: str
+    level: str
+    expected: int
+    read: int
+    acked: int
+    read_pct: int
+    acked_pct: int
+
+
+class RollupOut(Schema):
+    directive: int
+    unit: RollupRowOut
+    children: list[RollupRowOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def directive_out(d: Directive, with_body: bool = True) -> dict:
+    return {"id": d.pk, "title": d.title, "body": d.body if with_body else None, "target_unit": d.target_unit_id,
+            "priority": d.priority, "requires_ack": d.requires_ack, "due_at": d.due_at, "status": d.status,
+            "revision": d.revision, "published_at": d.published_at, "edited_at": d.edited_at,
+            "levels": d.level_codes, "roles": d.role_codes, "teams": d.team_codes,
+            "is_read": getattr(d, "is_read", False), "is_acked": getattr(d, "is_acked", False)}
+
+
+def row_out(row: selectors.RollupRow) -> dict:
+    u = row.unit
+    return {"unit": u.pk, "name_hi": u.name_hi, "name_en": u.name_en, "level": u.level.code,
+            "expected": row.expected, "read": row.reads, "acked": row.acks,
+            "read_pct": row.read_pct, "acked_pct": row.ack_pct}
+
+
+def _error(exc: DirectiveError):
+    return exc.status, {"detail": str(exc)}
+
+
+@router.post("/directives", response={201: DirectiveOut, 200: DirectiveOut, ERRORS: ErrorOut})
+def create(request, data: DirectiveIn):
+    try:
+        d = services.create_directive(request.person, target_unit=data.target_unit, title=data.title,
+                                      body=data.body, priority=data.priority, requires_ack=data.requires_ack,
+                                      due_at=data.due_at, levels=data.levels, roles=data.roles, teams=data.teams,
+                                      client_uuid=data.client_uuid)
+    except DirectiveError as exc:
+        return _error(exc)
+    return 201, directive_out(d)
+
+
+@router.get("/directives/{directive_id}", response=DirectiveOut)
+def detail(request, directive_id: int):
+    return directive_out(selectors.directive_for(request.person, directive_id))
+
+
+@router.patch("/directives/{directive_id}", response={200: DirectiveOut, ERRORS: ErrorOut})
+def edit(request, directive_id: int, data: EditIn):
+    d = selectors.directive_for(request.person, directive_id)
+    try:
+        return 200, directive_out(services.edit_directive(request.person, d, title=data.title, body=data.body))
+    except DirectiveError as exc:
+        return _error(exc)
+
+
+@router.post("/directives/{directive_id}/publish", response={200: DirectiveOut, ERRORS: ErrorOut})
+def publish(request, directive_id: int):
+    d = selectors.directive_for(request.person, directive_id)
+    try:
+        return 200, directive_out(services.publish_directive(request.person, d))
+    except DirectiveError as exc:
+        return _error(exc)
+
+
+@router.post("/directives/{directive_id}/withdraw", response={200: DirectiveOut, ERRORS: ErrorOut})
+def withdraw(request, directive_id: int):
+    d = selectors.directive_for(request.person, directive_id)
+    return 200, directive_out(services.withdraw_directive(request.person, d))
+
+
+@router.get("/inbox", response=list[DirectiveOut])
+def inbox(request):
+    return [directive_out(d, with_body=False) for d in selectors.inbox(request.person)]
+
+
+@router.post("/directives/{directive_id}/read", response=ReceiptOut)
+def read(request, directive_id: int):
+    d = selectors.directive_for(request.person, directive_id)
+    new = services.mark_read(request.person, d)
+    return {"id": d.pk, "read": True, "acked": d.is_acked, "new": new}
+
+
+def _optional_reply(request) -> str | None:
+    """The body is optional (a bare POST acknowledges); when present it is {"reply": "..."}."""
+    if not request.body or request.content_type != "application/json":
+        return ""
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return None
+    reply = data.get("reply", "") if isinstance(data, dict) else None
+    return reply if isinstance(reply, str) else None
+
+
+@router.post("/directives/{directive_id}/ack", response={200: ReceiptOut, ERRORS: ErrorOut},
+             openapi_extra={"requestBody": {"required": False, "content": {"application/json": {
+                 "schema": {"type": "object", "properties": {"reply": {"type": "string", "maxLength": 500}}}}}}})
+def ack(request, directive_id: int):
+    d = selectors.directive_for(request.person, directive_id)
+    reply = _optional_reply(request)
+    if reply is None:
+        return 422, {"detail": _("Send {\"reply\": \"...\"} or nothing.")}
+    try:
+        new = services.acknowledge(request.person, d, reply=reply)
+    except DirectiveError as exc:
+        return _error(exc)
+    return 200, {"id": d.pk, "read": True, "acked": True, "new": new}
+
+
+@router.get("/directives/{directive_id}/rollup", response=RollupOut)
+def rollup(request, directive_id: int, unit: int | None = None):
+    d = selectors.directive_for(request.person, directive_id)
+    root = selectors.rollup_unit(request.person, d, unit)
+    total, rows = selectors.rollup(d, root)
+    return {"directive": d.pk, "unit": row_out(total), "children": [row_out(r) for r in rows]}

@@ -1,0 +1,152 @@
+"""Read queries shared by the pages and the API: inbox, roll-up, silent units, people at a unit."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, F
+from django.http import Http404
+
+from sampark.core import paths
+from sampark.directives.audience import audience_q, matching_posts_q
+from sampark.directives.models import Directive, Receipt, UnitCount
+from sampark.directives.services import policy
+from sampark.org.models import Unit
+from sampark.people.models import Post
+from sampark.people.visibility import leading_roots
+
+INBOX_SIZE = 50
+
+
+def silent_below_percent() -> int:
+    """A unit is silent when fewer than this share of its expected posts acknowledged (or read,
+    when no acknowledgement is asked)."""
+    return int(policy("SAMPARK_DIRECTIVE_SILENT_BELOW_PERCENT", 50))
+
+
+def _flag(items: list[Directive], person) -> list[Directive]:
+    """Attach is_read / is_acked from the person's receipts: one query for the whole page."""
+    ids = [d.pk for d in items]
+    kinds: dict[int, set[str]] = {}
+    if ids:
+        for did, kind in Receipt.objects.filter(person=person, directive_id__in=ids).values_list("directive_id", "kind"):
+            kinds.setdefault(did, set()).add(kind)
+    for d in items:
+        got = kinds.get(d.pk, set())
+        d.is_read = Receipt.Kind.READ in got
+        d.is_acked = Receipt.Kind.ACK in got
+    return items
+
+
+def inbox_queryset(person):
+    return Directive.objects.filter(audience_q(person), status=Directive.Status.PUBLISHED)
+
+
+def inbox(person, *, limit: int = INBOX_SIZE) -> list[Directive]:
+    """Newest first with urgent on top, with read/ack flags: three queries (posts, directives,
+    receipts), the first cached on the person for the request."""
+    items = list(inbox_queryset(person).defer("body").order_by("-priority", "-published_at", "-pk")[:limit])
+    return _flag(items, person)
+
+
+def inbox_updates(person, since: datetime | None) -> dict:
+    """For the page's short poll: how many directives arrived after `since`, and the newest time."""
+    qs = inbox_queryset(person)
+    latest = qs.order_by("-published_at").values_list("published_at", flat=True).first()
+    new = qs.filter(published_at__gt=since).count() if since is not None else 0
+    return {"new": new, "latest": latest}
+
+
+def directive_for(person, directive_id) -> Directive:
+    """A directive the person may open, with their flags; 404 otherwise."""
+    d = (Directive.objects.visible_to(person).select_related("target_unit__level", "author")
+         .filter(pk=directive_id).first()) if str(directive_id).isdigit() else None
+    if d is None:
+        raise Http404
+    return _flag([d], person)[0]
+
+
+def may_see_rollup(person, d: Directive, unit: Unit) -> bool:
+    if not unit.path.startswith(d.target_path):
+        return False
+    return d.author_id == person.pk or paths.in_subtrees(unit.path, leading_roots(person))
+
+
+def rollup_unit(person, d: Directive, unit_id=None) -> Unit:
+    """The unit whose children the person looks at: by default the target if they may see it,
+    else the highest unit they lead inside it. 404 when they may not see a roll-up there."""
+    if unit_id in (None, ""):
+        if d.author_id == person.pk or paths.in_subtrees(d.target_path, leading_roots(person)):
+            unit_id = d.target_unit_id
+        else:
+            inside = [r for r in leading_roots(person) if r.startswith(d.target_path)]
+            if not inside:
+                raise Http404
+            unit_id = paths.ancestor_ids(inside[0])[-1]
+    unit = (Unit.objects.visible_to(person).select_related("level").filter(pk=unit_id).first()
+            if str(unit_id).isdigit() else None)
+    if unit is None or not may_see_rollup(person, d, unit):
+        raise Http404
+    return unit
+
+
+@dataclass
+class RollupRow:
+    unit: Unit
+    expected: int
+    reads: int
+    acks: int
+
+    @property
+    def read_pct(self) -> int:
+        return round(100 * self.reads / self.expected) if self.expected else 0
+
+    @property
+    def ack_pct(self) -> int:
+        return round(100 * self.acks / self.expected) if self.expected else 0
+
+
+def rollup(d: Directive, unit: Unit) -> tuple[RollupRow, list[RollupRow]]:
+    """The unit's own totals and one row per child unit, from the counter rows (two queries)."""
+    counts = {c.unit_id: c for c in UnitCount.objects.filter(directive=d, parent_id=unit.pk)
+              .only("unit_id", "expected", "reads", "acks")}
+    own = UnitCount.objects.filter(directive=d, unit=unit).only("expected", "reads", "acks").first()
+    rows = []
+    for child in Unit.objects.filter(parent=unit).select_related("level").order_by("code", "name_en", "pk"):
+        c = counts.get(child.pk)
+        rows.append(RollupRow(child, c.expected if c else 0, c.reads if c else 0, c.acks if c else 0))
+    total = RollupRow(unit, own.expected if own else 0, own.reads if own else 0, own.acks if own else 0)
+    return total, rows
+
+
+def people_at(d: Directive, unit: Unit, limit: int = 200) -> list:
+    """Posts in the audience held at this very unit, with each person's read/ack flags."""
+    posts = list(Post.objects.filter(matching_posts_q(d), unit_path=unit.path)
+                 .select_related("person").order_by("role", "person__name_hi", "pk")[:limit])
+    kinds: dict[int, set[str]] = {}
+    for pid, kind in Receipt.objects.filter(directive=d, person_id__in={p.person_id for p in posts}).values_list(
+            "person_id", "kind"):
+        kinds.setdefault(pid, set()).add(kind)
+    for p in posts:
+        got = kinds.get(p.person_id, set())
+        p.is_read, p.is_acked = Receipt.Kind.READ in got, Receipt.Kind.ACK in got
+    return posts
+
+
+def silent_counts(d: Directive, root_path: str):
+    """Counter rows of units inside root_path that are below the threshold."""
+    lo, hi = paths.subtree_range(root_path)
+    done = "acks" if d.requires_ack else "reads"
+    return (UnitCount.objects.filter(directive=d, unit_path__gte=lo, unit_path__lt=hi, expected__gt=0)
+            .exclude(unit_path=root_path)
+            .alias(done100=F(done) * 100).filter(done100__lt=F("expected") * silent_below_percent()))
+
+
+def silent_units(d: Directive, root: Unit, limit: int = 300) -> list[tuple[int, int, list[RollupRow]]]:
+    """Silent units below `root`, per depth: (depth, how many, first rows)."""
+    qs = silent_counts(d, root.path)
+    per_depth = dict(qs.order_by().values("depth").annotate(n=Count("id")).values_list("depth", "n"))
+    rows = list(qs.select_related("unit__level").order_by("depth", "unit_path")[:limit])
+    grouped: dict[int, list[RollupRow]] = {}
+    for c in rows:
+        grouped.setdefault(c.depth, []).append(RollupRow(c.unit, c.expected, c.reads, c.acks))
+    return [(depth, per_depth[depth], grouped.get(depth, [])) for depth in sorted(per_depth)]

@@ -1,0 +1,384 @@
+"""Every write about directives (STYLE rule 4): atomic, audited where an actor changes a directive.
+
+Receipts (read, acknowledged) are append-only rows that are their own record of who did what and
+when, so they carry no separate audit row; an acknowledgement request inserts rows and never
+updates one (counters are folded in by the worker, see fold_pending).
+"""
+
+import uuid
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sampark.core import audit, paths
+from sampark.core.text import clean
+from sampark.directives.audience import PostKey, matches, matching_posts_q, post_keys
+from sampark.directives.models import (
+    Directive,
+    PendingCount,
+    Receipt,
+    Revision,
+    Timer,
+    UnitCount,
+    from_codes,
+)
+from sampark.org.models import Level, Unit
+from sampark.people.models import Person, Post, Role, Team
+from sampark.people.visibility import leading_roots
+
+TITLE_MAX = 200
+BODY_MAX = 10_000
+REPLY_MAX = 500
+
+
+def policy(name: str, default):
+    """Organisation policy with a laptop default; settings may override it."""
+    return getattr(settings, name, default)
+
+
+def remind_before() -> timedelta:
+    return timedelta(minutes=policy("SAMPARK_DIRECTIVE_REMIND_BEFORE_MINUTES", 120))
+
+
+def escalation_interval() -> timedelta:
+    return timedelta(minutes=policy("SAMPARK_DIRECTIVE_ESCALATION_MINUTES", 60))
+
+
+class DirectiveError(ValueError):
+    """Bad input or a step not allowed; the message is for the user. status: the HTTP code."""
+
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.status = status
+
+
+class DuplicateRequest(DirectiveError):
+    def __init__(self):
+        super().__init__(_("This request was already sent with different content."), status=409)
+
+
+def _snapshot(d: Directive) -> dict:
+    return {"title": d.title, "body": d.body, "status": d.status, "priority": d.priority,
+            "requires_ack": d.requires_ack, "due_at": d.due_at.isoformat() if d.due_at else None,
+            "target": d.target_unit_id, "levels": d.levels, "roles": d.roles, "teams": d.teams,
+            "revision": d.revision}
+
+
+def _codes(values, allowed: set[str], message: str) -> str:
+    values = [clean(str(v)) for v in (values or []) if str(v).strip()]
+    bad = [v for v in values if v not in allowed]
+    if bad:
+        raise DirectiveError(message.format(", ".join(bad)))
+    return from_codes(values)
+
+
+def _clean_text(title: str, body: str) -> tuple[str, str]:
+    title, body = clean(title or ""), clean(body or "")
+    if not title:
+        raise DirectiveError(_("A directive needs a title."))
+    if len(title) > TITLE_MAX:
+        raise DirectiveError(_("The title is too long (at most {n} characters).").format(n=TITLE_MAX))
+    if len(body) > BODY_MAX:
+        raise DirectiveError(_("The text is too long (at most {n} characters).").format(n=BODY_MAX))
+    return title, body
+
+
+def leadable_target(actor: Person, unit_id) -> Unit:
+    """The unit if the actor may send to it: 404 when they cannot see it, 403 when they see it
+    only as a worker (a directive goes down from someone who leads at or above its target)."""
+    unit = Unit.objects.visible_to(actor).filter(pk=unit_id).first() if str(unit_id).isdigit() else None
+    if unit is None:
+        raise Http404
+    if not paths.in_subtrees(unit.path, leading_roots(actor)):
+        raise DirectiveError(_("Only those who lead this unit or one above it can send it a directive."),
+                             status=403)
+    return unit
+
+
+@transaction.atomic
+def create_directive(actor: Person, *, target_unit, title: str, body: str = "", priority: str = "normal",
+                     requires_ack: bool = True, due_at: datetime | None = None, levels=None, roles=None,
+                     teams=None, client_uuid: uuid.UUID | None = None, now: datetime | None = None) -> Directive:
+    """A draft. The same client_uuid with the same content returns the first draft; with other content 409."""
+    now = now or timezone.now()
+    unit = leadable_target(actor, getattr(target_unit, "pk", target_unit))
+    title, body = _clean_text(title, body)
+    if priority not in Directive.Priority.values:
+        raise DirectiveError(_("Priority must be normal or urgent."))
+    if due_at is not None:
+        if timezone.is_naive(due_at):
+            due_at = timezone.make_aware(due_at)
+        if due_at <= now:
+            raise DirectiveError(_("The due time must be in the future."))
+    fields = {
+        "target_unit": unit, "target_path": unit.path, "title": title, "body": body, "priority": priority,
+        "requires_ack": bool(requires_ack), "due_at": due_at,
+        "levels": _codes(levels, set(Level.objects.values_list("code", flat=True)), _("Unknown level: {}")),
+        "roles": _codes(roles, set(Role.values), _("Unknown role: {}")),
+        "teams": _codes(teams, set(Team.values), _("Unknown team: {}")),
+    }
+    if client_uuid is not None:
+        first = Directive.objects.filter(author=actor, client_uuid=client_uuid).first()
+        if first is not None:
+            same = first.target_unit_id == unit.pk and all(
+                getattr(first, k) == v for k, v in fields.items() if k != "target_unit")
+            if not same:
+                raise DuplicateRequest()
+            return first
+    try:
+        with transaction.atomic():
+            d = Directive.objects.create(author=actor, client_uuid=client_uuid, **fields)
+    except IntegrityError as exc:  # the same client_uuid raced in
+        raise DuplicateRequest() from exc
+    Revision.objects.create(directive=d, number=1, title=title, body=body, edited_by=actor)
+    audit.record(actor, "directive.create", d, after=_snapshot(d))
+    return d
+
+
+def _own_or_404(actor: Person, directive: Directive) -> Directive:
+    d = Directive.objects.select_for_update().filter(pk=directive.pk, author=actor).first()
+    if d is None:
+        raise Http404
+    return d
+
+
+@transaction.atomic
+def publish_directive(actor: Person, directive: Directive, *, now: datetime | None = None) -> Directive:
+    """Draft → published in one transaction with its timers: a crash leaves a draft or a whole directive.
+    Publishing again is a no-op (a retry)."""
+    now = now or timezone.now()
+    d = _own_or_404(actor, directive)
+    if d.status == Directive.Status.PUBLISHED:
+        return d
+    if d.status != Directive.Status.DRAFT:
+        raise DirectiveError(_("A withdrawn directive cannot be published again."), status=409)
+    if d.due_at is not None and d.due_at <= now:
+        raise DirectiveError(_("The due time has passed; set a new one before publishing."))
+    # The sender must still lead at or above the target.
+    leadable_target(actor, d.target_unit_id)
+    before = _snapshot(d)
+    d.status = Directive.Status.PUBLISHED
+    d.published_at = now
+    d.save(update_fields=["status", "published_at"])
+    timers = [Timer(directive=d, kind=Timer.Kind.EXPECTED, due_at=now)]
+    if d.due_at is not None:
+        if d.requires_ack:
+            remind_at = max(d.due_at - remind_before(), now + (d.due_at - now) / 2)
+            timers.append(Timer(directive=d, kind=Timer.Kind.REMIND, due_at=remind_at))
+        # Depth of the deepest possible unit: a child's level is always below its parent's.
+        deepest = Level.objects.count() - 1
+        if deepest > paths.depth(d.target_path):
+            timers.append(Timer(directive=d, kind=Timer.Kind.ESCALATE, due_at=d.due_at, step_depth=deepest))
+    Timer.objects.bulk_create(timers)
+    audit.record(actor, "directive.publish", d, before=before, after=_snapshot(d))
+    return d
+
+
+@transaction.atomic
+def edit_directive(actor: Person, directive: Directive, *, title: str, body: str,
+                   now: datetime | None = None) -> Directive:
+    """A new visible revision: readers see that it changed and can open the earlier text."""
+    now = now or timezone.now()
+    d = _own_or_404(actor, directive)
+    if d.status == Directive.Status.WITHDRAWN:
+        raise DirectiveError(_("A withdrawn directive cannot be edited."), status=409)
+    title, body = _clean_text(title, body)
+    if (title, body) == (d.title, d.body):
+        return d
+    before = _snapshot(d)
+    d.title, d.body = title, body
+    d.revision += 1
+    d.edited_at = now if d.status == Directive.Status.PUBLISHED else None
+    d.save(update_fields=["title", "body", "revision", "edited_at"])
+    Revision.objects.create(directive=d, number=d.revision, title=title, body=body, edited_by=actor)
+    audit.record(actor, "directive.edit", d, before=before, after=_snapshot(d))
+    return d
+
+
+@transaction.atomic
+def withdraw_directive(actor: Person, directive: Directive, *, now: datetime | None = None) -> Directive:
+    now = now or timezone.now()
+    d = _own_or_404(actor, directive)
+    if d.status == Directive.Status.WITHDRAWN:
+        return d
+    before = _snapshot(d)
+    d.status = Directive.Status.WITHDRAWN
+    d.withdrawn_at = now
+    d.save(update_fields=["status", "withdrawn_at"])
+    Timer.objects.filter(directive=d, done=False).update(done=True)
+    audit.record(actor, "directive.withdraw", d, before=before, after=_snapshot(d))
+    return d
+
+
+# --- receipts -------------------------------------------------------------------------------------
+
+def _insert_new_receipts(rows: list[tuple]) -> set[tuple[int, str]]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING: the (person, kind) pairs that were new.
+    Portable across SQLite >= 3.35 and PostgreSQL; one statement per batch."""
+    if not rows:
+        return set()
+    table = Receipt._meta.db_table
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    sql = (f"INSERT INTO {table} (directive_id, person_id, kind, at, reply) VALUES {values} "
+           f"ON CONFLICT (directive_id, person_id, kind) DO NOTHING RETURNING person_id, kind")
+    params = [v for row in rows for v in row]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return {(pid, kind) for pid, kind in cur.fetchall()}
+
+
+def record_receipts(directive: Directive, people: list[tuple[int, list[PostKey]]], kind: str, *,
+                    reply: str = "", now: datetime | None = None) -> int:
+    """Record that these people read (or acknowledged) a directive, in one transaction.
+
+    people: (person id, their posts matching the directive). An acknowledgement implies a read.
+    Only rows that are new enqueue counter updates, so a retry counts nothing twice. Returns the
+    number of new receipts of `kind`."""
+    now = now or timezone.now()
+    kinds = [Receipt.Kind.READ] if kind == Receipt.Kind.READ else [Receipt.Kind.READ, Receipt.Kind.ACK]
+    rows = []
+    for pid, _keys in people:
+        for k in kinds:
+            rows.append((directive.pk, pid, k, now, reply if k == Receipt.Kind.ACK else ""))
+    keys_of = dict(people)
+    with transaction.atomic():
+        new = set()
+        for i in range(0, len(rows), 500):
+            new |= _insert_new_receipts(rows[i:i + 500])
+        PendingCount.objects.bulk_create([
+            PendingCount(directive_id=directive.pk, unit_path=key.unit_path, kind=k, created_at=now)
+            for pid, k in sorted(new) for key in keys_of[pid]
+        ], batch_size=1000)
+    return sum(1 for _pid, k in new if k == kind)
+
+
+def audience_posts_or_404(person: Person, directive: Directive) -> list[PostKey]:
+    """The person's posts in the directive's audience; outside it, 404 (STYLE rule 3)."""
+    if directive.status != Directive.Status.PUBLISHED:
+        raise Http404
+    keys = [k for k in post_keys(person) if matches(directive, k)]
+    if not keys:
+        raise Http404
+    return keys
+
+
+def mark_read(person: Person, directive: Directive, *, now: datetime | None = None) -> bool:
+    """Idempotent; True when this was the first read."""
+    keys = audience_posts_or_404(person, directive)
+    return record_receipts(directive, [(person.pk, keys)], Receipt.Kind.READ, now=now) == 1
+
+
+def acknowledge(person: Person, directive: Directive, *, reply: str = "", now: datetime | None = None) -> bool:
+    """Idempotent: a retry finds the row and counts nothing; the first reply is kept. True when new."""
+    keys = audience_posts_or_404(person, directive)
+    reply = clean(reply or "")
+    if len(reply) > REPLY_MAX:
+        raise DirectiveError(_("The reply is too long (at most {n} characters).").format(n=REPLY_MAX))
+    return record_receipts(directive, [(person.pk, keys)], Receipt.Kind.ACK, reply=reply, now=now) == 1
+
+
+def acknowledge_many(directive: Directive, person_ids: list[int], *, now: datetime | None = None) -> int:
+    """Acknowledgements arriving together (an SMS-reply or offline-sync batch): one transaction.
+    People outside the audience are skipped. Returns how many were new."""
+    if directive.status != Directive.Status.PUBLISHED:
+        raise Http404
+    keys: dict[int, list[PostKey]] = defaultdict(list)
+    rows = Post.objects.filter(person_id__in=person_ids, active=True).values_list(
+        "person_id", "unit_path", "unit__level__code", "role", "team")
+    for pid, *rest in rows:
+        key = PostKey(*rest)
+        if matches(directive, key):
+            keys[pid].append(key)
+    return record_receipts(directive, list(keys.items()), Receipt.Kind.ACK, now=now)
+
+
+# --- counters (worker) ----------------------------------------------------------------------------
+
+def _upsert_counts(rows: list[tuple], set_clause: str) -> None:
+    table = UnitCount._meta.db_table
+    sql = (f"INSERT INTO {table} (directive_id, unit_id, parent_id, unit_path, depth, expected, reads, acks) "
+           f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (directive_id, unit_id) DO UPDATE SET {set_clause}")
+    with connection.cursor() as cur:
+        for i in range(0, len(rows), 1000):
+            cur.executemany(sql, rows[i:i + 1000])
+
+
+def _climb(unit_path: str, target_path: str):
+    """(unit id, parent id, path, depth) for the unit and each ancestor down to the target."""
+    ids = paths.ancestor_ids(unit_path)
+    top = paths.depth(target_path)
+    for depth in range(top, len(ids)):
+        yield ids[depth], (ids[depth - 1] if depth else None), unit_path[:paths.SEGMENT * (depth + 1)], depth
+
+
+def fold_pending(limit: int = 5000) -> int:
+    """Claim up to `limit` pending receipts, add them to the counters of each unit from the post's
+    unit up to the directive's target, and delete them, all in one transaction. Rows another
+    worker holds are skipped (PostgreSQL); SQLite has one writer. Returns rows folded."""
+    table = UnitCount._meta.db_table
+    with transaction.atomic():
+        batch = list(PendingCount.objects.select_for_update(skip_locked=True).order_by("pk")
+                     .values_list("pk", "directive_id", "unit_path", "kind")[:limit])
+        if not batch:
+            return 0
+        targets = dict(Directive.objects.filter(pk__in={b[1] for b in batch}).values_list("pk", "target_path"))
+        deltas: dict[tuple[int, int], list] = {}
+        for _pk, did, unit_path, kind in batch:
+            for unit_id, parent_id, path, depth in _climb(unit_path, targets[did]):
+                row = deltas.setdefault((did, unit_id), [did, unit_id, parent_id, path, depth, 0, 0, 0])
+                row[6 if kind == Receipt.Kind.READ else 7] += 1
+        _upsert_counts([tuple(r) for r in deltas.values()],
+                       f"reads = {table}.reads + excluded.reads, acks = {table}.acks + excluded.acks")
+        ids = [b[0] for b in batch]
+        for i in range(0, len(ids), 1000):
+            PendingCount.objects.filter(pk__in=ids[i:i + 1000]).delete()
+    return len(batch)
+
+
+def compute_expected(directive: Directive) -> int:
+    """Matching active posts per unit subtree, from the target down: one grouped query, then
+    summed up the tree in Python and upserted (the read/ack columns are left alone). Returns the
+    number of counter rows written."""
+    per_unit = (Post.objects.filter(matching_posts_q(directive)).order_by().values("unit_path")
+                .annotate(n=Count("id")).values_list("unit_path", "n"))
+    totals: dict[int, list] = {}
+    for unit_path, n in per_unit:
+        for unit_id, parent_id, path, depth in _climb(unit_path, directive.target_path):
+            row = totals.setdefault(unit_id, [directive.pk, unit_id, parent_id, path, depth, 0, 0, 0])
+            row[5] += n
+    with transaction.atomic():
+        _upsert_counts([tuple(r) for r in totals.values()], "expected = excluded.expected")
+    return len(totals)
+
+
+# --- messages (worker) ----------------------------------------------------------------------------
+
+def queue_messages(directive: Directive, kind: str, items: list[tuple[Person, str, str, list]], *,
+                   now: datetime, phone_channel: str) -> int:
+    """One in-app message (delivered at once) and, unless the phone channel is "none", one queued
+    phone message per recipient. items: (recipient, body, WhatsApp template, its parameters)."""
+    from sampark.directives.models import Message
+
+    rows = []
+    for person, body, template, params in items:
+        rows.append(Message(recipient=person, directive=directive, kind=kind, channel="app", body=body,
+                            status=Message.Status.SENT, created_at=now, sent_at=now))
+        if phone_channel != "none":
+            rows.append(Message(recipient=person, directive=directive, kind=kind, channel=phone_channel,
+                                body=body, template=template, params=params, created_at=now,
+                                next_attempt_at=now))
+    Message.objects.bulk_create(rows, batch_size=1000)
+    return len(items)
+
+
+def note_whatsapp_inbound(person: Person, at: datetime) -> None:
+    """Called by the WhatsApp webhook when a person writes to us: opens the 24-hour window."""
+    from sampark.directives.models import WhatsAppWindow
+
+    WhatsAppWindow.objects.update_or_create(person=person, defaults={"last_inbound_at": at})

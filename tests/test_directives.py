@@ -1,0 +1,239 @@
+"""Directives down: the issue's "Done when" through the API, plus drafts, publishing and withdrawal."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from sampark.directives import jobs, services
+from sampark.directives.models import Directive, Message, PendingCount, Receipt, Timer, UnitCount
+from sampark.org.models import Level
+from sampark.org.services import create_unit
+from sampark.people.models import Role, Team
+from sampark.people.services import add_post, create_person
+
+
+@pytest.fixture
+def more(world):
+    """Two more Gaya constituencies and a third district, each with a social-media worker who stays
+    silent; and an organisation-team worker in the Patna booth, outside a social-media directive."""
+    lv = {lv.code: lv for lv in Level.objects.all()}
+    sherghati = create_unit(None, parent=world.gaya, level=lv["assembly"], name_hi="शेरघाटी", name_en="Sherghati")
+    belaganj = create_unit(None, parent=world.gaya, level=lv["assembly"], name_hi="बेलागंज", name_en="Belaganj")
+    nalanda = create_unit(None, parent=world.bihar, level=lv["district"], name_hi="नालंदा", name_en="Nalanda")
+    for phone, unit in (("+919000000011", sherghati), ("+919000000012", belaganj), ("+919000000013", nalanda)):
+        p = create_person(None, phone=phone, name_hi="कार्यकर्ता", name_en="Worker")
+        add_post(None, person=p, unit=unit, role=Role.WORKER, team=Team.SOCIAL_MEDIA)
+    org_worker = create_person(None, phone="+919000000014", name_hi="संगठन कार्यकर्ता", name_en="Org Worker")
+    add_post(None, person=org_worker, unit=world.patna_booth, role=Role.WORKER, team=Team.ORGANISATION)
+    return {"sherghati": sherghati, "belaganj": belaganj, "nalanda": nalanda, "org_worker": org_worker}
+
+
+def new_directive(client, h, world, **extra):
+    body = {"title": "बूथ बैठक करें", "body": "रविवार तक हर बूथ पर बैठक।", "target_unit": world.bihar.pk,
+            "priority": "urgent", "requires_ack": True,
+            "due_at": (timezone.now() + timedelta(days=1)).isoformat(), "teams": ["social_media"]}
+    body.update(extra)
+    return client.post("/api/v1/directives", body, content_type="application/json", **h)
+
+
+def test_done_when_state_sends_booths_acknowledge_rollup_moves_and_silent_units_escalate(client, world, api_as, more):
+    admin = api_as(world.state_admin)
+    r = new_directive(client, admin, world)
+    assert r.status_code == 201, r.content
+    did = r.json()["id"]
+    r = client.post(f"/api/v1/directives/{did}/publish", **admin)
+    assert r.status_code == 200 and r.json()["status"] == "published"
+
+    # The Patna booth worker sees it at once, urgent and unread, and acknowledges.
+    pw = api_as(world.patna_worker)
+    inbox = client.get("/api/v1/inbox", **pw).json()
+    assert [(d["id"], d["priority"], d["is_read"], d["is_acked"]) for d in inbox] == [(did, "urgent", False, False)]
+    assert client.post(f"/api/v1/directives/{did}/ack", {"reply": "ठीक है"}, content_type="application/json",
+                       **pw).json()["new"] is True
+    assert client.get("/api/v1/inbox", **pw).json()[0]["is_acked"] is True
+
+    # The Gaya worker's phone retries: two acknowledgements, one counted.
+    gw = api_as(world.gaya_worker)
+    first = client.post(f"/api/v1/directives/{did}/ack", **gw)
+    again = client.post(f"/api/v1/directives/{did}/ack", **gw)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert (first.json()["new"], again.json()["new"]) == (True, False)
+    assert Receipt.objects.filter(directive_id=did, person=world.gaya_worker, kind="ack").count() == 1
+
+    # The organisation-team worker and the UP coordinator are outside the audience.
+    assert client.get("/api/v1/inbox", **api_as(more["org_worker"])).json() == []
+    up = api_as(world.up_coord)
+    assert client.get("/api/v1/inbox", **up).json() == []
+    for method, url in (("get", f"/api/v1/directives/{did}"), ("post", f"/api/v1/directives/{did}/ack"),
+                        ("post", f"/api/v1/directives/{did}/read"), ("get", f"/api/v1/directives/{did}/rollup")):
+        assert getattr(client, method)(url, **up).status_code == 404, url
+    assert client.post(f"/api/v1/directives/{did}/ack", **api_as(more["org_worker"])).status_code == 404
+
+    # Nothing is counted inside the request; the worker folds it.
+    assert PendingCount.objects.filter(directive_id=did).count() == 4  # read + ack, two people
+    jobs.tick(timezone.now())
+    assert PendingCount.objects.count() == 0
+    rollup = client.get(f"/api/v1/directives/{did}/rollup", **admin).json()
+    rows = {row["name_en"]: row for row in rollup["children"]}
+    assert (rows["Patna"]["expected"], rows["Patna"]["read"], rows["Patna"]["acked"]) == (2, 1, 1)
+    assert (rows["Gaya"]["expected"], rows["Gaya"]["acked"], rows["Gaya"]["acked_pct"]) == (4, 1, 25)
+    assert (rows["Nalanda"]["expected"], rows["Nalanda"]["read"], rows["Nalanda"]["acked"]) == (1, 0, 0)
+    assert (rollup["unit"]["expected"], rollup["unit"]["acked"]) == (8, 2)
+
+    # The Gaya coordinator sees Gaya's roll-up by default, and 404 for Patna's.
+    gc = api_as(world.gaya_coord)
+    mine = client.get(f"/api/v1/directives/{did}/rollup", **gc).json()
+    assert mine["unit"]["unit"] == world.gaya.pk
+    assert {r["name_en"] for r in mine["children"]} == {"Bodh Gaya", "Sherghati", "Belaganj"}
+    assert client.get(f"/api/v1/directives/{did}/rollup", {"unit": world.patna.pk}, **gc).status_code == 404
+    assert client.get(f"/api/v1/directives/{did}/rollup", {"unit": world.bihar.pk}, **gc).status_code == 404
+
+    # After the due time: one message to the Gaya coordinator naming the silent constituencies.
+    d = Directive.objects.get(pk=did)
+    jobs.tick(d.due_at + timedelta(days=1))
+    msgs = Message.objects.filter(recipient=world.gaya_coord, kind="escalation", channel="app")
+    assert msgs.count() == 1
+    text = msgs.get().body
+    assert "शेरघाटी" in text and "बेलागंज" in text and "बोधगया" not in text
+    # The state in-charge hears about the silent districts: Gaya and Nalanda, not Patna.
+    state_msgs = Message.objects.filter(recipient=world.state_admin, kind="escalation", channel="app")
+    assert state_msgs.count() == 1
+    assert "गया" in state_msgs.get().body and "नालंदा" in state_msgs.get().body and "पटना" not in state_msgs.get().body
+    assert Timer.objects.filter(directive=d, done=False).count() == 0
+    # Ticking again sends nothing more.
+    jobs.tick(d.due_at + timedelta(days=2))
+    assert Message.objects.filter(recipient=world.gaya_coord, kind="escalation", channel="app").count() == 1
+
+
+def test_reminder_before_due_goes_once_to_those_who_have_not_acknowledged(world, more):
+    now = timezone.now()
+    d = services.create_directive(world.state_admin, target_unit=world.bihar, title="Reminder test",
+                                  due_at=now + timedelta(hours=4), teams=["social_media"], now=now)
+    d = services.publish_directive(world.state_admin, d, now=now)
+    services.acknowledge(world.patna_worker, d, now=now)
+    jobs.tick(now + timedelta(hours=1))
+    assert not Message.objects.filter(kind="reminder").exists()
+    jobs.tick(now + timedelta(hours=3))
+    reminded = set(Message.objects.filter(kind="reminder", channel="app").values_list("recipient_id", flat=True))
+    assert world.patna_worker.pk not in reminded and world.gaya_worker.pk in reminded
+    assert more["org_worker"].pk not in reminded
+    n = Message.objects.filter(kind="reminder").count()
+    jobs.tick(now + timedelta(hours=3, minutes=30))
+    assert Message.objects.filter(kind="reminder").count() == n
+
+
+def test_drafts_are_invisible_to_the_audience(client, world, api_as):
+    r = new_directive(client, api_as(world.state_admin), world)
+    did = r.json()["id"]
+    pw = api_as(world.patna_worker)
+    assert client.get("/api/v1/inbox", **pw).json() == []
+    assert client.get(f"/api/v1/directives/{did}", **pw).status_code == 404
+    assert client.post(f"/api/v1/directives/{did}/ack", **pw).status_code == 404
+    # Only the author may publish: others get 404.
+    assert client.post(f"/api/v1/directives/{did}/publish", **api_as(world.patna_coord)).status_code == 404
+    assert client.get(f"/api/v1/directives/{did}", **api_as(world.state_admin)).json()["status"] == "draft"
+
+
+def test_publish_is_atomic(world, monkeypatch):
+    d = services.create_directive(world.state_admin, target_unit=world.bihar, title="Atomic",
+                                  due_at=timezone.now() + timedelta(days=1))
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("crash between the steps")
+
+    monkeypatch.setattr(services.audit, "record", boom)
+    with pytest.raises(RuntimeError):
+        services.publish_directive(world.state_admin, d)
+    d.refresh_from_db()
+    assert d.status == "draft" and d.published_at is None
+    assert not Timer.objects.filter(directive=d).exists()
+    monkeypatch.undo()
+    services.publish_directive(world.state_admin, d)
+    assert Timer.objects.filter(directive=d).count() == 3  # expected, remind, escalate
+
+
+def test_withdrawn_disappears_and_edit_makes_a_revision(client, world, api_as):
+    admin = api_as(world.state_admin)
+    did = new_directive(client, admin, world).json()["id"]
+    client.post(f"/api/v1/directives/{did}/publish", **admin)
+    r = client.patch(f"/api/v1/directives/{did}", {"title": "बूथ बैठक करें (संशोधित)", "body": "सोमवार तक।"},
+                     content_type="application/json", **admin)
+    assert r.status_code == 200 and r.json()["revision"] == 2 and r.json()["edited_at"]
+    gw = api_as(world.gaya_worker)
+    assert client.get(f"/api/v1/directives/{did}", **gw).json()["title"] == "बूथ बैठक करें (संशोधित)"
+    # Only the author edits.
+    assert client.patch(f"/api/v1/directives/{did}", {"title": "x"}, content_type="application/json",
+                        **gw).status_code == 404
+    assert client.post(f"/api/v1/directives/{did}/withdraw", **admin).json()["status"] == "withdrawn"
+    assert client.get("/api/v1/inbox", **gw).json() == []
+    assert client.get(f"/api/v1/directives/{did}", **gw).status_code == 404
+    assert client.post(f"/api/v1/directives/{did}/ack", **gw).status_code == 404
+
+
+def test_sender_must_lead_at_or_above_the_target(client, world, api_as):
+    # The Gaya coordinator cannot see Patna: 404. The Patna worker sees the booth only as a worker: 403.
+    assert new_directive(client, api_as(world.gaya_coord), world, target_unit=world.patna.pk).status_code == 404
+    r = new_directive(client, api_as(world.patna_worker), world, target_unit=world.patna_booth.pk)
+    assert r.status_code == 403 and r.json()["detail"]
+    assert new_directive(client, api_as(world.patna_coord), world, target_unit=world.patna.pk).status_code == 201
+    assert new_directive(client, api_as(world.patna_coord), world, target_unit=999999).status_code == 404
+
+
+def test_bad_input_gets_clear_messages(client, world, api_as):
+    admin = api_as(world.state_admin)
+    for extra in ({"title": "  "}, {"priority": "panic"}, {"levels": ["galaxy"]}, {"roles": ["king"]},
+                  {"due_at": (timezone.now() - timedelta(hours=1)).isoformat()}, {"title": "क" * 201}):
+        r = new_directive(client, admin, world, **extra)
+        assert r.status_code == 422 and r.json()["detail"], extra
+    assert not Directive.objects.exists()
+
+
+def test_same_client_uuid_returns_the_first_draft(client, world, api_as):
+    admin = api_as(world.state_admin)
+    key = "6f1c1d2e-0000-4000-8000-000000000001"
+    a = new_directive(client, admin, world, client_uuid=key, due_at=None)
+    b = new_directive(client, admin, world, client_uuid=key, due_at=None)
+    assert a.json()["id"] == b.json()["id"] and Directive.objects.count() == 1
+    assert new_directive(client, admin, world, client_uuid=key, title="Other", due_at=None).status_code == 409
+
+
+def test_level_and_role_filters_narrow_the_audience(client, world, api_as):
+    admin = api_as(world.state_admin)
+    did = new_directive(client, admin, world, levels=["district"], roles=["coordinator"]).json()["id"]
+    client.post(f"/api/v1/directives/{did}/publish", **admin)
+    assert [d["id"] for d in client.get("/api/v1/inbox", **api_as(world.patna_coord)).json()] == [did]
+    assert client.get("/api/v1/inbox", **api_as(world.patna_worker)).json() == []
+    jobs.tick(timezone.now())
+    rows = {r["name_en"]: r["expected"] for r in client.get(f"/api/v1/directives/{did}/rollup", **admin).json()["children"]}
+    assert rows == {"Patna": 1, "Gaya": 1}
+
+
+def test_inbox_orders_urgent_first_then_newest_in_three_queries(client, world, api_as, django_assert_max_num_queries):
+    now = timezone.now()
+    ids = {}
+    for i, (title, priority) in enumerate((("old urgent", "urgent"), ("normal", "normal"), ("new urgent", "urgent"))):
+        d = services.create_directive(world.state_admin, target_unit=world.bihar, title=title, priority=priority)
+        ids[title] = services.publish_directive(world.state_admin, d, now=now + timedelta(minutes=i)).pk
+    from sampark.directives.selectors import inbox
+    from sampark.people.models import Person
+
+    person = Person.objects.get(pk=world.gaya_worker.pk)
+    with django_assert_max_num_queries(3):
+        items = inbox(person)
+    assert [d.title for d in items] == ["new urgent", "old urgent", "normal"]
+
+
+def test_fold_matches_a_recount_after_many_acks(world, more):
+    from sampark.people.models import Person
+
+    d = services.create_directive(world.state_admin, target_unit=world.bihar, title="Many")
+    d = services.publish_directive(world.state_admin, d)
+    ids = list(Person.objects.values_list("pk", flat=True))
+    assert services.acknowledge_many(d, ids) == 9  # everyone with a post in Bihar, not the UP coordinator
+    assert services.acknowledge_many(d, ids) == 0
+    jobs.tick(timezone.now())
+    bihar = UnitCount.objects.get(directive=d, unit=world.bihar)
+    assert (bihar.expected, bihar.reads, bihar.acks) == (9, 9, 9)
+    gaya = UnitCount.objects.get(directive=d, unit=world.gaya)
+    assert (gaya.expected, gaya.acks) == (4, 4)
