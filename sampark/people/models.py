@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -29,18 +29,25 @@ class Team(models.TextChoices):
 
 class PersonQuerySet(models.QuerySet):
     def in_subtrees(self, roots: list[str]):
+        """People holding an active post in any of the subtrees. ``pk IN (posts in the ranges)``
+        rather than a correlated EXISTS, so both databases start from the post index range."""
         if not roots:
             return self.none()
         q = Q()
         for root in roots:
             lo, hi = paths.subtree_range(root)
             q |= Q(unit_path__gte=lo, unit_path__lt=hi)
-        return self.filter(Exists(Post.objects.filter(q, person=OuterRef("pk"), active=True)))
+        return self.filter(pk__in=Post.objects.filter(q, active=True).values("person_id"))
 
     def visible_to(self, person):
+        """The people in the subtrees where the person holds posts (themselves included), or only
+        themselves when they hold none."""
         from sampark.people.visibility import visible_roots
 
-        return self.in_subtrees(visible_roots(person)) | self.filter(pk=person.pk)
+        if person is None or not getattr(person, "pk", None):
+            return self.none()
+        roots = visible_roots(person)
+        return self.in_subtrees(roots) if roots else self.filter(pk=person.pk)
 
 
 class Person(models.Model):
