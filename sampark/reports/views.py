@@ -142,7 +142,7 @@ def report_detail(request, report_id):
     report = get_visible_or_404(qs, request.person, pk=report_id)
     fields = [f for f in report.type.fields.all() if f.kind != FieldKind.PHOTO]
     may_correct = services.can_correct(request.person, report)
-    errors, status = {}, 200
+    errors, form_error, status = {}, "", 200
     if request.method == "POST":
         if not may_correct:
             raise Http404
@@ -151,7 +151,7 @@ def report_detail(request, report_id):
             services.correct_report(request.person, report, values=values, date=request.POST.get("date", ""),
                                     reason=request.POST.get("reason", ""))
         except services.ReportError as exc:
-            errors = {"__all__": str(exc), **exc.errors}
+            errors, form_error = exc.errors, str(exc)
             status = 400
         else:
             messages.success(request, _("The report was corrected. The totals above follow within seconds."))
@@ -159,6 +159,7 @@ def report_detail(request, report_id):
     rows = [(f, report.values.get(f.code, "")) for f in fields]
     return render(request, "reports/detail.html", {
         "report": report, "rows": rows, "may_correct": may_correct, "errors": errors,
+        "form_error": form_error,
         "crumbs": org_selectors.breadcrumbs(report.unit, visible_roots(request.person)),
     }, status=status)
 
