@@ -16,3 +16,12 @@ def num(value):
     if (get_language() or "hi").startswith("hi"):
         return indian_grouping(n)
     return f"{n:,}"
+
+
+@register.filter
+def phone(value):
+    """+919000000004 -> +91 90000 00004 (also for masked numbers), easier to read and dial."""
+    value = str(value or "")
+    if value.startswith("+91") and len(value) == 13:
+        return f"+91 {value[3:8]} {value[8:]}"
+    return value
