@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from sampark.core.models import OutboxMessage
 from sampark.org.models import Unit
@@ -160,13 +161,23 @@ def test_logout(client, world, login_as):
     assert c.get("/").status_code == 200
     r = c.post("/logout/")
     assert r.status_code == 302 and r["Location"] == "/login/"
-    assert c.get("/")["Location"] == "/login/"
-    assert c.get(f"/units/{world.patna_booth.pk}/")["Location"] == "/login/"
+    assert c.get("/")["Location"] == "/login/?next=%2F"
+    assert c.get(f"/units/{world.patna_booth.pk}/")["Location"].startswith("/login/")
 
 
-def test_pages_need_login(client, world):
+def test_pages_need_login_and_come_back_after_it(client, world, django_capture_on_commit_callbacks):
     for url in ("/", "/search/?q=x", f"/units/{world.patna.pk}/"):
-        assert client.get(url)["Location"] == "/login/", url
+        assert client.get(url)["Location"] == "/login/?" + urlencode({"next": url}), url
+    client.get("/login/", {"next": f"/units/{world.patna.pk}/"})
+    ask_code(client, "9000000002", django_capture_on_commit_callbacks)
+    r = client.post("/login/code/", {"code": last_code("+919000000002")})
+    assert r["Location"] == f"/units/{world.patna.pk}/"
+
+
+def test_login_ignores_a_next_to_another_site(client, world, django_capture_on_commit_callbacks):
+    client.get("/login/", {"next": "https://evil.example/x"})
+    ask_code(client, "9000000002", django_capture_on_commit_callbacks)
+    assert client.post("/login/code/", {"code": last_code("+919000000002")})["Location"] == "/"
 
 
 # --- home, unit, search -------------------------------------------------------------------------

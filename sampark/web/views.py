@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +27,7 @@ LANGS = {code for code, _name in settings.LANGUAGES}
 # A language picked before logging in, saved to the person at login (then the session is new).
 CHOSEN_LANG = "sampark_lang_chosen"
 LOGIN_PHONE = "login_phone"
+LOGIN_NEXT = "login_next"
 
 
 def client_ip(request) -> str | None:
@@ -33,13 +35,23 @@ def client_ip(request) -> str | None:
 
 
 def person_required(view):
+    """Pages for logged-in people; others go to the login page and come back here afterwards."""
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.person is None:
+            if request.method == "GET":
+                return redirect(reverse("login") + "?" + urlencode({"next": request.get_full_path()}))
             return redirect("login")
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def safe_next(request, url: str | None) -> str | None:
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return None
 
 
 def set_lang_cookie(response, lang: str) -> None:
@@ -57,6 +69,9 @@ def home(request):
 def login_phone(request):
     if request.person is not None:
         return redirect("home")
+    nxt = safe_next(request, request.GET.get("next"))
+    if nxt:
+        request.session[LOGIN_NEXT] = nxt
     if request.method == "POST":
         raw = request.POST.get("phone", "")[:40]
         try:
@@ -93,8 +108,10 @@ def login_code(request):
         chosen = request.session.get(CHOSEN_LANG)
         if chosen in LANGS and chosen != person.lang:
             person = update_person(person, person, lang=chosen)
+        nxt = safe_next(request, request.session.get(LOGIN_NEXT))
         login(request, person)
-        response = redirect("home")
+        request.session.pop(LOGIN_NEXT, None)
+        response = redirect(nxt or "home")
         set_lang_cookie(response, person.lang)
         return response
     return render(request, "web/login_code.html", {"phone": phone})
@@ -122,10 +139,7 @@ def logout_view(request):
 @require_POST
 def set_language(request):
     """Switch language: a cookie on this phone, and the person's own setting when logged in."""
-    nxt = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        nxt = "/"
-    response = redirect(nxt)
+    response = redirect(safe_next(request, request.POST.get("next")) or "/")
     lang = request.POST.get("language", "")
     if lang not in LANGS:
         return response
