@@ -44,6 +44,7 @@ from sampark.people.visibility import leading_roots
 
 DEFAULT_HOURS = 48
 MAX_TEXT = 4000
+MAX_PHOTO = 5 * 1024 * 1024
 
 
 class DifficultyError(Exception):
@@ -174,6 +175,8 @@ def raise_difficulty(actor: Person, *, id: uuid.UUID, unit, category: str, text:
     link = clean(link or "")[:200]
     if link and not link.startswith(("http://", "https://")):
         raise DifficultyError(_("A link must start with http:// or https://"))
+    if photo is not None and (photo.size > MAX_PHOTO or not (getattr(photo, "content_type", "") or "").startswith("image/")):
+        raise DifficultyError(_("A photo must be an image under 5 MB."))
     body_hash = _body_hash(unit.pk, category, text, link)
     existing = Difficulty.objects.filter(pk=id).first()
     if existing is not None:

@@ -1,0 +1,197 @@
+"""Pages for difficulties and the district review: thin handlers, each starting from visibility."""
+
+import uuid
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sampark.difficulties import review, selectors, services
+from sampark.difficulties.models import ActionItem, Difficulty, DifficultyCategory, Status
+from sampark.org.models import Unit
+from sampark.people.models import LEADING_ROLES, Person, Post
+from sampark.people.visibility import get_visible_or_404
+from sampark.web.views import person_required
+
+RATINGS = [1, 2, 3, 4, 5]
+
+
+def _difficulty(request, difficulty_id):
+    return get_visible_or_404(
+        Difficulty.objects.select_related("category", "unit__level", "handling_unit__level", "raised_by",
+                                          "assigned_to", "closed_by_unit"),
+        request.person, pk=difficulty_id)
+
+
+@person_required
+def index(request):
+    me, now = request.person, timezone.now()
+    review_units = [p.unit for p in Post.objects.filter(person=me, active=True, role__in=LEADING_ROLES)
+                    .select_related("unit__level").order_by("unit_path") if p.unit.child_count]
+    return render(request, "difficulties/index.html", {
+        "mine": selectors.raised_by(me), "waiting": selectors.waiting_for(me),
+        "updates": selectors.recent_updates(me), "items": selectors.action_items_owned(me),
+        "review_units": review_units, "now": now, "today": timezone.localdate(now),
+    })
+
+
+@person_required
+def new(request):
+    me = request.person
+    units = [p.unit for p in Post.objects.filter(person=me, active=True).select_related("unit__level")
+             .order_by("-unit_path")]
+    categories = list(DifficultyCategory.objects.filter(active=True))
+    ctx = {"units": units, "categories": categories, "key": uuid.uuid4(), "values": {}}
+    if request.method == "POST":
+        ctx["values"] = request.POST
+        try:
+            key = uuid.UUID(request.POST.get("id", ""))
+            unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
+            if unit is None:
+                raise services.DifficultyError(_("Choose the unit where you hold a post."))
+            d, _created = services.raise_difficulty(
+                me, id=key, unit=unit, category=request.POST.get("category", ""), text=request.POST.get("text", ""),
+                link=request.POST.get("link", ""), photo=request.FILES.get("photo"), now=timezone.now())
+        except ValueError:
+            ctx["error"] = _("The form expired; please send it again.")
+        except services.DifficultyError as exc:
+            ctx["error"], ctx["key"] = exc.message, request.POST.get("id")
+        else:
+            messages.success(request, _("Your difficulty has been sent."))
+            return redirect("difficulties:detail", d.pk)
+        return render(request, "difficulties/new.html", ctx, status=400)
+    return render(request, "difficulties/new.html", ctx)
+
+
+@person_required
+def detail(request, difficulty_id):
+    d = _difficulty(request, difficulty_id)
+    me = request.person
+    acts = services.can_act(me, d)
+    return render(request, "difficulties/detail.html", {
+        "d": d, "history": selectors.history(d), "can_act": acts, "is_raiser": d.raised_by_id == me.pk,
+        "candidates": selectors.merge_candidates(d, me) if acts else [],
+        "people": selectors.assignable_people(d) if acts and d.status in (Status.OPEN, Status.REOPENED) else [],
+        "ratings": RATINGS, "now": timezone.now(), "Status": Status,
+    })
+
+
+@person_required
+@require_POST
+def act(request, difficulty_id, action):
+    d = _difficulty(request, difficulty_id)
+    me, now, post = request.person, timezone.now(), request.POST
+    try:
+        if action == "answer":
+            services.answer_difficulty(me, d, text=post.get("text", ""), now=now)
+        elif action == "request-info":
+            services.request_info(me, d, text=post.get("text", ""), now=now)
+        elif action == "info":
+            services.give_info(me, d, text=post.get("text", ""), now=now)
+        elif action == "assign":
+            person = Person.objects.visible_to(me).filter(pk=post.get("person") or 0).first()
+            if person is None:
+                raise services.DifficultyError(_("Choose a person."))
+            services.assign_difficulty(me, d, person=person, text=post.get("text", ""), now=now)
+        elif action == "merge":
+            ids = [i for i in post.getlist("ids") if _is_uuid(i)]
+            others = list(Difficulty.objects.visible_to(me).filter(pk__in=ids))
+            services.merge_difficulties(me, d, others, now=now)
+        elif action == "reopen":
+            services.reopen_difficulty(me, d, rating=post.get("rating"), text=post.get("text", ""), now=now)
+        elif action == "confirm":
+            services.confirm_difficulty(me, d, rating=post.get("rating"), text=post.get("text", ""), now=now)
+        else:
+            raise Http404
+    except services.DifficultyError as exc:
+        messages.error(request, exc.message)
+    return redirect("difficulties:detail", d.pk)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+# ---- the district review -----------------------------------------------------------------------
+
+def _review_unit(request, unit_id):
+    unit = get_visible_or_404(Unit.objects.select_related("level", "parent"), request.person, pk=unit_id)
+    if not services.can_review(request.person, unit):
+        raise Http404
+    return unit
+
+
+@person_required
+def review_page(request, unit_id):
+    unit = _review_unit(request, unit_id)
+    ctx = review.review_context(unit, request.GET.get("at"), timezone.now())
+    ctx["today"] = timezone.localdate()
+    ctx["owners"] = review.owner_choices(request.person, ctx["current"])
+    return render(request, "difficulties/review.html", ctx)
+
+
+@person_required
+@require_POST
+def review_add(request, unit_id, what):
+    unit = _review_unit(request, unit_id)
+    child = get_visible_or_404(Unit.objects.all(), request.person, pk=request.POST.get("unit") or 0,
+                               parent=unit)
+    me, post = request.person, request.POST
+    try:
+        if what == "note":
+            services.add_review_note(me, child, text=post.get("text", ""), now=timezone.now())
+        elif what == "item":
+            owner = Person.objects.visible_to(me).filter(pk=post.get("owner") or 0).first()
+            if owner is None:
+                raise services.DifficultyError(_("Choose an owner."))
+            services.add_action_item(me, child, owner=owner, text=post.get("text", ""),
+                                     due_on=_date(post.get("due_on")), now=timezone.now())
+        else:
+            raise Http404
+    except services.DifficultyError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("difficulties:review", args=[unit.pk]) + f"?at={child.pk}")
+
+
+def _date(value):
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+@person_required
+@require_POST
+def item_done(request, item_id):
+    item = get_visible_or_404(ActionItem.objects.all(), request.person, pk=item_id)
+    try:
+        services.complete_action_item(request.person, item, now=timezone.now())
+    except services.DifficultyError as exc:
+        messages.error(request, exc.message)
+    nxt = request.POST.get("next", "")
+    return redirect(nxt if nxt.startswith("/difficulties/") else "difficulties:index")
+
+
+@person_required
+def review_pdf(request, unit_id):
+    """The whole review (every unit below, notes and action items) as a Hindi PDF via WeasyPrint."""
+    unit = _review_unit(request, unit_id)
+    ctx = review.summary_context(unit, timezone.now())
+    html = render(request, "difficulties/review_pdf.html", ctx).content.decode()
+    try:
+        from weasyprint import HTML
+    except ImportError:  # WeasyPrint or its Pango libraries missing: the printable page still works
+        return HttpResponse(html)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="review-{unit.pk}.pdf"'
+    return response
