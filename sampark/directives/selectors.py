@@ -150,3 +150,15 @@ def silent_units(d: Directive, root: Unit, limit: int = 300) -> list[tuple[int, 
     for c in rows:
         grouped.setdefault(c.depth, []).append(RollupRow(c.unit, c.expected, c.reads, c.acks))
     return [(depth, per_depth[depth], grouped.get(depth, [])) for depth in sorted(per_depth)]
+
+
+def audience_keys(person, d: Directive):
+    """The person's posts in the directive's audience (empty when outside it)."""
+    from sampark.directives.audience import matches, post_keys
+
+    return [k for k in post_keys(person) if matches(d, k)]
+
+
+def leads_inside(person, d: Directive) -> bool:
+    """True when the person leads the target, a unit above it, or a unit inside it."""
+    return any(r.startswith(d.target_path) or d.target_path.startswith(r) for r in leading_roots(person))

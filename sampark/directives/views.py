@@ -1,0 +1,145 @@
+"""Directive pages: thin handlers (STYLE rule 5) over the same services and selectors as the API."""
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sampark.directives import selectors, services
+from sampark.directives.forms import AckForm, ComposeForm, EditForm
+from sampark.directives.models import Directive, Message
+from sampark.directives.services import DirectiveError
+from sampark.org.selectors import breadcrumbs
+from sampark.people.visibility import leading_roots
+from sampark.web.views import person_required
+
+POLL_SECONDS = 25
+
+
+@person_required
+def inbox(request):
+    person = request.person
+    items = selectors.inbox(person)
+    notices = list(Message.objects.filter(recipient=person, channel="app").select_related("directive")
+                   .order_by("-created_at", "-pk")[:5])
+    drafts = list(Directive.objects.filter(author=person).exclude(status=Directive.Status.WITHDRAWN)
+                  .order_by("-created_at")[:10])
+    latest = max((d.published_at for d in items), default=None)
+    return render(request, "directives/inbox.html", {
+        "items": items, "notices": notices, "sent": drafts, "can_send": bool(leading_roots(person)),
+        "latest": latest.isoformat() if latest else "", "poll_seconds": POLL_SECONDS})
+
+
+@person_required
+def inbox_updates(request):
+    """The inbox page polls this every POLL_SECONDS: a few dozen bytes when nothing is new."""
+    since = parse_datetime(request.GET.get("since", "") or "")
+    got = selectors.inbox_updates(request.person, since)
+    return JsonResponse({"new": got["new"], "latest": got["latest"].isoformat() if got["latest"] else ""})
+
+
+@person_required
+def detail(request, directive_id: int):
+    person = request.person
+    d = selectors.directive_for(person, directive_id)
+    in_audience = d.is_published and bool(selectors.audience_keys(person, d))
+    if in_audience and not d.is_read:
+        services.mark_read(person, d)  # recorded on open; a reload inserts nothing
+        d.is_read = True
+    return render(request, "directives/detail.html", {
+        "d": d, "in_audience": in_audience, "ack_form": AckForm(), "is_author": d.author_id == person.pk,
+        "edit_form": EditForm(initial={"title": d.title, "body": d.body}),
+        "revisions": list(d.revisions.all()[:10]) if d.revision > 1 else [],
+        "can_rollup": d.is_published and (d.author_id == person.pk or selectors.leads_inside(person, d)),
+    })
+
+
+@require_POST
+@person_required
+def ack(request, directive_id: int):
+    d = selectors.directive_for(request.person, directive_id)
+    form = AckForm(request.POST)
+    reply = form.cleaned_data["reply"] if form.is_valid() else ""
+    try:
+        services.acknowledge(request.person, d, reply=reply)
+    except DirectiveError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Acknowledged. Thank you."))
+    return redirect("directives:detail", d.pk)
+
+
+@person_required
+def compose(request):
+    form = ComposeForm(request.POST or None, person=request.person)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            d = services.create_directive(request.person, target_unit=data["target_unit"], title=data["title"],
+                                          body=data["body"], priority=data["priority"],
+                                          requires_ack=data["requires_ack"], due_at=data["due_at"],
+                                          levels=data["levels"], roles=data["roles"], teams=data["teams"])
+            if "publish" in request.POST:
+                services.publish_directive(request.person, d)
+        except DirectiveError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("directives:detail", d.pk)
+    return render(request, "directives/compose.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _author_action(request, directive_id: int, action):
+    d = selectors.directive_for(request.person, directive_id)
+    try:
+        action(d)
+    except DirectiveError as exc:
+        messages.error(request, str(exc))
+    return redirect("directives:detail", d.pk)
+
+
+@require_POST
+@person_required
+def publish(request, directive_id: int):
+    return _author_action(request, directive_id, lambda d: services.publish_directive(request.person, d))
+
+
+@require_POST
+@person_required
+def withdraw(request, directive_id: int):
+    return _author_action(request, directive_id, lambda d: services.withdraw_directive(request.person, d))
+
+
+@require_POST
+@person_required
+def edit(request, directive_id: int):
+    form = EditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A directive needs a title."))
+        return redirect("directives:detail", directive_id)
+    return _author_action(request, directive_id, lambda d: services.edit_directive(
+        request.person, d, title=form.cleaned_data["title"], body=form.cleaned_data["body"]))
+
+
+@person_required
+def rollup(request, directive_id: int):
+    person = request.person
+    d = selectors.directive_for(person, directive_id)
+    unit = selectors.rollup_unit(person, d, request.GET.get("unit"))
+    total, rows = selectors.rollup(d, unit)
+    crumbs = [u for u in breadcrumbs(unit, leading_roots(person) + [d.target_path])
+              if selectors.may_see_rollup(person, d, u)]
+    return render(request, "directives/rollup.html", {
+        "d": d, "unit": unit, "total": total, "rows": rows, "crumbs": crumbs,
+        "people": selectors.people_at(d, unit)})
+
+
+@person_required
+def silent(request, directive_id: int):
+    person = request.person
+    d = selectors.directive_for(person, directive_id)
+    unit = selectors.rollup_unit(person, d, request.GET.get("unit"))
+    return render(request, "directives/silent.html", {
+        "d": d, "unit": unit, "levels": selectors.silent_units(d, unit),
+        "pct": selectors.silent_below_percent()})
