@@ -17,7 +17,8 @@ def review_context(unit: Unit, at, now: datetime) -> dict:
     children = list(org_selectors.children(unit))
     stats = selectors.children_stats(unit, children, now)
     rows = [(c, stats[c.pk]) for c in children]
-    ctx = {"unit": unit, "rows": rows, "current": None, "now": now}
+    today = timezone.localdate(now)
+    ctx = {"unit": unit, "rows": rows, "current": None, "now": now, "today": today}
     if not children:
         return ctx
     index = next((i for i, c in enumerate(children) if str(c.pk) == str(at)), 0)
@@ -28,9 +29,9 @@ def review_context(unit: Unit, at, now: datetime) -> dict:
         "next": children[index + 1] if index + 1 < len(children) else None,
         "stats": selectors.unit_stats(current, now),
         "open": selectors.open_in(current, now),
-        "silent": selectors.silent_units(current),
-        "rollup": selectors.activity_rollup(current),
-        "ack_rate": selectors.directive_ack_rate(current),
+        "silent": selectors.silent_units(current, today),
+        "rollup": selectors.activity_rollup(current, today),
+        "ack_rate": selectors.directive_ack_rate(current, now),
         "notes": selectors.notes_for(current),
         "items": selectors.action_items_for(current),
     })

@@ -4,12 +4,11 @@ unit the caller already got through visible_to.
 Subtree figures are computed on demand with range scans on ``unit_path`` (indexed), grouped by the
 path prefix of each child, so a review overview of 38 districts is a handful of queries, not 38 x N."""
 
-import importlib
 import statistics
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 
 from sampark.core import paths
@@ -153,50 +152,57 @@ def open_in(unit: Unit, now: datetime, limit: int = 20):
                 .order_by("-escalations", "due_at")[:limit])
 
 
-def silent_units(unit: Unit, limit: int = 20) -> dict:
-    """Units below that we hear nothing from. With the reports app: its notion of silence (no reports);
-    without it, the units directly below that have no members at all."""
-    hook = _optional("sampark.reports.selectors", "silent_units")
-    if hook is not None:
-        try:
-            return {"source": "reports", "units": list(hook(unit))[:limit]}
-        except TypeError:
-            pass
+RECENT_DAYS = 30
+SILENT_DAYS = 7
+
+
+def _reports():
+    try:
+        from sampark.reports import selectors as reports
+    except ImportError:  # the reports app is not installed here
+        return None
+    return reports if hasattr(reports, "children_rows") and hasattr(reports, "totals") else None
+
+
+def silent_units(unit: Unit, today: date, limit: int = 20) -> dict:
+    """Units directly below that we hear nothing from. With the reports app: those with no report in
+    the last SILENT_DAYS days; without it, those with no members at all."""
+    reports = _reports()
+    if reports is not None:
+        rows = reports.children_rows(unit, today - timedelta(days=RECENT_DAYS - 1), today,
+                                     silent_days=SILENT_DAYS, today=today)
+        return {"source": "reports", "units": [r.unit for r in rows if r.silent][:limit], "days": SILENT_DAYS}
     units = list(Unit.objects.filter(parent=unit, member_count=0).select_related("level")
                  .order_by("code", "name_en", "pk")[:limit])
     return {"source": "members", "units": units}
 
 
-def activity_rollup(unit: Unit):
-    """The reports app's activity roll-up for a unit, when that app provides one (else None)."""
-    hook = _optional("sampark.reports.selectors", "unit_rollup") or _optional("sampark.reports.selectors",
-                                                                               "rollup")
-    if hook is None:
+def activity_rollup(unit: Unit, today: date) -> list[tuple[str, int]] | None:
+    """The reports app's totals for the unit's subtree over the last RECENT_DAYS days, as (label, value);
+    None when that app is not there."""
+    reports = _reports()
+    if reports is None:
         return None
+    totals = reports.totals(unit, today - timedelta(days=RECENT_DAYS - 1), today)
+    labels = {code: label for code, label, _col in reports.measures(None)}
+    return [(labels.get(code, code), value) for code, value in totals.items()]
+
+
+def directive_ack_rate(unit: Unit, now: datetime) -> dict | None:
+    """Share of expected acknowledgements received in the unit's subtree, over directives published in
+    the last RECENT_DAYS days that asked for one (from the directives app's counter rows, one query);
+    None when that app is not there."""
     try:
-        return hook(unit)
-    except TypeError:
-        return None
-
-
-def directive_ack_rate(unit: Unit):
-    """Acknowledgement rate of recent directives for a unit, when the directives app provides it (else None)."""
-    hook = _optional("sampark.directives.selectors", "ack_rate") or _optional("sampark.directives.selectors",
-                                                                             "acknowledgement_rate")
-    if hook is None:
-        return None
-    try:
-        return hook(unit)
-    except TypeError:
-        return None
-
-
-def _optional(module: str, name: str):
-    try:
-        mod = importlib.import_module(module)
+        from sampark.directives.models import Directive, UnitCount
     except ImportError:
         return None
-    return getattr(mod, name, None)
+    row = UnitCount.objects.filter(
+        unit=unit, directive__status=Directive.Status.PUBLISHED, directive__requires_ack=True,
+        directive__published_at__gte=now - timedelta(days=RECENT_DAYS),
+    ).aggregate(expected=Sum("expected"), acks=Sum("acks"), directives=Count("directive", distinct=True))
+    expected = row["expected"] or 0
+    return {"directives": row["directives"], "expected": expected, "acks": row["acks"] or 0,
+            "pct": round(100 * (row["acks"] or 0) / expected) if expected else None}
 
 
 # ---- review notes and action items -------------------------------------------------------------

@@ -134,7 +134,6 @@ def _review_unit(request, unit_id):
 def review_page(request, unit_id):
     unit = _review_unit(request, unit_id)
     ctx = review.review_context(unit, request.GET.get("at"), timezone.now())
-    ctx["today"] = timezone.localdate()
     ctx["owners"] = review.owner_choices(request.person, ctx["current"])
     return render(request, "difficulties/review.html", ctx)
 
