@@ -1,0 +1,63 @@
+"""Export a unit's subtree as the same shapes the import reads (see sampark.org.imports), so an
+export re-imports to no change. Callers pass a unit they got through ``visible_to``.
+
+* units: the unit itself (its parent left empty: an importer may not reach it) and every unit
+  below, parents before children. A unit without a code is written as ``#<id>``.
+* people: one row per active post in the subtree. A phone is masked unless the viewer leads the
+  post's unit (or it is the viewer's own), so such a file cannot be re-imported by them.
+
+Rows are generated from one streamed query each, so a state's export keeps memory flat.
+"""
+
+import tempfile
+from collections.abc import Iterator
+
+from sampark.core import paths
+from sampark.org.io import PEOPLE_COLUMNS, UNIT_COLUMNS, write_csv, write_xlsx
+from sampark.org.models import Unit
+from sampark.people.models import Person, Post
+from sampark.people.visibility import leading_roots
+
+CHUNK = 2000
+
+
+def unit_ref(unit_id: int, code: str) -> str:
+    return code or f"#{unit_id}"
+
+
+def unit_rows(unit: Unit) -> Iterator[list[str]]:
+    lo, hi = paths.subtree_range(unit.path)
+    rows = (Unit.objects.filter(path__gte=lo, path__lt=hi).order_by("path")
+            .values_list("pk", "level__code", "code", "name_hi", "name_en", "parent_id", "parent__level__code",
+                         "parent__code"))
+    for pk, level, code, name_hi, name_en, parent_id, parent_level, parent_code in rows.iterator(chunk_size=CHUNK):
+        if pk == unit.pk:
+            parent_level, parent_ref = "", ""
+        else:
+            parent_ref = unit_ref(parent_id, parent_code)
+        yield [level, unit_ref(pk, code), name_hi, name_en, parent_level, parent_ref]
+
+
+def people_rows(viewer, unit: Unit) -> Iterator[list[str]]:
+    lo, hi = paths.subtree_range(unit.path)
+    roots = leading_roots(viewer)
+    rows = (Post.objects.filter(unit_path__gte=lo, unit_path__lt=hi, active=True, person__is_active=True)
+            .order_by("unit_path", "person__phone", "role", "team")
+            .values_list("person_id", "person__phone", "person__name_hi", "person__name_en", "person__lang",
+                         "unit_id", "unit__level__code", "unit__code", "unit_path", "role", "team"))
+    for person_id, phone, name_hi, name_en, lang, unit_id, level, code, path, role, team in rows.iterator(
+            chunk_size=CHUNK):
+        if person_id != viewer.pk and not paths.in_subtrees(path, roots):
+            phone = Person(phone=phone).masked_phone
+        yield [phone, name_hi, name_en, lang, level, unit_ref(unit_id, code), role, team]
+
+
+def export(viewer, unit: Unit, kind: str, fmt: str):
+    """Bytes chunks (csv) or a rewound temporary file (xlsx) holding the export."""
+    columns, rows = (UNIT_COLUMNS, unit_rows(unit)) if kind == "units" else (PEOPLE_COLUMNS, people_rows(viewer, unit))
+    if fmt == "csv":
+        return write_csv(columns, rows)
+    target = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    write_xlsx(columns, rows, target)
+    target.seek(0)
+    return target

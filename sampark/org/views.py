@@ -1,0 +1,73 @@
+"""Pages for bulk import and export of the tree: thin handlers over sampark.org.imports/exports."""
+
+from functools import wraps
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sampark.org.exports import export
+from sampark.org.imports import FileProblem, import_file
+from sampark.org.io import MAX_BYTES, PEOPLE_COLUMNS, UNIT_COLUMNS
+from sampark.org.models import Unit
+from sampark.people.visibility import get_visible_or_404, leading_roots, visible_roots
+
+KINDS = ("units", "people")
+SHOWN_ERRORS = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def person_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.person is None:
+            return redirect("login")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@person_required
+@require_http_methods(["GET", "POST"])
+def import_view(request):
+    kind = request.POST.get("kind", request.GET.get("kind", "units"))
+    kind = kind if kind in KINDS else "units"
+    check_only = request.method == "POST" and bool(request.POST.get("check_only"))
+    result, error = None, ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose a file.")
+        elif upload.size > MAX_BYTES:
+            error = _("The file is larger than {mb} MB. Split it into smaller files.").format(
+                mb=MAX_BYTES // (1024 * 1024))
+        else:
+            try:
+                result = import_file(request.person, kind, upload.name, upload.read(), dry_run=check_only)
+            except FileProblem as exc:
+                error = str(exc)
+    roots = visible_roots(request.person)
+    context = {
+        "kind": kind, "check_only": check_only, "result": result, "error": error,
+        "errors": result.errors[:SHOWN_ERRORS] if result else [],
+        "more_errors": max(0, len(result.errors) - SHOWN_ERRORS) if result else 0,
+        "leads": bool(leading_roots(request.person)),
+        "unit_columns": ",".join(UNIT_COLUMNS), "people_columns": ",".join(PEOPLE_COLUMNS),
+        "export_units": Unit.objects.filter(path__in=roots).select_related("level").order_by("path"),
+    }
+    status = 400 if error or (result and result.errors) else 200
+    return render(request, "org/import.html", context, status=status)
+
+
+@person_required
+@require_GET
+def export_view(request, unit_id: int, kind: str, fmt: str):
+    unit = get_visible_or_404(Unit.objects.all(), request.person, pk=unit_id)
+    body = export(request.person, unit, kind, fmt)
+    filename = f"{kind}-{unit.pk}.{fmt}"
+    if fmt == "xlsx":
+        return FileResponse(body, as_attachment=True, filename=filename, content_type=XLSX)
+    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
