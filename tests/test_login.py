@@ -229,3 +229,52 @@ def test_messages_are_hindi_by_default(db):
     with translation.override("hi"), pytest.raises(LoginError) as exc:
         request_code("12345")
     assert re.search(r"[\u0900-\u097F]", str(exc.value)), str(exc.value)
+
+
+# `sampark token`: personal API tokens for operators and scripts.
+
+def _token_cmd(*args) -> str:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("token", *args, stdout=out)
+    return out.getvalue().strip()
+
+
+def test_token_command_prints_a_working_token_and_revokes_it(member, client):
+    from django.core.management import CommandError
+
+    from sampark.core.models import AuditEntry
+    from sampark.people.models import ApiToken
+
+    key = _token_cmd("--phone", "98765 43210", "--label", "laptop")
+    assert key.startswith("smp_") and len(key) > 30 and "\n" not in key
+    token = ApiToken.objects.get()
+    assert token.label == "laptop" and token.key_hash != key and key not in token.key_hash
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").json()["phone"] == PHONE
+
+    second = _token_cmd("--phone", PHONE)
+    listing = _token_cmd("--phone", PHONE, "--list")
+    assert key[:12] in listing and second[:12] in listing and "laptop" in listing and key not in listing
+
+    assert _token_cmd("--phone", PHONE, "--revoke", key[4:10]) == f"revoked {key[:12]}"
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {second}").status_code == 200
+    assert "revoked" in _token_cmd("--phone", PHONE, "--list").splitlines()[0]
+    with pytest.raises(CommandError, match="no active token"):
+        _token_cmd("--phone", PHONE, "--revoke", key[:12])
+    assert list(AuditEntry.objects.filter(object_type="people.apitoken").order_by("pk")
+                .values_list("action", flat=True)) == ["token.issue", "token.issue", "token.revoke"]
+
+
+def test_token_command_refuses_unknown_and_bad_phones(member):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="No person"):
+        _token_cmd("--phone", UNKNOWN)
+    with pytest.raises(CommandError, match="valid mobile number"):
+        _token_cmd("--phone", "12345")
+    with pytest.raises(CommandError):
+        _token_cmd("--phone", PHONE, "--revoke", "smp_")  # matches nothing active

@@ -8,7 +8,14 @@ from sampark.org.models import Level, Unit
 from sampark.org.services import create_unit
 from sampark.people.models import Person, PersonToken, Post, Role, Team
 from sampark.people.search import search_people, search_units
-from sampark.people.services import PeopleError, add_post, create_person, end_post, normalize_phone, update_person
+from sampark.people.services import (
+    PeopleError,
+    add_post,
+    create_person,
+    end_post,
+    normalize_phone,
+    update_person,
+)
 from tests.test_text import PRESS_NOTE_NAMES
 
 

@@ -13,10 +13,10 @@ class Command(BaseCommand):
         parser.add_argument("--phone", required=True, help="the person's phone, e.g. +919876543210")
         parser.add_argument("--label", default="", help="a note to tell tokens apart, e.g. 'laptop'")
         group = parser.add_mutually_exclusive_group()
-        group.add_argument("--list", action="store_true", help="list the person's tokens")
+        group.add_argument("--list", dest="show", action="store_true", help="list the person's tokens")
         group.add_argument("--revoke", metavar="PREFIX", help="revoke the token starting with PREFIX")
 
-    def handle(self, *args, phone, label, list, revoke, **options):  # noqa: A002
+    def handle(self, *args, phone, label, show, revoke, **options):
         try:
             phone = normalize_phone(phone)
         except PeopleError as exc:
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         person = Person.objects.filter(phone=phone).first()
         if person is None:
             raise CommandError(f"No person has the phone {phone}.")
-        if list:
+        if show:
             for t in ApiToken.objects.filter(person=person).order_by("created_at", "pk"):
                 state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
                 used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
