@@ -1,6 +1,6 @@
 """Directives down: the issue's "Done when" through the API, plus drafts, publishing and withdrawal."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.utils import timezone
@@ -237,3 +237,15 @@ def test_fold_matches_a_recount_after_many_acks(world, more):
     assert (bihar.expected, bihar.reads, bihar.acks) == (9, 9, 9)
     gaya = UnitCount.objects.get(directive=d, unit=world.gaya)
     assert (gaya.expected, gaya.acks) == (4, 4)
+
+
+def test_receipt_and_pending_times_round_trip(world):
+    from datetime import datetime
+
+    when = datetime(2026, 11, 27, 4, 30, tzinfo=UTC)
+    d = services.publish_directive(world.state_admin, services.create_directive(
+        world.state_admin, target_unit=world.bihar, title="Times"), now=when)
+    services.acknowledge(world.gaya_worker, d, now=when)
+    assert Receipt.objects.get(directive=d, kind="ack").at == when
+    assert Receipt.objects.filter(directive=d, at__lte=when).count() == 2
+    assert set(PendingCount.objects.values_list("created_at", flat=True)) == {when}
