@@ -231,3 +231,50 @@ def test_random_operations_keep_paths_and_counts_right(ops):
             else:
                 move_unit(None, unit, target)
         assert_tree_consistent()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_post_added_during_a_move_gets_the_new_path(world):
+    """PostgreSQL, two connections: a post added while a move is uncommitted waits for the move
+    (tree lock) and copies the new path, instead of the old one it would read otherwise."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: there is no such race")
+    moved = threading.Event()
+    errors = []
+
+    def mover():
+        try:
+            with transaction.atomic():
+                move_unit(None, world.patna_ac, world.gaya)
+                moved.set()
+                time.sleep(0.5)  # the move is done but not committed yet
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+            moved.set()
+        finally:
+            connections.close_all()
+
+    def adder():
+        try:
+            moved.wait(5)
+            add_post(None, person=Person.objects.get(pk=world.gaya_worker.pk),
+                     unit=Unit.objects.get(pk=world.patna_booth.pk), role=Role.WORKER)
+        except Exception as exc:  # pragma: no cover
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=mover), threading.Thread(target=adder)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert not errors, errors
+    assert_tree_consistent()
+    post = Post.objects.get(person=world.gaya_worker, unit=world.patna_booth)
+    assert post.unit_path.startswith(Unit.objects.get(pk=world.gaya.pk).path)

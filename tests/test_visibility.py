@@ -52,8 +52,9 @@ def test_person_without_post_sees_nothing_but_themselves(db):
 @given(
     parents=st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size=25),
     holders=st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size=4),
+    others=st.lists(st.integers(min_value=0, max_value=1000), max_size=6),
 )
-def test_what_a_person_sees_equals_their_subtrees(parents, holders):
+def test_what_a_person_sees_equals_their_subtrees(parents, holders, others):
     level = Level.objects.order_by("rank").first()
     deeper = list(Level.objects.order_by("rank"))
     root = create_unit(None, parent=None, level=level, name_en="root")
@@ -69,7 +70,14 @@ def test_what_a_person_sees_equals_their_subtrees(parents, holders):
     held = [units[h % len(units)] for h in holders]
     for u in held:
         add_post(None, person=person, unit=u, role=Role.WORKER)
+    members = {}
+    for o in others:
+        other = create_person(None, phone=f"+9198{Person.objects.count():08d}", name_en="Other")
+        members[other.pk] = units[o % len(units)]
+        add_post(None, person=other, unit=members[other.pk], role=Role.COORDINATOR)
     expected = set()
     for u in held:
         expected |= {x.pk for x in units if x.path.startswith(u.path)}
     assert visible_ids(person) == expected
+    seen_people = set(Person.objects.visible_to(person).values_list("pk", flat=True))
+    assert seen_people == {person.pk} | {pk for pk, unit in members.items() if unit.pk in expected}
