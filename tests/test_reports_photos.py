@@ -36,7 +36,9 @@ def report_id(client, world, api_as):
 def upload(client, headers, rid, data: bytes, name="photo.jpg", pid=None):
     f = io.BytesIO(data)
     f.name = name
-    return client.post(f"/api/v1/reports/{rid}/photos", {"id": pid or str(uuid.uuid4()), "file": f}, **headers)
+    # Messages checked in English here; the Hindi comes from the catalogue.
+    return client.post(f"/api/v1/reports/{rid}/photos", {"id": pid or str(uuid.uuid4()), "file": f},
+                       HTTP_ACCEPT_LANGUAGE="en", **headers)
 
 
 def jpeg_with_gps(size=(120, 90)) -> bytes:

@@ -72,15 +72,14 @@ def create_reports(request, payload: list[ReportIn]):
         return 422, {"detail": _("At most {n} reports at once.").format(n=MAX_BATCH), "errors": {}}
     subs = [services.Submission(id=p.id, unit=p.unit, type=p.type, date=p.date, values=p.values) for p in payload]
     outcomes = services.submit_reports(request.person, subs)
-    ok = [o.report.pk for o in outcomes if o.report is not None]
+    ok = [o.id for o in outcomes if o.id is not None and o.error is None]
     stored = Report.objects.select_related("unit", "type").prefetch_related("photos").in_bulk(ok)
     out = []
     for sub, o in zip(subs, outcomes, strict=True):
         if o.error:
             out.append({"id": str(sub.id), "status": o.error.status, "detail": str(o.error), "errors": o.error.errors})
         else:
-            out.append({"id": str(o.report.pk), "status": 201 if o.created else 200,
-                        "report": report_out(stored[o.report.pk])})
+            out.append({"id": str(o.id), "status": 201 if o.created else 200, "report": report_out(stored[o.id])})
     return 200, out
 
 

@@ -143,8 +143,17 @@ def dashboard(unit: Unit, start: date, end: date, rtype: ReportType | None = Non
     )
 
 
+# Above this depth (Centre, state) a subtree holds millions of reports: listing its newest would sort
+# them all, so the dashboards there show only the roll-ups.
+RECENT_MIN_DEPTH = 2
+
+
 def recent_reports(unit: Unit, limit: int = 20):
-    """The newest reports in the unit's subtree (for the dashboard's list)."""
+    """The newest reports in the unit's subtree (for the dashboard's list), from district level down."""
+    from sampark.core import paths
+
+    if paths.depth(unit.path) < RECENT_MIN_DEPTH:
+        return Report.objects.none()
     return (Report.objects.in_subtrees([unit.path]).select_related("type", "unit", "author")
             .order_by("-date", "-created_at")[:limit])
 

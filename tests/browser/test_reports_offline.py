@@ -1,0 +1,118 @@
+"""The report form as an offline web app: a Gaya booth worker with no network submits two meeting
+reports (one with a photo); they wait on the phone, and when the network returns both arrive, once."""
+
+import io
+import os
+
+import pytest
+from PIL import Image
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture
+def rep_phone(monkeypatch, settings, tmp_path):
+    """A phone-sized Chromium page; its context is returned too, to switch the network off and on."""
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # STACK.md trap 5
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        ctx = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
+                                  locale="hi-IN", service_workers="allow")
+        ctx.set_default_timeout(15_000)
+        yield ctx, ctx.new_page()
+        ctx.close()
+        browser.close()
+
+
+def log_in(ctx, base, person):
+    from django.conf import settings
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+
+    from sampark.people.middleware import SESSION_KEY
+
+    s = SessionStore()
+    s[SESSION_KEY] = person.pk
+    s.save()
+    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": s.session_key, "url": base},
+                     {"name": "sampark_lang", "value": "hi", "url": base}])
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (230, 120, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+def fill_meeting(page, attendance: str, photo: bool):
+    page.select_option("select[name=type]", "meeting")
+    page.fill("input[name=f_attendance]", attendance)
+    page.fill("input[name=f_topic]", "बूथ बैठक")
+    if photo:
+        page.set_input_files("input[name=f_photo]", files=[{"name": "baithak.png", "mimeType": "image/png",
+                                                           "buffer": png()}])
+    page.click("#report-form button[type=submit]")
+
+
+def test_offline_reports_arrive_exactly_once(live_server, world, rep_phone):
+    from sampark.core.models import AuditEntry
+    from sampark.reports.models import Report, ReportPhoto
+
+    ctx, page = rep_phone
+    base = live_server.url
+    log_in(ctx, base, world.gaya_worker)
+    page.goto(base + "/reports/new/")
+    assert page.locator("h1").inner_text() == "नई रिपोर्ट" or page.locator("h1").inner_text() == "New report"
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    assert page.evaluate("document.querySelector('link[rel=manifest]').href").endswith("/reports/manifest.webmanifest")
+
+    ctx.set_offline(True)
+    assert page.evaluate("navigator.onLine") is False
+    fill_meeting(page, "21", photo=True)
+    page.wait_for_selector("#outbox li[data-status=waiting]")
+    fill_meeting(page, "33", photo=False)
+    page.wait_for_function("document.querySelectorAll('#outbox li[data-status=waiting]').length === 2")
+    assert Report.objects.count() == 0
+    assert page.locator("#net-status").is_visible()
+
+    # The form itself opens with no network (from the service worker), and the outbox is still there.
+    page.reload()
+    page.wait_for_function("document.querySelectorAll('#outbox li[data-status=waiting]').length === 2")
+    assert Report.objects.count() == 0
+
+    ctx.set_offline(False)
+    page.wait_for_function("document.querySelectorAll('#outbox li[data-status=sent]').length === 2",
+                           timeout=30_000)
+    reports = list(Report.objects.filter(author=world.gaya_worker))
+    assert sorted(r.values["attendance"] for r in reports) == [21, 33]
+    assert all(r.unit_id == world.gaya_booth.pk for r in reports)
+    assert ReportPhoto.objects.count() == 1
+    assert ReportPhoto.objects.get().report.values["attendance"] == 21
+
+    # Coming back once more changes nothing: each report arrived exactly once.
+    page.reload()
+    page.wait_for_function("document.querySelectorAll('#outbox li[data-status=sent]').length === 2")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(500)
+    assert Report.objects.count() == 2
+    assert AuditEntry.objects.filter(action="report.submit").count() == 2
+    os.makedirs("test-artifacts", exist_ok=True)
+    page.screenshot(path="test-artifacts/reports-outbox.png", full_page=True)
+
+
+def test_rejected_report_shows_why(live_server, world, rep_phone):
+    ctx, page = rep_phone
+    base = live_server.url
+    log_in(ctx, base, world.gaya_worker)
+    page.goto(base + "/reports/new/")
+    page.select_option("select[name=type]", "meeting")
+    page.fill("input[name=f_attendance]", "999999")  # over the field's maximum
+    page.click("#report-form button[type=submit]")
+    item = page.wait_for_selector("#outbox li[data-status=rejected]")
+    assert "100000" in item.inner_text()
