@@ -387,11 +387,32 @@ def test_pages_are_light(world, login_as, client, capsys):
         assert r.status_code == 200, url
         assert b"<script" not in r.content
         sizes[name] = len(r.content) + css
+    # A state's page at its real width: Bihar's 38 districts, and 25 people at the state.
+    from sampark.org.models import Level
+    from sampark.org.services import create_unit
+
+    district = Level.objects.get(code="district")
+    for i in range(36):
+        create_unit(None, parent=world.bihar, level=district, name_hi=f"ज़िला नाम {i}", name_en=f"District {i}",
+                    code=f"D{i:03d}")
+    for i in range(25):
+        p = create_person(None, phone=f"+9196000000{i:02d}", name_hi=f"सुरेश प्रसाद यादव {i}", name_en=f"Suresh {i}")
+        add_post(None, person=p, unit=world.bihar, role=Role.CO_COORDINATOR, team=Team.ORGANISATION)
+    r = c.get(f"/units/{world.bihar.pk}/")
+    assert r.content.count(b'<tr>') == 39
+    sizes["state, 38 districts, 26 people"] = len(r.content) + css
     c.post("/logout/")
     sizes["login"] = len(c.get("/login/").content) + css
     with capsys.disabled():
         print("\npage weight (HTML+CSS bytes):", ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
     assert all(v < budget for v in sizes.values()), sizes
+
+
+def test_server_error_page_is_plain_and_hindi():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "कुछ गड़बड़ हो गई" in html and "<form" not in html
 
 
 # --- the Hindi catalogue ---------------------------------------------------------------------------
