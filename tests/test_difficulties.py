@@ -152,7 +152,7 @@ def test_a_double_claim_escalates_once(world):
     assert d2.escalations == 1 and kinds(d2).count(EventKind.ESCALATED) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_ticks_at_once_escalate_each_row_once():
     from sampark.core.testing import build_world
 
