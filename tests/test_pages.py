@@ -151,6 +151,16 @@ def test_ask_for_a_new_code(client, world, django_capture_on_commit_callbacks):
     assert client.post("/login/code/", {"code": newest}).status_code == 302
 
 
+def test_too_many_codes_asked_gets_a_clear_error(client, world, django_capture_on_commit_callbacks, settings):
+    settings.SAMPARK_OTP_PER_PHONE_HOUR = 2
+    for _ in range(2):
+        assert ask_code(client, "9000000004", django_capture_on_commit_callbacks).status_code == 302
+    r = ask_code(client, "9000000004", django_capture_on_commit_callbacks)
+    assert r.status_code == 400 and "इस नंबर के लिए बहुत बार कोड माँगा गया है" in text(r)
+    r = client.post("/login/resend/")
+    assert r.status_code == 400 and "बहुत बार कोड माँगा गया" in text(r)
+
+
 def test_code_page_without_a_phone_goes_back_to_login(client, world):
     assert client.get("/login/code/")["Location"] == "/login/"
     assert client.post("/login/resend/")["Location"] == "/login/"
@@ -256,7 +266,8 @@ def test_a_worker_sees_only_their_own_booth(world, login_as):
 
 def test_other_districts_unit_is_a_friendly_404(world, login_as):
     c = login_as(world.gaya_coord)
-    for url in (f"/units/{world.patna.pk}/", f"/units/{world.patna_booth.pk}/", "/units/999999/"):
+    for url in (f"/units/{world.patna.pk}/", f"/units/{world.patna_booth.pk}/", "/units/999999/",
+                "/units/99999999999999999999999/"):
         r = c.get(url)
         assert r.status_code == 404, url
         assert "पृष्ठ नहीं मिला" in text(r)

@@ -5,6 +5,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,7 @@ LANGS = {code for code, _name in settings.LANGUAGES}
 CHOSEN_LANG = "sampark_lang_chosen"
 LOGIN_PHONE = "login_phone"
 LOGIN_NEXT = "login_next"
+MAX_ID = 2**63 - 1
 
 
 def client_ip(request) -> str | None:
@@ -154,6 +156,8 @@ def set_language(request):
 
 @person_required
 def unit_detail(request, unit_id: int):
+    if unit_id > MAX_ID:  # beyond a 64-bit key the database would raise, not answer "no such unit"
+        raise Http404
     unit = get_visible_or_404(Unit.objects.select_related("level"), request.person, pk=unit_id)
     return render(request, "web/unit.html", {
         "unit": unit,
