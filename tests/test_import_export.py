@@ -465,3 +465,23 @@ def test_commands_import_and_export(world, tmp_path):
     with pytest.raises(CommandError, match="1 problem"):
         call_command("import_units", str(bad), "--as", "+919000000002", stderr=err)
     assert "bad.csv:2:level:" in err.getvalue()
+
+
+def test_the_page_takes_fewer_rows_than_the_command_line(world, login_as, monkeypatch):
+    from sampark.org import views
+
+    monkeypatch.setattr(views, "WEB_MAX_ROWS", 2)
+    r = upload(login_as(world.patna_coord), "units", "u.csv", patna_units_csv(world))
+    assert r.status_code == 400 and "more than 2 rows" in r.content.decode()
+    assert not Unit.objects.filter(code="AC182").exists()
+
+
+def test_the_page_in_hindi_lists_problems_by_row_and_column(world, login_as):
+    client = login_as(world.patna_coord)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
+    page = client.get("/org/import/")
+    assert page.status_code == 200 and '<html lang="hi">' in page.content.decode()
+    r = upload(client, "people", "p.csv", csv_bytes([
+        PEOPLE_HEAD, ["12345", "क", "K", "hi", "booth", "Nowhere", "worker", ""]]))
+    table = r.content.decode().split('id="import-errors"')[1]
+    assert r.status_code == 400 and "<code>phone</code>" in table and "<code>unit_code</code>" in table
