@@ -360,6 +360,14 @@ def test_saved_language_follows_the_person_to_a_new_phone(client, world, django_
     assert "My posts and units" in text(client.get("/"))
 
 
+def test_login_pages_are_hindi_even_when_the_browser_asks_for_english(client, world):
+    for url in ("/login/", "/about/"):
+        r = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        assert r["Content-Language"] == "hi" and "परिचय और डेटा स्रोत" in text(r), url
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Mobile number" in text(client.get("/login/", HTTP_ACCEPT_LANGUAGE="hi"))
+
+
 def test_hindi_by_default_even_when_the_browser_asks_for_english(client, world, settings):
     """Needs sampark.web.middleware.LanguageMiddleware after PersonMiddleware (asked of settings.py)."""
     mw = [m for m in settings.MIDDLEWARE if m != "sampark.web.middleware.LanguageMiddleware"]

@@ -23,6 +23,7 @@ from sampark.people.middleware import login, logout
 from sampark.people.models import LoginCode, Post
 from sampark.people.services import update_person
 from sampark.people.visibility import can_see_phone, get_visible_or_404, visible_roots
+from sampark.web.middleware import hindi_first
 
 LANGS = {code for code, _name in settings.LANGUAGES}
 # A language picked before logging in, saved to the person at login (then the session is new).
@@ -67,6 +68,7 @@ def home(request):
     return render(request, "web/home.html", {"posts": posts})
 
 
+@hindi_first
 @require_http_methods(["GET", "POST"])
 def login_phone(request):
     if request.person is not None:
@@ -92,6 +94,7 @@ def _code_expired(phone: str) -> bool:
     return latest is not None and latest.used_at is None and latest.expires_at <= timezone.now()
 
 
+@hindi_first
 @require_http_methods(["GET", "POST"])
 def login_code(request):
     phone = request.session.get(LOGIN_PHONE)
@@ -119,6 +122,7 @@ def login_code(request):
     return render(request, "web/login_code.html", {"phone": phone})
 
 
+@hindi_first
 @require_POST
 def login_resend(request):
     phone = request.session.get(LOGIN_PHONE)
@@ -194,5 +198,6 @@ def search_view(request):
     return render(request, "web/search.html", {"q": q, "people": people, "units": units})
 
 
+@hindi_first
 def about(request):
     return render(request, "web/about.html", {})

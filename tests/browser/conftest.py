@@ -44,7 +44,7 @@ def new_phone(browser):
 
     def _open():
         ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="hi-IN")
+                                  locale="en-US")  # what most phones here send; pages must still be Hindi
         ctx.set_default_timeout(10_000)
         contexts.append(ctx)
         return ctx.new_page()
