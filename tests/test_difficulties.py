@@ -1,6 +1,7 @@
 """Difficulties: raising, escalation on a controlled clock, answers, reopen/confirm, merge, assign,
 and the claimed-row timer. Services and tick() get ``now`` explicitly."""
 
+import importlib
 import threading
 import uuid
 from datetime import date, datetime, time, timedelta
@@ -152,7 +153,7 @@ def test_a_double_claim_escalates_once(world):
     assert d2.escalations == 1 and kinds(d2).count(EventKind.ESCALATED) == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_ticks_at_once_escalate_each_row_once():
     from sampark.core.testing import build_world
 
@@ -160,6 +161,12 @@ def test_two_ticks_at_once_escalate_each_row_once():
         # The in-memory test database shares one cache between threads and fails fast with "table is
         # locked" instead of waiting; SQLite has one writer anyway. The claim is tested just above.
         pytest.skip("concurrent writers need a file or server database")
+    # Another transactional test may have flushed the rows the data migrations put in: put them back.
+    from django.apps import apps
+
+    for module, fn in (("sampark.org.migrations.0002_default_levels", "add_levels"),
+                       ("sampark.difficulties.migrations.0002_default_categories_and_policies", "add_defaults")):
+        getattr(importlib.import_module(module), fn)(apps, None)
     world = build_world()
     ds = [raise_at_gaya(world, text=f"कठिनाई {i}") for i in range(6)]
     now = T0 + 25 * H
