@@ -14,9 +14,13 @@ def login_as(client):
     from sampark.people.middleware import SESSION_KEY
 
     def _login(person):
+        from django.conf import settings
+
         session = client.session
         session[SESSION_KEY] = person.pk
         session.save()
+        # Signed-cookie sessions live in the cookie itself: hand the saved one to the client.
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
         client.cookies["sampark_lang"] = "hi"
         return client
 
