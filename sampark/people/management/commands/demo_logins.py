@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from sampark.org.demo import demo_login_rows
+
+
+class Command(BaseCommand):
+    help = "Print the demo log-ins (role, unit, name, phone) and how to log in with them. Demo mode only."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--lang", choices=["en", "hi"], default="en")
+
+    def handle(self, *args, lang="en", **options):
+        if not settings.SAMPARK_DEMO:
+            raise CommandError("Demo log-ins are disabled (SAMPARK_DEMO is off).")
+        with translation.override(lang):
+            rows = demo_login_rows()
+            present = [(d, p, posts) for d, p, posts in rows if p is not None]
+            if not present:
+                self.stdout.write(_("No demo log-ins in this database: load the demo with `sampark demo`."))
+                return
+            self.stdout.write(_("Demo log-ins (demo data only, not real people):"))
+            for login, person, posts in present:
+                units = ", ".join(f"{p.unit.name} ({p.unit.level.name})" for p in posts) or "-"
+                self.stdout.write(f"  {person.phone}  {person.name:<22} {login.label}: {units}")
+            self.stdout.write(_(
+                "To log in: open http://127.0.0.1:8000, enter one of these phone numbers, and type the code "
+                "that appears in the server console (console SMS channel; also kept in the outbox table)."))
