@@ -75,7 +75,10 @@ def test_location_kept_when_the_organisation_asks(client, world, api_as, report_
     assert gps.get(1) == "N" and gps.get(3) == "E"
 
 
-def test_corrupted_photo_gets_clear_error(client, world, api_as, report_id, media):
+def test_corrupted_photo_gets_clear_error(client, world, api_as, report_id, media, monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint sets it on import
     good = jpeg_with_gps((400, 300))
     corrupted = good[:len(good) // 2]
     r = upload(client, api_as(world.gaya_worker), report_id, corrupted)

@@ -3,13 +3,15 @@
 it under MEDIA_ROOT. Photos are served only through a view that checks visibility."""
 
 import io
+import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -34,6 +36,22 @@ def too_large_message() -> str:
     return _("The photo is too large: at most {mb} MB.").format(mb=MAX_BYTES // (1024 * 1024))
 
 
+_strict = threading.Lock()
+
+
+@contextmanager
+def strict_decoding():
+    """Decode with truncated images refused. WeasyPrint switches Pillow's global
+    LOAD_TRUNCATED_IMAGES on when imported, which would let a damaged photo through as grey."""
+    with _strict:
+        old = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = old
+
+
 def process(upload, *, keep_location: bool = False) -> Processed:
     from sampark.reports.services import ReportError
 
@@ -43,7 +61,7 @@ def process(upload, *, keep_location: bool = False) -> Processed:
     not_image = ReportError(_("This file is not a photo we can read (JPEG, PNG or WebP), or it is damaged."))
     try:
         upload.seek(0)
-        with warnings.catch_warnings():
+        with strict_decoding(), warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             probe = Image.open(upload)
             if probe.format not in FORMATS:

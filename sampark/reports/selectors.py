@@ -143,13 +143,13 @@ def dashboard(unit: Unit, start: date, end: date, rtype: ReportType | None = Non
     )
 
 
-# Above this depth (Centre, state) a subtree holds millions of reports: listing its newest would sort
+# Above this depth (Centre, state, district) a subtree holds up to millions of reports: listing its newest would sort
 # them all, so the dashboards there show only the roll-ups.
-RECENT_MIN_DEPTH = 2
+RECENT_MIN_DEPTH = 3
 
 
 def recent_reports(unit: Unit, limit: int = 20):
-    """The newest reports in the unit's subtree (for the dashboard's list), from district level down."""
+    """The newest reports in the unit's subtree (for the dashboard's list), from constituency level down."""
     from sampark.core import paths
 
     if paths.depth(unit.path) < RECENT_MIN_DEPTH:
