@@ -1,6 +1,10 @@
-"""API authentication: a personal token (Authorization: Bearer ...) or the web session."""
+"""API authentication: a personal token (Authorization: Bearer ...) or the web session.
 
-from ninja.security import HttpBearer
+Session callers (the pages' own scripts) must send the CSRF token like any form; token callers
+need not, since a browser never attaches a Bearer header by itself."""
+
+from django.conf import settings
+from ninja.security import APIKeyCookie, HttpBearer
 
 from sampark.people.auth import person_for_token
 
@@ -13,5 +17,8 @@ class BearerToken(HttpBearer):
         return person
 
 
-def session_person(request):
-    return getattr(request, "person", None)
+class SessionPerson(APIKeyCookie):
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request, key):
+        return getattr(request, "person", None)

@@ -2,13 +2,13 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from sampark.api.auth import BearerToken, session_person
+from sampark.api.auth import BearerToken, SessionPerson
 
 api = NinjaAPI(
     title="Sampark API",
     version="1",
     urls_namespace="api-v1",
-    auth=[BearerToken(), session_person],
+    auth=[BearerToken(), SessionPerson(csrf=True)],
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
