@@ -627,13 +627,17 @@ def _reset_sequences() -> None:
 
 
 def _analyze() -> None:
+    """Planner statistics for the new rows. SQLite: exact for the tree (a sampled level_id count
+    made it join units through org_level instead of using the path range), sampled for people."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             for m in ORG_MODELS:
                 cur.execute(f"ANALYZE {m._meta.db_table}")
-        else:
-            cur.execute("PRAGMA analysis_limit = 1000")
-            cur.execute("ANALYZE")
+            return
+        for limit, models in ((0, (Level, Unit, UnitToken)), (1000, (Person, Post, PersonToken))):
+            cur.execute(f"PRAGMA analysis_limit = {limit}")
+            for m in models:
+                cur.execute(f"ANALYZE {m._meta.db_table}")
 
 
 def load(scale: str = "small", *, if_empty: bool = False, reset: bool = False, log=None) -> LoadResult:
