@@ -237,7 +237,7 @@ def test_random_operations_keep_paths_and_counts_right(ops):
 
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
                     reason="SQLite has one writer at a time: there is no such race")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_post_added_during_a_move_gets_the_new_path(world):
     """PostgreSQL, two connections: a post added while a move is uncommitted waits for the move
     (tree lock) and copies the new path, instead of the old one it would read otherwise."""

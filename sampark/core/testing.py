@@ -8,7 +8,7 @@ coordinator (another state)."""
 from dataclasses import dataclass
 
 from sampark.org.models import Level, Unit
-from sampark.org.services import create_unit
+from sampark.org.services import create_unit, ensure_default_levels
 from sampark.people.models import Person, Role, Team
 from sampark.people.services import add_post, create_person
 
@@ -42,6 +42,7 @@ def _chain(parent: Unit, names: list[tuple[str, str, str]]) -> list[Unit]:
 
 
 def build_world() -> World:
+    ensure_default_levels()  # gone if a transactional test flushed the database before
     lv = {lv.code: lv for lv in Level.objects.all()}
     centre = create_unit(None, parent=None, level=lv["centre"], name_hi="राष्ट्रीय", name_en="Centre")
     bihar = create_unit(None, parent=centre, level=lv["state"], name_hi="बिहार", name_en="Bihar", code="S04")

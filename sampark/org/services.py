@@ -14,6 +14,25 @@ NAME_MAX = 200
 CODE_MAX = 64
 
 
+# The default ladder (the org migration 0002 installs the same rows).
+DEFAULT_LADDER = [
+    ("centre", "राष्ट्रीय", "Centre"),
+    ("state", "प्रदेश", "State"),
+    ("district", "ज़िला", "District"),
+    ("assembly", "विधानसभा", "Assembly constituency"),
+    ("mandal", "मंडल", "Mandal"),
+    ("shakti_kendra", "शक्ति केंद्र", "Shakti Kendra"),
+    ("booth", "बूथ", "Booth"),
+]
+
+
+def ensure_default_levels() -> None:
+    """Put the default ladder back if the table was emptied (a flushed test database)."""
+    if not Level.objects.exists():
+        Level.objects.bulk_create([Level(code=code, rank=i * 10, name_hi=hi, name_en=en)
+                                   for i, (code, hi, en) in enumerate(DEFAULT_LADDER)])
+
+
 class TreeError(ValueError):
     """A change that would break the tree; the message is for the user."""
 
