@@ -485,3 +485,27 @@ def test_the_page_in_hindi_lists_problems_by_row_and_column(world, login_as):
         PEOPLE_HEAD, ["12345", "क", "K", "hi", "booth", "Nowhere", "worker", ""]]))
     table = r.content.decode().split('id="import-errors"')[1]
     assert r.status_code == 400 and "<code>phone</code>" in table and "<code>unit_code</code>" in table
+
+
+def test_checking_a_file_costs_a_few_queries_however_many_rows(world, django_assert_max_num_queries):
+    rows = [UNIT_HEAD]
+    for a in range(20):
+        rows.append(["assembly", f"A{a}", "", f"AC {a}", "district", f"#{world.patna.pk}"])
+        rows += [["booth", f"B{a}-{b}", "", f"Booth {b}", "assembly", f"A{a}"] for b in range(10)]
+    with django_assert_max_num_queries(8):
+        result = import_file(world.patna_coord, "units", "u.csv", csv_bytes(rows), dry_run=True)
+    assert result.errors == [] and result.created == 220
+
+
+def test_an_export_is_one_query_however_many_units(world, django_assert_num_queries):
+    def run():
+        with django_assert_num_queries(2):  # the viewer's leading subtrees, then the rows
+            viewer = world.patna_coord
+            viewer.__dict__.pop("_leading_roots", None)
+            return exported(viewer, world.patna, "people", "csv")
+
+    small = run()
+    import_file(world.patna_coord, "people", "p.csv", csv_bytes(
+        [PEOPLE_HEAD] + [[f"98{i:08d}", f"नाम {i}", "", "", "booth", f"#{world.patna_booth.pk}", "worker", ""]
+                         for i in range(30)]))
+    assert run().count(b"\n") == small.count(b"\n") + 30
