@@ -17,14 +17,10 @@ from sampark.people.search import search_people
 from sampark.people.services import add_post, create_person
 
 
-@pytest.fixture(scope="module")
-def small(django_db_setup, django_db_blocker):
-    """One small load shared by the read-only tests of this module; removed afterwards."""
-    with django_db_blocker.unblock():
-        result = demo.load("small")
-        yield result
-        with transaction.atomic():
-            demo._reset()
+@pytest.fixture
+def small(db):
+    """A small load inside the test's transaction (rolled back with it, audit row included)."""
+    return demo.load("small")
 
 
 def units_at(level: str):
