@@ -234,6 +234,18 @@ def test_unit_query_count_does_not_grow_with_children(world, login_as, django_as
     assert body.count('href="/units/') >= 16 and "व्यक्ति 14" in body
 
 
+def test_unit_page_links_to_its_reports_and_review(world, login_as):
+    c = login_as(world.patna_coord)
+    body = text(c.get(f"/units/{world.patna.pk}/"))
+    for url in (f"/reports/units/{world.patna.pk}/", f"/difficulties/review/{world.patna.pk}/"):
+        assert f'href="{url}"' in body
+        assert c.get(url).status_code == 200, url
+    worker = login_as(world.patna_worker)
+    body = text(worker.get(f"/units/{world.patna_booth.pk}/"))
+    assert f'href="/reports/units/{world.patna_booth.pk}/"' in body and "/difficulties/review/" not in body
+    assert worker.get(f"/reports/units/{world.patna_booth.pk}/").status_code == 200
+
+
 def test_breadcrumbs_stop_at_my_top_unit(world, login_as):
     c = login_as(world.patna_coord)
     body = text(c.get(f"/units/{world.patna_booth.pk}/"))
