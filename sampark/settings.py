@@ -86,6 +86,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     _db["CONN_MAX_AGE"] = 0
+    # Tests use a file too, not shared memory: the live server's threads then each get their own
+    # connection, as in production, instead of racing on one.
+    _db["TEST"] = {"NAME": os.environ.get("SAMPARK_TEST_SQLITE", str(BASE_DIR / "test-sampark.sqlite3"))}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -37,11 +37,18 @@ def read_photo_upload(request):
         declared = 0
     if declared > photos.MAX_BYTES + FORM_OVERHEAD:
         raise ReportError(photos.too_large_message(), status=413)
-    handler = LimitedUploadHandler(request)
-    request.upload_handlers = [handler]
-    upload = request.FILES.get("file")
-    if handler.too_large:
-        raise ReportError(photos.too_large_message(), status=413)
+    if hasattr(request, "_files"):
+        # Already parsed (the CSRF check of a session caller reads the form first) by Django's
+        # default handlers, which spill large files to disk rather than memory.
+        upload = request.FILES.get("file")
+        if upload is not None and upload.size > photos.MAX_BYTES:
+            raise ReportError(photos.too_large_message(), status=413)
+    else:
+        handler = LimitedUploadHandler(request)
+        request.upload_handlers = [handler]
+        upload = request.FILES.get("file")
+        if handler.too_large:
+            raise ReportError(photos.too_large_message(), status=413)
     if upload is None:
         raise ReportError(_("Choose a photo to upload."), {"file": _("Choose a photo to upload.")})
     photo_id = request.POST.get("id", "")
