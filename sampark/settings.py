@@ -108,6 +108,7 @@ LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["sampark.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
