@@ -148,8 +148,18 @@ def _acks(ctx, author, state, people: list[int]) -> None:
     ctx.record("directives.acks_total", len(people), "acks")
     ctx.record("directives.fold_lag_p95", round(pct(lags, 95), 3), "s", target=3)
     top = UnitCount.objects.get(directive=d, unit=state)
-    # Every audience member acknowledged, so the counter must equal the expected posts.
-    ctx.record("directives.counters_match_recount", int(top.acks == top.expected == top.reads), "bool", target=1)
+    # The folded counter must equal a recount of the acknowledging people's posts in the audience
+    # (this directive has no filters, so every active post in the state's subtree matches).
+    from sampark.core import paths
+    from sampark.directives.models import Receipt
+    from sampark.people.models import Post
+
+    lo, hi = paths.subtree_range(state.path)
+    acked = Receipt.objects.filter(directive=d, kind=Receipt.Kind.ACK).values("person_id")
+    recount = Post.objects.filter(active=True, unit_path__gte=lo, unit_path__lt=hi, person_id__in=acked).count()
+    ctx.record("directives.acks_counted", top.acks, "posts")
+    ctx.record("directives.acks_recounted", recount, "posts")
+    ctx.record("directives.counters_match_recount", int(top.acks == recount), "bool", target=1)
     return d
 
 
