@@ -4,8 +4,10 @@ import json
 from datetime import datetime
 from uuid import UUID
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 
 from sampark.directives import selectors, services
 from sampark.directives.models import Directive
@@ -13,6 +15,7 @@ from sampark.directives.services import DirectiveError
 
 router = Router(tags=["directives"])
 ERRORS = frozenset({400, 403, 404, 409, 422})
+OPTIONAL_FILE = File(None)  # a missing file gets our own message, not a schema error
 
 
 class DirectiveIn(Schema):
@@ -25,6 +28,8 @@ class DirectiveIn(Schema):
     levels: list[str] = []
     roles: list[str] = []
     teams: list[str] = []
+    required_action: str = ""
+    required_report_type: str | None = None
     client_uuid: UUID | None = None
 
 
@@ -38,6 +43,14 @@ class UnitRef(Schema):
     name_hi: str
     name_en: str
     level: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str
 
 
 class DirectiveOut(Schema):
@@ -55,6 +68,9 @@ class DirectiveOut(Schema):
     levels: list[str]
     roles: list[str]
     teams: list[str]
+    required_action: str = ""
+    required_report_type: str | None = None
+    attachments: list[AttachmentOut] = []
     is_read: bool = False
     is_acked: bool = False
 
@@ -88,8 +104,17 @@ class ErrorOut(Schema):
     detail: str
 
 
+def attachment_out(a) -> dict:
+    return {"id": a.pk, "name": a.name, "content_type": a.content_type, "size": a.size,
+            "url": reverse("directives:attachment", args=[a.directive_id, a.pk])}
+
+
 def directive_out(d: Directive, with_body: bool = True) -> dict:
-    return {"id": d.pk, "title": d.title, "body": d.body if with_body else None, "target_unit": d.target_unit_id,
+    """with_body=False is the inbox's light shape: no body and no attachment list (one query fewer)."""
+    t = d.required_report_type if d.required_report_type_id else None
+    return {"required_action": d.required_action, "required_report_type": t.code if t else None,
+            "attachments": [attachment_out(a) for a in d.attachments.all()] if with_body else [],
+            "id": d.pk, "title": d.title, "body": d.body if with_body else None, "target_unit": d.target_unit_id,
             "priority": d.priority, "requires_ack": d.requires_ack, "due_at": d.due_at, "status": d.status,
             "revision": d.revision, "published_at": d.published_at, "edited_at": d.edited_at,
             "levels": d.level_codes, "roles": d.role_codes, "teams": d.team_codes,
@@ -113,7 +138,8 @@ def create(request, data: DirectiveIn):
         d = services.create_directive(request.person, target_unit=data.target_unit, title=data.title,
                                       body=data.body, priority=data.priority, requires_ack=data.requires_ack,
                                       due_at=data.due_at, levels=data.levels, roles=data.roles, teams=data.teams,
-                                      client_uuid=data.client_uuid)
+                                      required_action=data.required_action,
+                                      required_report_type=data.required_report_type, client_uuid=data.client_uuid)
     except DirectiveError as exc:
         return _error(exc)
     return 201, directive_out(d)
@@ -138,6 +164,17 @@ def publish(request, directive_id: int):
     d = selectors.directive_for(request.person, directive_id)
     try:
         return 200, directive_out(services.publish_directive(request.person, d))
+    except DirectiveError as exc:
+        return _error(exc)
+
+
+@router.post("/directives/{directive_id}/attachments", response={201: AttachmentOut, ERRORS | {413}: ErrorOut})
+def attach(request, directive_id: int, file: UploadedFile | None = OPTIONAL_FILE):
+    """Multipart `file`: a PDF or an image. Only the author; on a published directive it makes a new
+    revision. Others get 404."""
+    d = selectors.directive_for(request.person, directive_id)
+    try:
+        return 201, attachment_out(services.add_attachment(request.person, d, file))
     except DirectiveError as exc:
         return _error(exc)
 

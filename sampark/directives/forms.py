@@ -15,6 +15,30 @@ def leadable_units(person) -> list[Unit]:
     return sorted(led + [u for u in below if u not in led], key=lambda u: u.path)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the service (type by content, size, count)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "application/pdf,image/*"}))
+        kwargs.setdefault("allow_empty_file", True)  # the service refuses it, naming the file
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+def report_type_choices() -> list[tuple[str, str]]:
+    from sampark.reports.models import ReportType
+
+    return [("", _("No report needed"))] + [(t.code, t.name) for t in ReportType.objects.filter(active=True)]
+
+
 class ComposeForm(forms.Form):
     target_unit = forms.TypedChoiceField(label=_("Send to"), coerce=int)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -32,10 +56,22 @@ class ComposeForm(forms.Form):
     teams = forms.MultipleChoiceField(label=pgettext_lazy("filter", "Only these teams"), required=False,
                                       choices=Team.choices, widget=forms.CheckboxSelectMultiple)
 
+    required_action = forms.CharField(label=_("Required action (optional)"), max_length=300, required=False,
+                                      help_text=_("For example: hold a booth meeting and report it."))
+    required_report_type = forms.ChoiceField(label=_("Report it as"), required=False)
+    attachments = MultipleFileField(label=_("Attachments (PDF or image, at most 5 MB each, up to 5)"),
+                                    required=False)
+
     def __init__(self, *args, person=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["required_report_type"].choices = report_type_choices()
         self.fields["target_unit"].choices = [(u.pk, f"{u.name} ({u.level.name})") for u in leadable_units(person)]
         self.fields["levels"].choices = [(lv.code, lv.name) for lv in Level.objects.all()]
+
+
+class AttachForm(forms.Form):
+    file = forms.FileField(label=_("Add an attachment"), widget=forms.ClearableFileInput(
+        attrs={"accept": "application/pdf,image/*"}))
 
 
 class AckForm(forms.Form):

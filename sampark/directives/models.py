@@ -67,6 +67,11 @@ class Directive(models.Model):
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     requires_ack = models.BooleanField(default=True)
     due_at = models.DateTimeField(null=True, blank=True)
+    # An optional task for the audience ("hold a booth meeting and report it"), with the report
+    # type that records it: the directive page links to that report form.
+    required_action = models.CharField(max_length=300, blank=True, default="")
+    required_report_type = models.ForeignKey("reports.ReportType", on_delete=models.PROTECT, null=True,
+                                             blank=True, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     revision = models.PositiveIntegerField(default=1)
     client_uuid = models.UUIDField(null=True, blank=True)
@@ -124,6 +129,30 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.directive_id} r{self.number}"
+
+
+class Attachment(models.Model):
+    """A PDF or image sent with a directive. The file lives under MEDIA_ROOT/directives/ and is
+    served only through a view that checks the directive is visible to the reader."""
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(max_length=200)  # the sender's file name, for display only
+    content_type = models.CharField(max_length=40)  # from the content, never from the name
+    size = models.PositiveIntegerField()
+    file = models.CharField(max_length=200)  # path relative to MEDIA_ROOT
+    revision = models.PositiveIntegerField(default=1)  # the directive's revision that added it
+    uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
 
 
 class Receipt(models.Model):

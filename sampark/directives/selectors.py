@@ -44,7 +44,7 @@ def inbox_queryset(person):
 def inbox(person, *, limit: int = INBOX_SIZE) -> list[Directive]:
     """Newest first with urgent on top, with read/ack flags: three queries (posts, directives,
     receipts), the first cached on the person for the request."""
-    items = list(inbox_queryset(person).defer("body").order_by("-priority", "-published_at", "-pk")[:limit])
+    items = list(inbox_queryset(person).defer("body").select_related("required_report_type").order_by("-priority", "-published_at", "-pk")[:limit])
     return _flag(items, person)
 
 
@@ -58,7 +58,7 @@ def inbox_updates(person, since: datetime | None) -> dict:
 
 def directive_for(person, directive_id) -> Directive:
     """A directive the person may open, with their flags; 404 otherwise."""
-    d = (Directive.objects.visible_to(person).select_related("target_unit__level", "author")
+    d = (Directive.objects.visible_to(person).select_related("target_unit__level", "author", "required_report_type")
          .filter(pk=directive_id).first()) if str(directive_id).isdigit() else None
     if d is None:
         raise Http404
@@ -162,3 +162,21 @@ def audience_keys(person, d: Directive):
 def leads_inside(person, d: Directive) -> bool:
     """True when the person leads the target, a unit above it, or a unit inside it."""
     return any(r.startswith(d.target_path) or d.target_path.startswith(r) for r in leading_roots(person))
+
+
+def report_link(person, d: Directive) -> str | None:
+    """Where the reader records the directive's required action: the report form for its type and
+    the reader's unit in the audience (their deepest such post). None when no report is asked."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    t = d.required_report_type
+    if t is None:
+        return None
+    keys = sorted(audience_keys(person, d), key=lambda k: len(k.unit_path), reverse=True)
+    query = {"type": t.code}
+    if keys:
+        unit_id = paths.ancestor_ids(keys[0].unit_path)[-1]
+        query["unit"] = unit_id
+    return reverse("reports:new") + "?" + urlencode(query)

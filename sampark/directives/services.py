@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 
 from sampark.core import audit, paths
 from sampark.core.text import clean
+from sampark.directives import attachments as files
 from sampark.directives.audience import PostKey, matches, matching_posts_q, post_keys
 from sampark.directives.models import (
+    Attachment,
     Directive,
     PendingCount,
     Receipt,
@@ -35,6 +37,7 @@ from sampark.people.visibility import leading_roots
 TITLE_MAX = 200
 BODY_MAX = 10_000
 REPLY_MAX = 500
+ACTION_MAX = 300
 
 
 def policy(name: str, default):
@@ -67,7 +70,9 @@ def _snapshot(d: Directive) -> dict:
     return {"title": d.title, "body": d.body, "status": d.status, "priority": d.priority,
             "requires_ack": d.requires_ack, "due_at": d.due_at.isoformat() if d.due_at else None,
             "target": d.target_unit_id, "levels": d.levels, "roles": d.roles, "teams": d.teams,
-            "revision": d.revision}
+            "revision": d.revision, "required_action": d.required_action,
+            "required_report_type": d.required_report_type_id,
+            "attachments": [a.pk for a in d.attachments.all()] if d.pk else []}
 
 
 def _codes(values, allowed: set[str], message: str) -> str:
@@ -101,14 +106,54 @@ def leadable_target(actor: Person, unit_id) -> Unit:
     return unit
 
 
+def _report_type(code):
+    """The active report type with this code (or None for no code); an unknown code is an error."""
+    from sampark.reports.models import ReportType
+
+    if code in (None, ""):
+        return None
+    if isinstance(code, ReportType):
+        return code
+    found = ReportType.objects.filter(code=clean(str(code)), active=True).first()
+    if found is None:
+        raise DirectiveError(_("Unknown report type: {}").format(clean(str(code))))
+    return found
+
+
+def _check_files(uploads, already: int = 0) -> list[files.Checked]:
+    uploads = [u for u in (uploads or []) if u is not None]
+    if already + len(uploads) > files.MAX_FILES:
+        raise DirectiveError(files.too_many_message())
+    try:
+        return [files.check(u) for u in uploads]
+    except files.AttachmentError as exc:
+        raise DirectiveError(str(exc), status=exc.status) from None
+
+
+def _attach(actor: Person, d: Directive, checked: list[files.Checked], now: datetime) -> list[Attachment]:
+    """Store the files and their rows. If the transaction then fails, a stored file is left without a
+    row: it is never served (only rows are) and can be swept; a row without its file cannot happen."""
+    made = []
+    for c in checked:
+        rel = files.store(d.pk, c)
+        made.append(Attachment.objects.create(directive=d, name=c.name, content_type=c.content_type, size=c.size,
+                                              file=rel, revision=d.revision, uploaded_by=actor, created_at=now))
+    return made
+
+
 @transaction.atomic
 def create_directive(actor: Person, *, target_unit, title: str, body: str = "", priority: str = "normal",
                      requires_ack: bool = True, due_at: datetime | None = None, levels=None, roles=None,
-                     teams=None, client_uuid: uuid.UUID | None = None, now: datetime | None = None) -> Directive:
-    """A draft. The same client_uuid with the same content returns the first draft; with other content 409."""
+                     teams=None, required_action: str = "", required_report_type=None, attachments=None,
+                     client_uuid: uuid.UUID | None = None, now: datetime | None = None) -> Directive:
+    """A draft, with its attachments (uploaded files, checked before anything is written). The same
+    client_uuid with the same content returns the first draft; with other content 409."""
     now = now or timezone.now()
     unit = leadable_target(actor, getattr(target_unit, "pk", target_unit))
     title, body = _clean_text(title, body)
+    required_action = clean(required_action or "")
+    if len(required_action) > ACTION_MAX:
+        raise DirectiveError(_("The required action is too long (at most {n} characters).").format(n=ACTION_MAX))
     if priority not in Directive.Priority.values:
         raise DirectiveError(_("Priority must be normal or urgent."))
     if due_at is not None:
@@ -122,6 +167,7 @@ def create_directive(actor: Person, *, target_unit, title: str, body: str = "", 
         "levels": _codes(levels, set(Level.objects.values_list("code", flat=True)), _("Unknown level: {}")),
         "roles": _codes(roles, set(Role.values), _("Unknown role: {}")),
         "teams": _codes(teams, set(Team.values), _("Unknown team: {}")),
+        "required_action": required_action, "required_report_type": _report_type(required_report_type),
     }
     if client_uuid is not None:
         first = Directive.objects.filter(author=actor, client_uuid=client_uuid).first()
@@ -131,12 +177,14 @@ def create_directive(actor: Person, *, target_unit, title: str, body: str = "", 
             if not same:
                 raise DuplicateRequest()
             return first
+    checked = _check_files(attachments)
     try:
         with transaction.atomic():
             d = Directive.objects.create(author=actor, client_uuid=client_uuid, **fields)
     except IntegrityError as exc:  # the same client_uuid raced in
         raise DuplicateRequest() from exc
     Revision.objects.create(directive=d, number=1, title=title, body=body, edited_by=actor)
+    _attach(actor, d, checked, now)
     audit.record(actor, "directive.create", d, after=_snapshot(d))
     return d
 
@@ -199,6 +247,28 @@ def edit_directive(actor: Person, directive: Directive, *, title: str, body: str
     Revision.objects.create(directive=d, number=d.revision, title=title, body=body, edited_by=actor)
     audit.record(actor, "directive.edit", d, before=before, after=_snapshot(d))
     return d
+
+
+@transaction.atomic
+def add_attachment(actor: Person, directive: Directive, upload, *, now: datetime | None = None) -> Attachment:
+    """Only the author. On a draft the file simply joins it; on a published directive it is an edit:
+    a new visible revision, so readers see the directive changed."""
+    now = now or timezone.now()
+    d = _own_or_404(actor, directive)
+    if d.status == Directive.Status.WITHDRAWN:
+        raise DirectiveError(_("A withdrawn directive cannot be edited."), status=409)
+    if upload is None:
+        raise DirectiveError(_("Choose a file to attach."))
+    (checked,) = _check_files([upload], already=d.attachments.count())
+    before = _snapshot(d)
+    if d.status == Directive.Status.PUBLISHED:
+        d.revision += 1
+        d.edited_at = now
+        d.save(update_fields=["revision", "edited_at"])
+        Revision.objects.create(directive=d, number=d.revision, title=d.title, body=d.body, edited_by=actor)
+    (made,) = _attach(actor, d, [checked], now)
+    audit.record(actor, "directive.attach", d, before=before, after=_snapshot(d))
+    return made
 
 
 @transaction.atomic

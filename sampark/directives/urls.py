@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:directive_id>/publish/", views.publish, name="publish"),
     path("<int:directive_id>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:directive_id>/edit/", views.edit, name="edit"),
+    path("<int:directive_id>/attach/", views.attach, name="attach"),
+    path("<int:directive_id>/files/<int:attachment_id>/", views.attachment, name="attachment"),
     path("<int:directive_id>/rollup/", views.rollup, name="rollup"),
     path("<int:directive_id>/silent/", views.silent, name="silent"),
 ]

@@ -1,15 +1,15 @@
 """Directive pages: thin handlers (STYLE rule 5) over the same services and selectors as the API."""
 
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sampark.directives import selectors, services
-from sampark.directives.forms import AckForm, ComposeForm, EditForm
-from sampark.directives.models import Directive, Message
+from sampark.directives import attachments, selectors, services
+from sampark.directives.forms import AckForm, AttachForm, ComposeForm, EditForm
+from sampark.directives.models import Attachment, Directive, Message
 from sampark.directives.services import DirectiveError
 from sampark.org.selectors import breadcrumbs
 from sampark.people.visibility import leading_roots
@@ -53,6 +53,9 @@ def detail(request, directive_id: int):
         "edit_form": EditForm(initial={"title": d.title, "body": d.body}),
         "revisions": list(d.revisions.all()[:10]) if d.revision > 1 else [],
         "can_rollup": d.is_published and (d.author_id == person.pk or selectors.leads_inside(person, d)),
+        "attachments": list(d.attachments.all()), "attach_form": AttachForm(),
+        "max_files": attachments.MAX_FILES,
+        "report_link": selectors.report_link(person, d) if in_audience else None,
     })
 
 
@@ -73,14 +76,18 @@ def ack(request, directive_id: int):
 
 @person_required
 def compose(request):
-    form = ComposeForm(request.POST or None, person=request.person)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ComposeForm(request.POST if posted else None, request.FILES if posted else None, person=request.person)
+    if posted and form.is_valid():
         data = form.cleaned_data
         try:
             d = services.create_directive(request.person, target_unit=data["target_unit"], title=data["title"],
                                           body=data["body"], priority=data["priority"],
                                           requires_ack=data["requires_ack"], due_at=data["due_at"],
-                                          levels=data["levels"], roles=data["roles"], teams=data["teams"])
+                                          levels=data["levels"], roles=data["roles"], teams=data["teams"],
+                                          required_action=data["required_action"],
+                                          required_report_type=data["required_report_type"],
+                                          attachments=data["attachments"])
             if "publish" in request.POST:
                 services.publish_directive(request.person, d)
         except DirectiveError as exc:
@@ -103,6 +110,36 @@ def _author_action(request, directive_id: int, action):
 @person_required
 def publish(request, directive_id: int):
     return _author_action(request, directive_id, lambda d: services.publish_directive(request.person, d))
+
+
+@require_POST
+@person_required
+def attach(request, directive_id: int):
+    form = AttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+        return redirect("directives:detail", directive_id)
+    return _author_action(request, directive_id, lambda d: services.add_attachment(
+        request.person, d, form.cleaned_data["file"]))
+
+
+@person_required
+def attachment(request, directive_id: int, attachment_id: int):
+    """The only way to a stored file: the directive must be visible to the reader, else 404."""
+    a = (Attachment.objects.filter(pk=attachment_id, directive_id=directive_id,
+                                   directive__in=Directive.objects.visible_to(request.person)).first())
+    if a is None:
+        raise Http404
+    try:
+        fh = attachments.open_stored(a.file)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(fh, content_type=a.content_type, as_attachment=not a.content_type.startswith("image/"),
+                            filename=a.name)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @require_POST
