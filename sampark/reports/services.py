@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -276,8 +276,12 @@ def _chunks(items: list, size: int):
         yield items[i:i + size]
 
 
-def _prepare(actor, sub: Submission, units: dict, types: dict[str, ReportType], today: Date):
-    """Validate one submission; returns (id, unit, type, date, values, hash) or raises ReportError."""
+def _prepare(actor, sub: Submission, units: dict, types: dict[str, ReportType], today: Date,
+             caches: dict | None = None):
+    """Validate one submission; returns (id, unit, type, date, values, hash) or raises ReportError.
+    `caches` (per batch) remembers the answers that repeat across a batch: may the actor report for
+    this unit, and what is this date string."""
+    caches = caches if caches is not None else {"date": {}, "unit": {}}
     rid = _parse_id(sub.id)
     try:
         unit = units.get(int(sub.unit))
@@ -288,12 +292,20 @@ def _prepare(actor, sub: Submission, units: dict, types: dict[str, ReportType], 
     rtype = types.get(str(sub.type))
     if rtype is None:
         raise ReportError(_("Unknown report type."), {"type": _("Unknown report type.")})
-    if not can_report(actor, unit):
+    allowed = caches["unit"].get(unit.pk)
+    if allowed is None:
+        allowed = caches["unit"][unit.pk] = can_report(actor, unit)
+    if not allowed:
         raise NotAllowed(_("You can report only for units where you hold a post, or that you lead."))
     levels = _levels_of(rtype)
     if levels and unit.level_id not in levels:
         raise ReportError(_("This report type is not used at this level."), {"type": _("Not for this level.")})
-    day = _clean_date(sub.date, today)
+    if isinstance(sub.date, str):
+        day = caches["date"].get(sub.date)
+        if day is None:
+            day = caches["date"][sub.date] = _clean_date(sub.date, today)
+    else:
+        day = _clean_date(sub.date, today)
     values = clean_values(rtype, sub.values)
     return rid, unit, rtype, day, values, body_hash(unit.pk, rtype.code, day, values)
 
@@ -304,11 +316,9 @@ PENDING_COLS = ["unit_path", "type_id", "day", "reports", "v1", "v2", "v3", "v4"
 AUDIT_COLS = ["at", "actor_id", "action", "object_type", "object_id", "before", "after", "ip"]
 
 
-def submit_reports(actor: Person, submissions: list[Submission]) -> list[Outcome]:
-    """Submit a batch (a phone's outbox, or a bulk import). Each submission stands alone: a bad one
-    gets its error, the good ones are written together in one transaction with their audit rows and
-    roll-up changes. A known id with the same body returns the stored report (not created again);
-    with another body it is a conflict. A new report's Outcome carries its id (report is None)."""
+def _load_batch_context(actor, submissions):
+    """The units named in the batch that the actor can see (one query per 900 ids) and the active
+    report types with their fields and levels (two or three queries), for the whole batch."""
     unit_ids = set()
     for s in submissions:
         try:
@@ -325,14 +335,29 @@ def submit_reports(actor: Person, submissions: list[Submission]) -> list[Outcome
     for t in types.values():
         t._field_list = list(t.fields.all())
         t._level_ids = {lv.pk for lv in t.levels.all()}
+    return units, types
 
+
+def submit_reports(actor: Person, submissions: list[Submission], *, _retry: bool = True) -> list[Outcome]:
+    """Submit a batch (a phone's outbox, or a bulk import). Each submission stands alone: a bad one
+    gets its error, the good ones are written together in one transaction with their audit rows and
+    roll-up changes. A known id with the same body returns the stored report (not created again);
+    with another body it is a conflict. A new report's Outcome carries its id (report is None).
+
+    The batch costs a fixed number of queries, whatever its size: the visible units and the report
+    types once, the known ids once (per 900), and one bulk append each for reports, pending roll-up
+    changes and audit rows (COPY on PostgreSQL, executemany on SQLite). If another request wrote
+    one of these ids in the meantime, the unique key refuses the append and the whole batch is
+    run once more, so that id gets the first answer (or 409) like any resend."""
+    units, types = _load_batch_context(actor, submissions)
     outcomes: list[Outcome] = [Outcome(None) for _s in submissions]
     prepared = {}
     ids = set()
     today = timezone.localdate()
+    caches: dict = {"date": {}, "unit": {}}
     for i, sub in enumerate(submissions):
         try:
-            prepared[i] = _prepare(actor, sub, units, types, today)
+            prepared[i] = _prepare(actor, sub, units, types, today, caches)
             ids.add(prepared[i][0])
         except ReportError as exc:
             outcomes[i].error = exc
@@ -341,93 +366,73 @@ def submit_reports(actor: Person, submissions: list[Submission]) -> list[Outcome
             except (ValueError, TypeError, AttributeError):
                 pass
 
-    with transaction.atomic():
-        existing = {}
-        for chunk in _chunks(list(ids), 900):
-            existing.update(Report.objects.in_bulk(chunk))
-        reports, pending, audits, seen = [], [], [], {}
-        now = timezone.now()
-        for i, sub in enumerate(submissions):
-            if i not in prepared:
-                # An invalid body under a known id is simply another body: a conflict.
-                known = _known_id(sub.id, existing, seen)
-                if known is not None and outcomes[i].error.status in (404, 422):
-                    outcomes[i].error = ReportConflict()
-                continue
-            rid, unit, rtype, day, values, digest = prepared[i]
-            known = existing.get(rid) or seen.get(rid)
-            if known is not None:
-                same = known.body_hash == digest and known.author_id == actor.pk
-                outcomes[i] = Outcome(known if isinstance(known, Report) else None, created=False,
-                                      error=None if same else ReportConflict(), id=rid)
-                continue
-            seen[rid] = _Seen(digest, actor.pk)
-            reports.append((rid, unit.pk, unit.path, rtype.pk, day, values, actor.pk, digest, 1, now, now))
-            pending.append((unit.path, rtype.pk, day, 1, *slot_values(rtype, values)))
-            audits.append((now, actor.pk, "report.submit", "reports.report", str(rid), None,
-                           {"unit": unit.pk, "type": rtype.pk, "date": day.isoformat(), "values": values,
-                            "version": 1}, None))
-            outcomes[i] = Outcome(None, created=True, id=rid)
-        fast_insert(Report, REPORT_COLS, reports)
-        fast_insert(RollupPending, PENDING_COLS, pending)
-        fast_insert(AuditEntry, AUDIT_COLS, audits)
+    pg = connection.vendor == "postgresql"
+    try:
+        with transaction.atomic():
+            existing = {}
+            for chunk in _chunks(list(ids), 900):
+                existing.update(Report.objects.in_bulk(chunk))
+            reports, pending, audits, seen = [], [], [], {}
+            now = timezone.now()
+            now_db = now if pg else connection.ops.adapt_datetimefield_value(now)
+            author = actor.pk
+            for i, sub in enumerate(submissions):
+                if i not in prepared:
+                    # An invalid body under a known id is simply another body: a conflict.
+                    known = _known_id(sub.id, existing, seen)
+                    if known is not None and outcomes[i].error.status in (404, 422):
+                        outcomes[i].error = ReportConflict()
+                    continue
+                rid, unit, rtype, day, values, digest = prepared[i]
+                known = existing.get(rid) or seen.get(rid)
+                if known is not None:
+                    same = known.body_hash == digest and known.author_id == author
+                    outcomes[i] = Outcome(known if isinstance(known, Report) else None, created=False,
+                                          error=None if same else ReportConflict(), id=rid)
+                    continue
+                seen[rid] = _Seen(digest, author)
+                values_json = _dumps(values)
+                day_iso = day.isoformat()
+                day_db = day if pg else day_iso
+                reports.append((rid if pg else rid.hex, unit.pk, unit.path, rtype.pk, day_db, values_json, author,
+                                digest, 1, now_db, now_db))
+                pending.append((unit.path, rtype.pk, day_db, 1, *slot_values(rtype, values)))
+                # Same JSON as snapshot() of the new report, without encoding the values twice.
+                after = (f'{{"unit":{unit.pk},"type":{rtype.pk},"date":"{day_iso}",'
+                         f'"values":{values_json},"version":1}}')
+                audits.append((now_db, author, "report.submit", "reports.report", str(rid), None, after, None))
+                outcomes[i] = Outcome(None, created=True, id=rid)
+            bulk_append(Report, REPORT_COLS, reports)
+            bulk_append(RollupPending, PENDING_COLS, pending)
+            bulk_append(AuditEntry, AUDIT_COLS, audits)
+    except IntegrityError:
+        if not _retry:
+            raise
+        return submit_reports(actor, submissions, _retry=False)
     return outcomes
-
-
-def _json_adapter():
-    if connection.vendor == "postgresql":
-        from psycopg.types.json import Jsonb
-
-        return lambda v: Jsonb(v, dumps=_dumps)
-    return _dumps
 
 
 def _dumps(v) -> str:
     return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
 
 
-def fast_insert(model, attnames: list[str], rows: list[tuple]) -> None:
-    """INSERT many rows with one executemany: what bulk_create does, without building a model
-    instance and compiling each value, which cost more than the database here."""
+def bulk_append(model, attnames: list[str], rows: list[tuple]) -> None:
+    """Append rows already in database form (JSON as text; on SQLite dates, times and UUIDs as
+    text too): COPY on PostgreSQL, one executemany on SQLite. What bulk_create does, without
+    building a model instance and compiling each value, which cost more than the database here."""
     if not rows:
         return
     fields = {f.attname: f for f in model._meta.concrete_fields}
-    cols = [fields[a] for a in attnames]
-    adapt_dt = connection.ops.adapt_datetimefield_value
-    adapters = []
-    for f in cols:
-        internal = f.get_internal_type()
-        if internal == "UUIDField":
-            adapters.append((lambda v: v) if connection.features.has_native_uuid_field else (lambda v: v.hex))
-        elif internal == "JSONField":
-            adapters.append(_json_adapter())
-        elif internal == "DateField":
-            adapters.append(connection.ops.adapt_datefield_value)
-        elif internal == "DateTimeField":
-            adapters.append(adapt_dt)
-        else:
-            adapters.append(None)
     qn = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        qn(model._meta.db_table), ", ".join(qn(f.column) for f in cols), ", ".join(["%s"] * len(cols)))
-    todo = [(j, a) for j, a in enumerate(adapters) if a is not None]
-    dt_cache: dict = {}
-    out = []
-    for row in rows:
-        row = list(row)
-        for j, adapt in todo:
-            v = row[j]
-            if v is None:
-                continue
-            if adapt is adapt_dt:
-                if v not in dt_cache:
-                    dt_cache[v] = adapt(v)
-                row[j] = dt_cache[v]
-            else:
-                row[j] = adapt(v)
-        out.append(row)
+    table = qn(model._meta.db_table)
+    cols = ", ".join(qn(fields[a].column) for a in attnames)
     with connection.cursor() as cur:
-        cur.executemany(sql, out)
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(attnames))})", rows)
 
 
 def _known_id(raw, existing, seen):
