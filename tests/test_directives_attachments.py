@@ -215,3 +215,37 @@ def test_api_bad_codes_and_invisible_target_write_nothing(client, world, api_as)
         r = client.post("/api/v1/directives", {**base, **extra}, content_type="application/json", **admin)
         assert r.status_code == status, (extra, r.content)
     assert not Directive.objects.exists()
+
+
+def test_a_crash_after_the_files_are_stored_leaves_neither_rows_nor_files(world, media, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("crash after the files were written")
+
+    monkeypatch.setattr(services.audit, "record", boom)
+    with pytest.raises(RuntimeError):
+        services.create_directive(world.state_admin, target_unit=world.patna, title="Crash",
+                                  attachments=[upload("a.pdf", PDF), upload("b.png", png())])
+    assert not Directive.objects.exists() and not Attachment.objects.exists() and not stored_files(media)
+    monkeypatch.undo()
+    d = services.create_directive(world.state_admin, target_unit=world.patna, title="Fine")
+    monkeypatch.setattr(services.audit, "record", boom)
+    with pytest.raises(RuntimeError):
+        services.add_attachment(world.state_admin, d, upload("c.pdf", PDF))
+    assert not Attachment.objects.exists() and not stored_files(media)
+
+
+def test_the_author_attaches_on_the_page_and_others_get_404(world, media):
+    d = services.publish_directive(world.state_admin, services.create_directive(
+        world.state_admin, target_unit=world.patna, title="Page attach"))
+    admin = _login(Client(), world.state_admin)
+    assert 'enctype="multipart/form-data"' in admin.get(f"/directives/{d.pk}/").content.decode()
+    r = admin.post(f"/directives/{d.pk}/attach/", {"file": upload("plan.pdf", PDF)})
+    assert r.status_code == 302
+    d.refresh_from_db()
+    assert d.revision == 2 and d.attachments.get().name == "plan.pdf"
+    page = _login(Client(), world.patna_worker).get(f"/directives/{d.pk}/").content.decode()
+    assert "plan.pdf" in page and f"/directives/{d.pk}/files/" in page
+    for person in (world.patna_worker, world.gaya_coord, world.up_coord):
+        c = _login(Client(), person)
+        assert c.post(f"/directives/{d.pk}/attach/", {"file": upload("x.pdf", PDF)}).status_code == 404, person
+    assert d.attachments.count() == 1 and len(stored_files(media)) == 1

@@ -7,7 +7,9 @@ updates one (counters are folded in by the worker, see fold_pending).
 
 import uuid
 from collections import defaultdict
+from contextvars import ContextVar
 from datetime import datetime, timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -130,17 +132,47 @@ def _check_files(uploads, already: int = 0) -> list[files.Checked]:
         raise DirectiveError(str(exc), status=exc.status) from None
 
 
+_stored_files: ContextVar[list | None] = ContextVar("stored_files", default=None)
+
+
+def files_removed_on_error(service):
+    """Around an atomic service that stores files: if it raises (its transaction is rolled back),
+    the files it wrote are deleted too, so a failed write leaves neither rows nor files. (Should a
+    caller's own outer transaction roll back later, a file may stay without a row: never served,
+    since files are only reached through their rows.)"""
+
+    @wraps(service)
+    def wrapper(*args, **kwargs):
+        if _stored_files.get() is not None:
+            return service(*args, **kwargs)
+        stored: list[str] = []
+        token = _stored_files.set(stored)
+        try:
+            return service(*args, **kwargs)
+        except BaseException:
+            for rel in stored:
+                files.remove(rel)
+            raise
+        finally:
+            _stored_files.reset(token)
+
+    return wrapper
+
+
 def _attach(actor: Person, d: Directive, checked: list[files.Checked], now: datetime) -> list[Attachment]:
-    """Store the files and their rows. If the transaction then fails, a stored file is left without a
-    row: it is never served (only rows are) and can be swept; a row without its file cannot happen."""
+    """Store the files, then their rows (see files_removed_on_error)."""
     made = []
     for c in checked:
         rel = files.store(d.pk, c)
+        stored = _stored_files.get()
+        if stored is not None:
+            stored.append(rel)
         made.append(Attachment.objects.create(directive=d, name=c.name, content_type=c.content_type, size=c.size,
                                               file=rel, revision=d.revision, uploaded_by=actor, created_at=now))
     return made
 
 
+@files_removed_on_error
 @transaction.atomic
 def create_directive(actor: Person, *, target_unit, title: str, body: str = "", priority: str = "normal",
                      requires_ack: bool = True, due_at: datetime | None = None, levels=None, roles=None,
@@ -249,6 +281,7 @@ def edit_directive(actor: Person, directive: Directive, *, title: str, body: str
     return d
 
 
+@files_removed_on_error
 @transaction.atomic
 def add_attachment(actor: Person, directive: Directive, upload, *, now: datetime | None = None) -> Attachment:
     """Only the author. On a draft the file simply joins it; on a published directive it is an edit:
