@@ -138,3 +138,18 @@ def test_fold_in_several_batches_with_corrections_equals_a_recount(world):
     # Folding again (nothing pending) changes nothing.
     assert rollups.fold_all() == 0
     assert rollups.current() == rollups.recount()
+
+
+def test_body_hash_is_the_canonical_json_of_the_whole_body():
+    """Stored hashes must keep matching resends across versions: the hash is of the sorted JSON."""
+    import hashlib
+    import json
+    from datetime import date
+
+    from sampark.reports.services import body_hash
+
+    values = {"topic": "बूथ बैठक", "attendance": 12, "z": [1, {"b": 2, "a": "x"}]}
+    expected = hashlib.sha256(json.dumps(
+        {"unit": 42, "type": "meeting", "date": "2026-11-20", "values": values}, sort_keys=True, ensure_ascii=False,
+        separators=(",", ":")).encode()).hexdigest()
+    assert body_hash(42, "meeting", date(2026, 11, 20), values) == expected

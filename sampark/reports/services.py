@@ -227,9 +227,17 @@ def _parse_id(raw) -> uuid.UUID:
         raise ReportError(_("The report id must be a UUID made on the phone."), {"id": _("Not a UUID.")}) from None
 
 
-def body_hash(unit_id: int, type_code: str, day: Date, values: dict) -> str:
-    body = json.dumps({"unit": unit_id, "type": type_code, "date": day.isoformat(), "values": values},
-                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def canonical_json(v) -> str:
+    return json.dumps(v, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def body_hash(unit_id: int, type_code: str, day: Date, values: dict, values_json: str | None = None) -> str:
+    """SHA-256 of the canonical JSON of the body: {"date","type","unit","values"}, keys sorted.
+    Built around the values' own canonical JSON (when given) so it is not encoded twice."""
+    if values_json is None:
+        values_json = canonical_json(values)
+    body = (f'{{"date":{canonical_json(day.isoformat())},"type":{canonical_json(type_code)},'
+            f'"unit":{canonical_json(unit_id)},"values":{values_json}}}')
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -278,7 +286,8 @@ def _chunks(items: list, size: int):
 
 def _prepare(actor, sub: Submission, units: dict, types: dict[str, ReportType], today: Date,
              caches: dict | None = None):
-    """Validate one submission; returns (id, unit, type, date, values, hash) or raises ReportError.
+    """Validate one submission; returns (id, unit, type, date, values, hash, values as JSON) or
+    raises ReportError.
     `caches` (per batch) remembers the answers that repeat across a batch: may the actor report for
     this unit, and what is this date string."""
     caches = caches if caches is not None else {"date": {}, "unit": {}}
@@ -307,7 +316,8 @@ def _prepare(actor, sub: Submission, units: dict, types: dict[str, ReportType], 
     else:
         day = _clean_date(sub.date, today)
     values = clean_values(rtype, sub.values)
-    return rid, unit, rtype, day, values, body_hash(unit.pk, rtype.code, day, values)
+    values_json = canonical_json(values)
+    return rid, unit, rtype, day, values, body_hash(unit.pk, rtype.code, day, values, values_json), values_json
 
 
 REPORT_COLS = ["id", "unit_id", "unit_path", "type_id", "date", "values", "author_id", "body_hash", "version",
@@ -388,14 +398,13 @@ def submit_reports(actor: Person, submissions: list[Submission], *, _retry: bool
                     if known is not None and outcomes[i].error.status in (404, 422):
                         outcomes[i].error = ReportConflict()
                     continue
-                rid, unit, rtype, day, values, digest = prepared[i]
+                rid, unit, rtype, day, values, digest, values_json = prepared[i]
                 known = existing.get(rid) or seen.get(rid)
                 if known is not None:
                     same = known.body_hash == digest and known.author_id == author
                     outcomes[i] = Outcome(None, created=False, error=None if same else ReportConflict(), id=rid)
                     continue
                 seen[rid] = _Seen(digest, author)
-                values_json = _dumps(values)
                 day_iso = day.isoformat()
                 day_db = day if pg else day_iso
                 reports.append((rid if pg else rid.hex, unit.pk, unit.path, rtype.pk, day_db, values_json, author,
@@ -427,10 +436,6 @@ def _known_reports(ids, pg: bool) -> dict:
             for rid, digest, author in cur.fetchall():
                 out[rid if pg else uuid.UUID(rid)] = _Seen(digest, author)
     return out
-
-
-def _dumps(v) -> str:
-    return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
 
 
 def bulk_append(model, attnames: list[str], rows: list[tuple]) -> None:
