@@ -181,3 +181,23 @@ def test_demo_logins_command_prints_phones_and_is_demo_only(small, settings):
     settings.SAMPARK_DEMO = False
     with pytest.raises(Exception, match="disabled"):
         call_command("demo_logins", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_token_rows_built_in_the_database_equal_the_services_tokens(small):
+    """People's token rows are made by a join in the database, not per person in Python: they must
+    be exactly what sampark.people.services.person_tokens gives, for every person (demo log-ins too)."""
+    from sampark.people.services import person_tokens
+
+    got: dict[int, set] = {}
+    for pid, token in PersonToken.objects.values_list("person_id", "token"):
+        got.setdefault(pid, set()).add(token)
+    people = list(Person.objects.values_list("pk", "name_hi", "name_en"))
+    assert len(people) == small.people
+    for pid, hi, en in people:
+        assert got.get(pid, set()) == person_tokens(hi, en), (pid, hi, en)
+    assert PersonToken.objects.count() == sum(len(person_tokens(hi, en)) for _pk, hi, en in people)
+    # Token ids were moved past the loaded ones too: a later person's tokens do not collide.
+    person = create_person(None, phone="+919812345670", name_hi="राजेश वर्मा", name_en="Rajesh Verma")
+    assert set(PersonToken.objects.filter(person=person).values_list("token", flat=True)) == \
+        person_tokens("राजेश वर्मा", "Rajesh Verma")

@@ -171,6 +171,10 @@ class Names:
             self._by_pair[pair] = got
         return got
 
+    def used(self) -> list[tuple]:
+        """(name_hi, name_en, search_name, tokens) of every pair handed out so far."""
+        return list(self._by_pair.values())
+
     def pick(self, rng: random.Random) -> tuple:
         if rng.random() < self.WOMEN_SHARE:
             pool, entries = self.women, self.women_entries
@@ -403,9 +407,7 @@ class _Loader:
             raise DemoError(f"levels missing: {', '.join(sorted(missing))}")
         self.names = Names(scale.name_pairs)
         self.unit_ids = count(_next_id(Unit))
-        self.person_ids = count(_next_id(Person))
         self.post_ids = count(_next_id(Post))
-        self.ptoken_ids = count(_next_id(PersonToken))
         self.utoken_ids = count(_next_id(UnitToken))
         self.units = _Table(Unit, ["id", "parent_id", "level_id", "name_hi", "name_en", "code", "path", "synthetic",
                                    "child_count", "member_count", "search_key"])
@@ -413,10 +415,15 @@ class _Loader:
         self.persons = _Table(Person, ["id", "name_hi", "name_en", "phone", "lang", "is_active", "created_at",
                                        "search_name"])
         self.posts = _Table(Post, ["id", "person_id", "unit_id", "unit_path", "role", "team", "active", "created_at"])
-        self.ptokens = _Table(PersonToken, ["id", "person_id", "token"])
-        self.writer = _Writer([self.units, self.utokens, self.persons, self.posts, self.ptokens])
+        self.first_person_id = _next_id(Person)
+        self.person_ids = count(self.first_person_id)
+        self.writer = _Writer([self.units, self.utokens, self.persons, self.posts])
         self._unit_search: dict[tuple, tuple] = {}
         self.demo_persons: list[int] = []
+        # (name_hi, name_en) → search tokens of the names given to demo log-ins; the generated
+        # people's come from self.names. Their token rows are built in the database after the people.
+        self.demo_tokens: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.person_tokens = 0
 
     # -- units
     def _unit_fields(self, name_hi: str, name_en: str, code: str) -> tuple[str, tuple]:
@@ -448,20 +455,18 @@ class _Loader:
     def _emit_person(self, unit_id: int, unit_path: str, role: str, team: str, rng, demo: DemoLogin | None = None):
         pid = next(self.person_ids)
         if demo is None:
-            hi, en, sname, tokens = self.names.pick(rng)
+            hi, en, sname, _tokens = self.names.pick(rng)
             phone = f"+917{pid:09d}"
             lang = "en" if pid % 10 == 0 else "hi"
         else:
             hi, en = demo.name_hi, demo.name_en
-            sname, tokens = search_name(hi, en), tuple(sorted(person_tokens(hi, en)))
+            sname = search_name(hi, en)
+            self.demo_tokens[(hi, en)] = tuple(sorted(person_tokens(hi, en)))
             phone, lang = demo.phone, "hi"
             self.demo_persons.append(pid)
         now = self.now
         self.persons.rows.append((pid, hi, en, phone, lang, True, now, sname))
         self.posts.rows.append((next(self.post_ids), pid, unit_id, unit_path, role, team, True, now))
-        rows = self.ptokens.rows
-        for t in tokens:
-            rows.append((next(self.ptoken_ids), pid, t))
 
     def _level_people(self, unit_id, path, level, rng, demos: dict) -> int:
         posts = LEVEL_POSTS[level]
@@ -493,7 +498,36 @@ class _Loader:
                             node.code, node.path, node.synthetic, children, node.members,
                             self._unit_fields(node.name_hi, node.name_en, node.code))
         self.writer.flush_all()
+        started = time.monotonic()
+        self.person_tokens = self._write_person_tokens()
+        self.person_tokens_seconds = time.monotonic() - started
         return self.units.count, self.persons.count, self.posts.count
+
+    def _write_person_tokens(self) -> int:
+        """Token rows of the loaded people, built in the database: the demo's names come from a small
+        vocabulary, so a table of (name_hi, name_en) → token joined to the new people gives the same
+        rows as ``person_tokens`` per person, without tens of millions of rows passing through Python."""
+        vocab = dict(self.demo_tokens)
+        vocab.update({(hi, en): tokens for hi, en, _s, tokens in self.names.used()})
+        rows = [(hi, en, t) for (hi, en), tokens in vocab.items() for t in tokens]
+        pg = connection.vendor == "postgresql"
+        with connection.cursor() as cur:
+            cur.execute("CREATE TEMPORARY TABLE demo_name_token (name_hi varchar(200) NOT NULL, "
+                        "name_en varchar(200) NOT NULL, token varchar(32) NOT NULL)"
+                        + (" ON COMMIT DROP" if pg else ""))  # dropped below; at commit if a statement fails
+            cur.executemany("INSERT INTO demo_name_token (name_hi, name_en, token) VALUES (%s, %s, %s)", rows)
+            if pg:
+                cur.execute("ANALYZE demo_name_token")
+                join = "people_person p JOIN demo_name_token t"
+            else:
+                cur.execute("CREATE INDEX temp.demo_name_token_names ON demo_name_token (name_hi, name_en)")
+                join = "people_person p CROSS JOIN demo_name_token t"  # SQLite: people outer, in id order
+            cur.execute(f"INSERT INTO {PersonToken._meta.db_table} (person_id, token) SELECT p.id, t.token "
+                        f"FROM {join} ON t.name_hi = p.name_hi AND t.name_en = p.name_en WHERE p.id >= %s",
+                        [self.first_person_id])
+            written = cur.rowcount
+            cur.execute("DROP TABLE demo_name_token")
+        return written
 
     def _place_demo_logins(self, centre: _Node) -> dict:
         """Which generated slot each demo log-in takes: {unit id: {(role, team): login}}, and
@@ -597,12 +631,13 @@ def _reset() -> None:
 
 
 def _droppable_indexes() -> list[tuple[str, str]]:
-    """(name, CREATE statement) of the secondary indexes to build after the load instead of during it.
+    """(DROP statement, CREATE statement) of the indexes to build after the load instead of during it:
+    building one from the finished table is a single sort, far cheaper than a B-tree insert per row.
 
-    SQLite: every index that is not part of a table definition; building one from the finished
-    table is a single sort, far cheaper than a B-tree insert per row. PostgreSQL: the plain indexes
-    on search tokens, whose keys arrive in random order (ids, paths and person ids arrive in
-    ascending order, so their indexes, and the unique constraints, are cheap to keep)."""
+    SQLite: every index that is not part of a table definition (unique constraints included).
+    PostgreSQL: every index and every primary-key or unique constraint of our tables, except the
+    keys that other tables' foreign keys depend on (people's and units' ids, inserted in ascending
+    order)."""
     tables = [m._meta.db_table for m in ORG_MODELS]
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -611,11 +646,23 @@ def _droppable_indexes() -> list[tuple[str, str]]:
                 "AND i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
                 [tables],
             )
-            return [(name, sql) for name, sql in cur.fetchall() if "(token" in sql]
+            plain = [(f'DROP INDEX "{name}"', sql) for name, sql in cur.fetchall()]
+            cur.execute(
+                "SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                "JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+                "WHERE n.nspname = current_schema() AND t.relname = ANY(%s) AND c.contype IN ('p', 'u') "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid) "
+                "ORDER BY c.contype, c.conname",
+                [tables],
+            )
+            keys = [(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"',
+                     f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+                    for table, name, definition in cur.fetchall()]
+            return plain + keys
         marks = ", ".join(["%s"] * len(tables))
         cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
                     "AND tbl_name IN (" + marks + ")", tables)
-        return list(cur.fetchall())
+        return [(f'DROP INDEX "{name}"', sql) for name, sql in cur.fetchall()]
 
 
 def _reset_sequences() -> None:
@@ -653,11 +700,21 @@ def load(scale: str = "small", *, if_empty: bool = False, reset: bool = False, l
     started = time.monotonic()
     pg = connection.vendor == "postgresql"
     checks_were_on = False
+    journal_was = None
     if not pg:
         # Outside a transaction only: SQLite ignores foreign_keys inside one.
         checks_were_on = connection.disable_constraint_checking()
         with connection.cursor() as cur:
             cur.execute("PRAGMA cache_size = -400000")  # KiB: keep the B-trees being appended to in memory
+            if not connection.in_atomic_block:
+                cur.execute("PRAGMA temp_store = MEMORY")
+                # For the load only: no write-ahead log (every page would be written twice, into the
+                # log and then back into the file) and no fsync; the rollback journal stays in
+                # memory, so a failed load still rolls back. Put back afterwards.
+                cur.execute("PRAGMA journal_mode")
+                journal_was = cur.fetchone()[0]
+                cur.execute("PRAGMA journal_mode = MEMORY")
+                cur.execute("PRAGMA synchronous = OFF")
     try:
         with transaction.atomic():
             with connection.cursor() as cur:
@@ -676,17 +733,20 @@ def load(scale: str = "small", *, if_empty: bool = False, reset: bool = False, l
                 _reset()
             slow = _droppable_indexes()
             with connection.cursor() as cur:
-                for name, _sql in slow:
-                    cur.execute(f'DROP INDEX "{name}"')
+                for drop, _create in slow:
+                    cur.execute(drop)
             say(f"generating and writing rows ({scale})")
             loader = _Loader(SCALES[scale], timezone.now())
             units, people, posts = loader.run()
             say("written in {:.1f} s, of which writing: {}".format(
-                time.monotonic() - started, ", ".join(f"{t.name} {t.seconds:.1f} s" for t in loader.writer.tables)))
+                time.monotonic() - started, ", ".join([f"{t.name} {t.seconds:.1f} s" for t in loader.writer.tables]
+                          + [f"people_persontoken (in SQL) {loader.person_tokens_seconds:.1f} s"])))
             say(f"rebuilding {len(slow)} indexes")
             with connection.cursor() as cur:
-                for _name, sql in slow:
-                    cur.execute(sql)
+                for _drop, create in reversed(slow):
+                    t0 = time.monotonic()
+                    cur.execute(create)
+                    say(f"  {time.monotonic() - t0:5.1f} s  {create[:110]}")
             say(f"indexes rebuilt at {time.monotonic() - started:.1f} s")
             _reset_sequences()
             seconds = round(time.monotonic() - started, 1)
@@ -695,6 +755,10 @@ def load(scale: str = "small", *, if_empty: bool = False, reset: bool = False, l
     finally:
         if checks_were_on:
             connection.enable_constraint_checking()
+        if journal_was:
+            with connection.cursor() as cur:
+                cur.execute(f"PRAGMA journal_mode = {journal_was}")
+                cur.execute("PRAGMA synchronous = NORMAL")
     _analyze()
     return LoadResult(scale, units, people, posts, round(time.monotonic() - started, 1))
 
