@@ -249,3 +249,21 @@ def test_the_author_attaches_on_the_page_and_others_get_404(world, media):
         c = _login(Client(), person)
         assert c.post(f"/directives/{d.pk}/attach/", {"file": upload("x.pdf", PDF)}).status_code == 404, person
     assert d.attachments.count() == 1 and len(stored_files(media)) == 1
+
+
+def test_directive_page_queries_do_not_grow_with_attachments(world, django_assert_max_num_queries):
+    counts = []
+    for n in (1, 5):
+        d = services.publish_directive(world.state_admin, services.create_directive(
+            world.state_admin, target_unit=world.patna, title=f"{n} files",
+            attachments=[upload(f"{i}.pdf", PDF) for i in range(n)]))
+        worker = _login(Client(), world.patna_worker)
+        worker.get(f"/directives/{d.pk}/")  # the first open records the read
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            page = worker.get(f"/directives/{d.pk}/").content.decode()
+        assert page.count(f"/directives/{d.pk}/files/") == 2 * n
+        counts.append(len(ctx))
+    assert counts[0] == counts[1] and counts[1] <= 10, counts
