@@ -2,6 +2,7 @@
 photos. Each is atomic and audited, and appends its roll-up change to the pending queue that the fold
 step (rollups.fold_pending) turns into the daily table; requests never touch the shared counters."""
 
+import functools
 import hashlib
 import json
 import uuid
@@ -236,9 +237,15 @@ def body_hash(unit_id: int, type_code: str, day: Date, values: dict, values_json
     Built around the values' own canonical JSON (when given) so it is not encoded twice."""
     if values_json is None:
         values_json = canonical_json(values)
-    body = (f'{{"date":{canonical_json(day.isoformat())},"type":{canonical_json(type_code)},'
-            f'"unit":{canonical_json(unit_id)},"values":{values_json}}}')
+    # An ISO date and an integer are their own JSON (inside quotes for the date).
+    body = (f'{{"date":"{day.isoformat()}","type":{_json_code(type_code)},'
+            f'"unit":{int(unit_id)},"values":{values_json}}}')
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=256)
+def _json_code(code: str) -> str:
+    return canonical_json(code)
 
 
 def slot_values(rtype: ReportType, values: dict) -> list[int]:
