@@ -153,3 +153,8 @@ def test_body_hash_is_the_canonical_json_of_the_whole_body():
         {"unit": 42, "type": "meeting", "date": "2026-11-20", "values": values}, sort_keys=True, ensure_ascii=False,
         separators=(",", ":")).encode()).hexdigest()
     assert body_hash(42, "meeting", date(2026, 11, 20), values) == expected
+
+
+def test_vacuum_is_skipped_inside_a_transaction(world):
+    # The worker calls it between ticks (autocommit); inside a transaction it must not run or fail.
+    assert rollups.vacuum() is False

@@ -2,17 +2,25 @@
 
 from datetime import datetime
 
-from sampark.reports.rollups import BATCH, fold_pending
+from sampark.reports.rollups import BATCH, fold_pending, vacuum
 
 # Stop after this many batches in one tick, so the other apps' timers run too.
 MAX_BATCHES_PER_TICK = 40
+# VACUUM the queue and the daily table after this many folded changes (in this worker process),
+# for servers where autovacuum is off or lags behind (as on the development machines).
+VACUUM_EVERY = 100_000
+_since_vacuum = 0
 
 
 def tick(now: datetime) -> dict:  # noqa: ARG001
+    global _since_vacuum
     folded = 0
     for _i in range(MAX_BATCHES_PER_TICK):
         n = fold_pending(BATCH)
         folded += n
         if n < BATCH:
             break
+    _since_vacuum += folded
+    if _since_vacuum >= VACUUM_EVERY and vacuum():
+        _since_vacuum = 0
     return {"folded": folded}
