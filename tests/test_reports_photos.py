@@ -36,7 +36,8 @@ def report_id(client, world, api_as):
 def upload(client, headers, rid, data: bytes, name="photo.jpg", pid=None):
     f = io.BytesIO(data)
     f.name = name
-    # Messages checked in English here; the Hindi comes from the catalogue.
+    # Messages checked in English here (the language switch's cookie); the Hindi comes from the catalogue.
+    client.cookies["sampark_lang"] = "en"
     return client.post(f"/api/v1/reports/{rid}/photos", {"id": pid or str(uuid.uuid4()), "file": f},
                        HTTP_ACCEPT_LANGUAGE="en", **headers)
 
