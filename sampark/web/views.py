@@ -64,8 +64,11 @@ def set_lang_cookie(response, lang: str) -> None:
 
 @person_required
 def home(request):
+    from sampark.difficulties.selectors import action_items_owned
+
     posts = list(selectors.my_posts(request.person))
-    return render(request, "web/home.html", {"posts": posts})
+    items = [i for i in action_items_owned(request.person) if not i.done]
+    return render(request, "web/home.html", {"posts": posts, "items": items, "today": timezone.localdate()})
 
 
 @hindi_first
