@@ -71,7 +71,8 @@ def test_done_when_state_sends_booths_acknowledge_rollup_moves_and_silent_units_
     assert client.post(f"/api/v1/directives/{did}/ack", **api_as(more["org_worker"])).status_code == 404
 
     # Nothing is counted inside the request; the worker folds it.
-    assert PendingCount.objects.filter(directive_id=did).count() == 4  # read + ack, two people
+    pending = PendingCount.objects.filter(directive_id=did)
+    assert sorted(pending.values_list("kind", "n")) == [("ack", 1), ("ack", 1), ("read", 1), ("read", 1)]
     jobs.tick(timezone.now())
     assert PendingCount.objects.count() == 0
     rollup = client.get(f"/api/v1/directives/{did}/rollup", **admin).json()
@@ -225,13 +226,21 @@ def test_inbox_orders_urgent_first_then_newest_in_three_queries(client, world, a
 
 
 def test_fold_matches_a_recount_after_many_acks(world, more):
-    from sampark.people.models import Person
+    from django.db.models import Sum
+
+    from sampark.people.models import Person, Post
 
     d = services.create_directive(world.state_admin, target_unit=world.bihar, title="Many")
     d = services.publish_directive(world.state_admin, d)
     ids = list(Person.objects.values_list("pk", flat=True))
     assert services.acknowledge_many(d, ids) == 9  # everyone with a post in Bihar, not the UP coordinator
+    # One pending row per (unit, kind) the batch touched, carrying how many receipts it adds.
+    units = set(Post.objects.filter(active=True, unit_path__startswith=world.bihar.path).values_list("unit_path", flat=True))
+    pending = PendingCount.objects.filter(directive=d)
+    assert pending.count() == 2 * len(units) < 18
+    assert pending.aggregate(n=Sum("n"))["n"] == 18
     assert services.acknowledge_many(d, ids) == 0
+    assert pending.count() == 2 * len(units)
     jobs.tick(timezone.now())
     bihar = UnitCount.objects.get(directive=d, unit=world.bihar)
     assert (bihar.expected, bihar.reads, bihar.acks) == (9, 9, 9)

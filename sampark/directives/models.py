@@ -164,27 +164,33 @@ class Receipt(models.Model):
         ACK = "ack", _("Acknowledged")
 
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="receipts")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="directive_receipts")
+    # No index of its own: the unique constraint below starts with the person.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="directive_receipts",
+                               db_index=False)
     kind = models.CharField(max_length=4, choices=Kind.choices)
     at = models.DateTimeField()
     reply = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["directive", "person", "kind"], name="receipt_unique")]
-        indexes = [models.Index(fields=["person", "directive"], name="receipt_person")]
+        # Person first: it serves the inbox's flags (one person, a page of directives) and the
+        # drill-down to people (a unit's people, one directive). Every index here is paid on each
+        # acknowledgement, so there are two besides the key: this one and the directive's.
+        constraints = [models.UniqueConstraint(fields=["person", "directive", "kind"], name="receipt_person_unique")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.directive_id} by {self.person_id}"
 
 
 class PendingCount(models.Model):
-    """A receipt not yet folded into the counters: one row per matching post of the person. The
-    worker claims a batch, adds it to the counters of the post's unit and its ancestors up to the
-    target, and deletes the batch in the same transaction."""
+    """Receipts not yet folded into the counters: n new receipts of one kind from posts at one unit
+    (one row per unit a request or batch touched, not one per person). The worker claims a batch,
+    adds each n to the counters of the unit and its ancestors up to the target, and deletes the
+    batch in the same transaction."""
 
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="+")
     unit_path = PathField(max_length=255)
     kind = models.CharField(max_length=4, choices=Receipt.Kind.choices)
+    n = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField()
 
     def __str__(self) -> str:

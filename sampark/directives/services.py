@@ -329,11 +329,32 @@ def _insert_new_receipts(rows: list[tuple]) -> set[tuple[int, str]]:
     table = Receipt._meta.db_table
     values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
     sql = (f"INSERT INTO {table} (directive_id, person_id, kind, at, reply) VALUES {values} "
-           f"ON CONFLICT (directive_id, person_id, kind) DO NOTHING RETURNING person_id, kind")
+           f"ON CONFLICT (person_id, directive_id, kind) DO NOTHING RETURNING person_id, kind")
     params = [v for row in rows for v in row]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return {(pid, kind) for pid, kind in cur.fetchall()}
+
+
+def _record_statement_pg(directive_id: int, people: list[tuple[int, list[PostKey]]], kinds: list[str],
+                         kind: str, reply: str, at) -> int:
+    """PostgreSQL: the receipts and their pending counts in one statement (one round trip, and
+    for a single acknowledgement its own transaction): the new receipts feed the pending rows,
+    grouped per (unit, kind). Returns the number of new receipts of `kind`."""
+    receipts = [(directive_id, pid, k, at, reply if k == Receipt.Kind.ACK else "") for pid, _keys in people for k in kinds]
+    keys = [(pid, key.unit_path) for pid, post_keys_ in people for key in post_keys_]
+    sql = (f"WITH new AS (INSERT INTO {Receipt._meta.db_table} (directive_id, person_id, kind, at, reply) VALUES "
+           + ", ".join(["(%s, %s, %s, %s, %s)"] * len(receipts))
+           + " ON CONFLICT (person_id, directive_id, kind) DO NOTHING RETURNING person_id, kind), "
+           "keys (person_id, unit_path) AS (VALUES " + ", ".join(["(%s::bigint, %s)"] * len(keys)) + "), "
+           f"pending AS (INSERT INTO {PendingCount._meta.db_table} (directive_id, unit_path, kind, n, created_at) "
+           "SELECT %s, keys.unit_path, new.kind, count(*), %s FROM new JOIN keys ON keys.person_id = new.person_id "
+           "GROUP BY keys.unit_path, new.kind) "
+           "SELECT count(*) FROM new WHERE kind = %s")
+    params = [v for row in receipts for v in row] + [v for row in keys for v in row] + [directive_id, at, kind]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchone()[0]
 
 
 def record_receipts(directive: Directive, people: list[tuple[int, list[PostKey]]], kind: str, *,
@@ -341,26 +362,40 @@ def record_receipts(directive: Directive, people: list[tuple[int, list[PostKey]]
     """Record that these people read (or acknowledged) a directive, in one transaction.
 
     people: (person id, their posts matching the directive). An acknowledgement implies a read.
-    Only rows that are new enqueue counter updates, so a retry counts nothing twice. Returns the
-    number of new receipts of `kind`."""
+    Only rows that are new enqueue counter updates (one pending row per unit and kind, carrying
+    how many), so a retry counts nothing twice. Returns the number of new receipts of `kind`."""
     now = now or timezone.now()
     at = connection.ops.adapt_datetimefield_value(now)  # raw SQL below: stored as the ORM would
     kinds = [Receipt.Kind.READ] if kind == Receipt.Kind.READ else [Receipt.Kind.READ, Receipt.Kind.ACK]
+    people = [(pid, keys) for pid, keys in people if keys]
+    if not people:
+        return 0
+    if connection.vendor == "postgresql":
+        chunks = [people[i:i + 250] for i in range(0, len(people), 250)]
+        if len(chunks) == 1:  # one statement is its own transaction (or joins the caller's)
+            return _record_statement_pg(directive.pk, people, kinds, kind, reply, at)
+        with transaction.atomic():
+            return sum(_record_statement_pg(directive.pk, c, kinds, kind, reply, at) for c in chunks)
     rows = [(directive.pk, pid, k, at, reply if k == Receipt.Kind.ACK else "") for pid, _keys in people for k in kinds]
     keys_of = dict(people)
     with transaction.atomic():
         new = set()
         for i in range(0, len(rows), 500):
             new |= _insert_new_receipts(rows[i:i + 500])
-        pending = [(directive.pk, key.unit_path, k, at) for pid, k in sorted(new) for key in keys_of[pid]]
+        # One pending row per (unit, kind) this batch touched, carrying how many receipts it adds.
+        per_unit: dict[tuple[str, str], int] = defaultdict(int)
+        for pid, k in new:
+            for key in keys_of[pid]:
+                per_unit[(key.unit_path, k)] += 1
+        pending = [(directive.pk, path, k, n, at) for (path, k), n in sorted(per_unit.items())]
         if pending:
             # Plain multi-row INSERTs: building model objects cost more than the database here.
             table = PendingCount._meta.db_table
             with connection.cursor() as cur:
                 for i in range(0, len(pending), 500):
                     chunk = pending[i:i + 500]
-                    cur.execute(f"INSERT INTO {table} (directive_id, unit_path, kind, created_at) VALUES "
-                                + ", ".join(["(%s, %s, %s, %s)"] * len(chunk)), [v for row in chunk for v in row])
+                    cur.execute(f"INSERT INTO {table} (directive_id, unit_path, kind, n, created_at) VALUES "
+                                + ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk)), [v for row in chunk for v in row])
     return sum(1 for _pid, k in new if k == kind)
 
 
@@ -423,22 +458,60 @@ def _climb(unit_path: str, target_path: str):
         yield ids[depth], (ids[depth - 1] if depth else None), unit_path[:paths.SEGMENT * (depth + 1)], depth
 
 
-def fold_pending(limit: int = 5000) -> int:
-    """Claim up to `limit` pending receipts, add them to the counters of each unit from the post's
+def _fold_pending_pg(limit: int) -> int:
+    """PostgreSQL: the whole fold in one statement. Claim (and delete) up to `limit` pending rows,
+    spread each over its unit's ancestors down to the directive's target by cutting the path,
+    sum per (directive, unit) and add the sums to the counters in unit order (so two workers
+    lock counter rows in the same order). Returns the pending rows folded."""
+    seg = paths.SEGMENT
+    pending, counts = PendingCount._meta.db_table, UnitCount._meta.db_table
+    directives, units = Directive._meta.db_table, Unit._meta.db_table
+    sql = f"""
+        WITH claimed AS (
+            DELETE FROM {pending} WHERE id IN (
+                SELECT id FROM {pending} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)
+            RETURNING directive_id, unit_path, kind, n),
+        spread AS (
+            SELECT c.directive_id, substr(c.unit_path, 1, {seg} * g) AS path,
+                   sum(CASE WHEN c.kind = %s THEN c.n ELSE 0 END) AS reads,
+                   sum(CASE WHEN c.kind = %s THEN c.n ELSE 0 END) AS acks
+            FROM claimed c JOIN {directives} d ON d.id = c.directive_id,
+                 generate_series(length(d.target_path) / {seg}, length(c.unit_path) / {seg}) AS g
+            GROUP BY 1, 2),
+        added AS (
+            INSERT INTO {counts} (directive_id, unit_id, parent_id, unit_path, depth, expected, reads, acks)
+            SELECT s.directive_id, u.id, u.parent_id, s.path, length(s.path) / {seg} - 1, 0, s.reads, s.acks
+            FROM spread s JOIN LATERAL (  -- one index probe per unit (OFFSET 0 keeps it a probe)
+                SELECT id, parent_id FROM {units} WHERE path = s.path OFFSET 0) u ON true
+            ORDER BY s.directive_id, u.id
+            ON CONFLICT (directive_id, unit_id) DO UPDATE
+            SET reads = {counts}.reads + excluded.reads, acks = {counts}.acks + excluded.acks)
+        SELECT count(*) FROM claimed"""
+    with transaction.atomic(), connection.cursor() as cur:
+        # The row estimates of generate_series are blind, so the planner would JIT-compile a plan
+        # that runs in milliseconds (seen: 230 ms of JIT for a 5,000-row fold).
+        cur.execute("SET LOCAL jit = off")
+        cur.execute(sql, [limit, Receipt.Kind.READ, Receipt.Kind.ACK])
+        return cur.fetchone()[0]
+
+
+def fold_pending(limit: int = 20000) -> int:
+    """Claim up to `limit` pending rows, add them to the counters of each unit from the post's
     unit up to the directive's target, and delete them, all in one transaction. Rows another
-    worker holds are skipped (PostgreSQL); SQLite has one writer. Returns rows folded."""
+    worker holds are skipped (PostgreSQL); SQLite has one writer. Returns pending rows folded."""
+    if connection.vendor == "postgresql":
+        return _fold_pending_pg(limit)
     table = UnitCount._meta.db_table
     with transaction.atomic():
-        batch = list(PendingCount.objects.select_for_update(skip_locked=True).order_by("pk")
-                     .values_list("pk", "directive_id", "unit_path", "kind")[:limit])
+        batch = list(PendingCount.objects.order_by("pk").values_list("pk", "directive_id", "unit_path", "kind", "n")[:limit])
         if not batch:
             return 0
         targets = dict(Directive.objects.filter(pk__in={b[1] for b in batch}).values_list("pk", "target_path"))
         deltas: dict[tuple[int, int], list] = {}
-        for _pk, did, unit_path, kind in batch:
+        for _pk, did, unit_path, kind, n in batch:
             for unit_id, parent_id, path, depth in _climb(unit_path, targets[did]):
                 row = deltas.setdefault((did, unit_id), [did, unit_id, parent_id, path, depth, 0, 0, 0])
-                row[6 if kind == Receipt.Kind.READ else 7] += 1
+                row[6 if kind == Receipt.Kind.READ else 7] += n
         _upsert_counts([tuple(r) for r in deltas.values()],
                        f"reads = {table}.reads + excluded.reads, acks = {table}.acks + excluded.acks")
         ids = [b[0] for b in batch]
