@@ -340,18 +340,23 @@ def _record_statement_pg(directive_id: int, people: list[tuple[int, list[PostKey
                          kind: str, reply: str, at) -> int:
     """PostgreSQL: the receipts and their pending counts in one statement (one round trip, and
     for a single acknowledgement its own transaction): the new receipts feed the pending rows,
-    grouped per (unit, kind). Returns the number of new receipts of `kind`."""
-    receipts = [(directive_id, pid, k, at, reply if k == Receipt.Kind.ACK else "") for pid, _keys in people for k in kinds]
+    grouped per (unit, kind). The rows travel as arrays, so the statement's text never changes
+    (building a VALUES list of thousands of placeholders cost more than the database did).
+    Returns the number of new receipts of `kind`."""
     keys = [(pid, key.unit_path) for pid, post_keys_ in people for key in post_keys_]
-    sql = (f"WITH new AS (INSERT INTO {Receipt._meta.db_table} (directive_id, person_id, kind, at, reply) VALUES "
-           + ", ".join(["(%s, %s, %s, %s, %s)"] * len(receipts))
-           + " ON CONFLICT (person_id, directive_id, kind) DO NOTHING RETURNING person_id, kind), "
-           "keys (person_id, unit_path) AS (VALUES " + ", ".join(["(%s::bigint, %s)"] * len(keys)) + "), "
-           f"pending AS (INSERT INTO {PendingCount._meta.db_table} (directive_id, unit_path, kind, n, created_at) "
-           "SELECT %s, keys.unit_path, new.kind, count(*), %s FROM new JOIN keys ON keys.person_id = new.person_id "
-           "GROUP BY keys.unit_path, new.kind) "
-           "SELECT count(*) FROM new WHERE kind = %s")
-    params = [v for row in receipts for v in row] + [v for row in keys for v in row] + [directive_id, at, kind]
+    sql = (f"WITH new AS ("
+           f"  INSERT INTO {Receipt._meta.db_table} (directive_id, person_id, kind, at, reply)"
+           f"  SELECT %s, p.id, k.kind, %s, CASE WHEN k.kind = %s THEN %s ELSE '' END"
+           f"  FROM unnest(%s::bigint[]) AS p(id) CROSS JOIN unnest(%s::varchar[]) AS k(kind)"
+           f"  ON CONFLICT (person_id, directive_id, kind) DO NOTHING RETURNING person_id, kind), "
+           f"keys AS (SELECT * FROM unnest(%s::bigint[], %s::varchar[]) AS k(person_id, unit_path)), "
+           f"pending AS ("
+           f"  INSERT INTO {PendingCount._meta.db_table} (directive_id, unit_path, kind, n, created_at)"
+           f"  SELECT %s, keys.unit_path, new.kind, count(*), %s FROM new JOIN keys ON keys.person_id = new.person_id"
+           f"  GROUP BY keys.unit_path, new.kind) "
+           f"SELECT count(*) FROM new WHERE kind = %s")
+    params = [directive_id, at, Receipt.Kind.ACK, reply, [pid for pid, _k in people], list(kinds),
+              [k[0] for k in keys], [k[1] for k in keys], directive_id, at, kind]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchone()[0]
@@ -370,12 +375,8 @@ def record_receipts(directive: Directive, people: list[tuple[int, list[PostKey]]
     people = [(pid, keys) for pid, keys in people if keys]
     if not people:
         return 0
-    if connection.vendor == "postgresql":
-        chunks = [people[i:i + 250] for i in range(0, len(people), 250)]
-        if len(chunks) == 1:  # one statement is its own transaction (or joins the caller's)
-            return _record_statement_pg(directive.pk, people, kinds, kind, reply, at)
-        with transaction.atomic():
-            return sum(_record_statement_pg(directive.pk, c, kinds, kind, reply, at) for c in chunks)
+    if connection.vendor == "postgresql":  # one statement: its own transaction, or part of the caller's
+        return _record_statement_pg(directive.pk, people, kinds, kind, reply, at)
     rows = [(directive.pk, pid, k, at, reply if k == Receipt.Kind.ACK else "") for pid, _keys in people for k in kinds]
     keys_of = dict(people)
     with transaction.atomic():
