@@ -187,7 +187,10 @@ class PendingCount(models.Model):
     adds each n to the counters of the unit and its ancestors up to the target, and deletes the
     batch in the same transaction."""
 
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="+")
+    # A queue row lives a second or so: no index or foreign-key check of its own is worth its cost
+    # on every acknowledgement (the fold joins the directive, so a deleted one's rows fall away).
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="+", db_index=False,
+                                  db_constraint=False)
     unit_path = PathField(max_length=255)
     kind = models.CharField(max_length=4, choices=Receipt.Kind.choices)
     n = models.PositiveIntegerField(default=1)

@@ -510,6 +510,8 @@ def fold_pending(limit: int = 20000) -> int:
         targets = dict(Directive.objects.filter(pk__in={b[1] for b in batch}).values_list("pk", "target_path"))
         deltas: dict[tuple[int, int], list] = {}
         for _pk, did, unit_path, kind, n in batch:
+            if did not in targets:  # the directive was deleted meanwhile
+                continue
             for unit_id, parent_id, path, depth in _climb(unit_path, targets[did]):
                 row = deltas.setdefault((did, unit_id), [did, unit_id, parent_id, path, depth, 0, 0, 0])
                 row[6 if kind == Receipt.Kind.READ else 7] += n
