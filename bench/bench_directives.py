@@ -105,6 +105,68 @@ def _inbox(ctx, last, people: list[int], samples: int) -> None:
                target=100)
 
 
+def _inbox_http(ctx, people: list[int], requests: int) -> None:
+    """GET /api/v1/inbox through the real server (granian, one worker, as `make run` starts it),
+    authenticated with personal API tokens of sampled audience members, over kept-alive
+    connections; the time is the client's, from request sent to the whole body read."""
+    import http.client
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from sampark.people.auth import issue_token
+    from sampark.people.models import ApiToken, Person
+
+    picks = Person.objects.filter(pk__in=random.sample(people, min(200, len(people))))
+    keys = [issue_token(None, p, label=BENCH_TAG) for p in picks]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", "1", "--blocking-threads", "4", "--no-access-log",
+         "sampark.wsgi:application"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+        def get(key: str) -> tuple[float, int, int]:
+            t0 = time.perf_counter()
+            conn.request("GET", "/api/v1/inbox", headers={"Authorization": f"Bearer {key}"})
+            resp = conn.getresponse()
+            body = resp.read()
+            return time.perf_counter() - t0, resp.status, len(body)
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn.request("GET", "/api/v1/healthz")
+                conn.getresponse().read()
+                break
+            except OSError:
+                conn.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        for key in keys:  # warm up: each token's first use may note when it was used
+            get(key)
+        times, sizes, bad = [], [], 0
+        for _ in range(requests):
+            t, status, size = get(random.choice(keys))
+            times.append(t)
+            sizes.append(size)
+            bad += status != 200
+        conn.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        ApiToken.objects.filter(label=BENCH_TAG).delete()
+    ctx.record("directives.inbox_http_p50", _ms(pct(times, 50)), "ms")
+    ctx.record("directives.inbox_http_p95", _ms(pct(times, 95)), "ms", target=50)
+    ctx.record("directives.inbox_http_body_median", round(pct(sizes, 50) / 1024, 1), "KiB")
+    ctx.record("directives.inbox_http_errors", bad, "requests", target=0)
+
+
 def _folder(stop, out) -> None:
     """The worker's fold, in its own process and connection as in production (`sampark worker`),
     measuring the oldest pending row's age at each fold; the ages go back through `out`."""
@@ -237,6 +299,7 @@ def run(ctx) -> None:
         _background(author, state, background)
         last = _publish(ctx, author, state, publishes)
         people = _audience_people(state, ack_cap)
+        _inbox_http(ctx, people, samples)
         _inbox(ctx, last, people, samples)
         d = _acks(ctx, author, state, people)
         _rollups(ctx, d, state)
