@@ -74,15 +74,21 @@ def report_form(request):
         extra = get_visible_or_404(Unit.objects.select_related("level"), request.person, pk=int(chosen))
         if services.can_report(request.person, extra):
             units.insert(0, extra)
+    types = _form_types(lang)
+    # A link from a directive's required action names the type and the unit: start with them chosen.
+    selected_unit = next((u.pk for u in units if str(u.pk) == chosen), None)
+    wanted_type = request.GET.get("type", "")
     form = {
         "units": [{"id": u.pk, "name": u.name, "level": u.level_id, "levelName": u.level.name} for u in units],
-        "types": _form_types(lang),
+        "types": types,
+        "unit": selected_unit,
+        "type": wanted_type if any(t["code"] == wanted_type for t in types) else None,
         "today": timezone.localdate().isoformat(),
         "api": "/api/v1/reports",
         "sw": reverse("reports:sw"), "scope": reverse("reports:index"), "manifest": reverse("reports:manifest"),
         "t": form_texts(),
     }
-    response = render(request, "reports/form.html", {"form_json": form, "units": units})
+    response = render(request, "reports/form.html", {"form_json": form, "units": units, "selected_unit": selected_unit})
     # The service worker keeps its own copy for offline use; the browser need not.
     response["Cache-Control"] = "no-cache, private"
     return response

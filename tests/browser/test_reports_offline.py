@@ -116,3 +116,21 @@ def test_rejected_report_shows_why(live_server, world, rep_phone):
     page.click("#report-form button[type=submit]")
     item = page.wait_for_selector("#outbox li[data-status=rejected]")
     assert "100000" in item.inner_text()
+
+
+def test_form_opens_with_the_type_and_unit_a_directive_asks_for(live_server, world, rep_phone):
+    """The required action's link (/reports/new/?type=&unit=) starts the form on that type and unit;
+    an unknown type or a unit the person may not report for is ignored, not an error."""
+    ctx, page = rep_phone
+    base = live_server.url
+    log_in(ctx, base, world.patna_coord)
+    page.goto(f"{base}/reports/new/?type=booth_committee&unit={world.patna_booth.pk}")
+    assert page.locator("select[name=unit]").input_value() == str(world.patna_booth.pk)
+    assert page.locator("select[name=type]").input_value() == "booth_committee"
+    assert page.locator("input[name=f_formed_on]").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    page.goto(f"{base}/reports/new/?type=nonsense&unit={world.patna.pk}")
+    assert page.locator("select[name=unit]").input_value() == str(world.patna.pk)
+    assert page.locator("select[name=type]").input_value() == "meeting"  # the first type
+    assert page.locator("input[name=f_attendance]").count() == 1

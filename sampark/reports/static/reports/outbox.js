@@ -166,8 +166,12 @@
     form.elements.date.value = data.today;
     form.elements.date.max = data.today;
 
+    // Opened from a directive's required action: its unit and report type come chosen.
+    if (data.unit) unitSel.value = String(data.unit);
+    var wantedType = data.type;
     var fillTypes = function () {
-      var level = unitLevel[unitSel.value], keep = typeSel.value;
+      var level = unitLevel[unitSel.value], keep = typeSel.value || wantedType;
+      wantedType = null;
       typeSel.textContent = "";
       data.types.forEach(function (t) {
         if (t.levels.length && t.levels.indexOf(level) < 0) return;
