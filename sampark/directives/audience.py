@@ -5,6 +5,7 @@ A post matches a directive when the directive's target path is a prefix of the p
 directive's filters. A person's inbox is the union over their active posts.
 """
 
+import json
 from dataclasses import dataclass
 
 from django.db import connection
@@ -32,15 +33,33 @@ def post_keys(person) -> list[PostKey]:
         # Every inbox, read and acknowledgement starts here: plain SQL, as building the ORM query
         # cost more than running it.
         with connection.cursor() as cur:
-            cur.execute(_POST_KEYS_SQL, [person.pk])
-            cached = [PostKey(*row) for row in cur.fetchall()]
+            cur.execute(_POSTS_SQL + "p.person_id = %s ORDER BY p.id", [person.pk])
+            cached = [PostKey(*row[1:]) for row in cur.fetchall()]
         person._directive_post_keys = cached
     return cached
 
 
-_POST_KEYS_SQL = (f"SELECT p.unit_path, l.code, p.role, p.team FROM {Post._meta.db_table} p "
-                  f"JOIN {Unit._meta.db_table} u ON u.id = p.unit_id JOIN {Level._meta.db_table} l ON l.id = u.level_id "
-                  f"WHERE p.person_id = %s AND p.active ORDER BY p.id")
+def post_keys_of(person_ids: list[int]) -> dict[int, list[PostKey]]:
+    """Active posts of many people (a batch of acknowledgements), in one query whose text does
+    not depend on the batch's size: the ids travel as one array (PostgreSQL) or JSON list (SQLite)."""
+    if not person_ids:
+        return {}
+    if connection.vendor == "postgresql":
+        where, param = "p.person_id = ANY(%s::bigint[])", [int(i) for i in person_ids]
+    else:
+        where, param = "p.person_id IN (SELECT value FROM json_each(%s))", json.dumps([int(i) for i in person_ids])
+    out: dict[int, list[PostKey]] = {}
+    with connection.cursor() as cur:
+        cur.execute(_POSTS_SQL + where + " ORDER BY p.id", [param])
+        for pid, *rest in cur.fetchall():
+            out.setdefault(pid, []).append(PostKey(*rest))
+    return out
+
+
+_POSTS_SQL = (f"SELECT p.person_id, p.unit_path, l.code, p.role, p.team FROM {Post._meta.db_table} p "
+              f"JOIN {Unit._meta.db_table} u ON u.id = p.unit_id JOIN {Level._meta.db_table} l ON l.id = u.level_id "
+              f"WHERE p.active AND ")
+
 
 
 def prefixes(unit_path: str) -> list[str]:

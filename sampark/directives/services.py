@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from sampark.core import audit, paths
 from sampark.core.text import clean
 from sampark.directives import attachments as files
-from sampark.directives.audience import PostKey, matches, matching_posts_q, post_keys
+from sampark.directives.audience import PostKey, matches, matching_posts_q, post_keys, post_keys_of
 from sampark.directives.models import (
     Attachment,
     Directive,
@@ -430,14 +430,8 @@ def acknowledge_many(directive: Directive, person_ids: list[int], *, now: dateti
     People outside the audience are skipped. Returns how many were new."""
     if directive.status != Directive.Status.PUBLISHED:
         raise Http404
-    keys: dict[int, list[PostKey]] = defaultdict(list)
-    rows = Post.objects.filter(person_id__in=person_ids, active=True).values_list(
-        "person_id", "unit_path", "unit__level__code", "role", "team")
-    for pid, *rest in rows:
-        key = PostKey(*rest)
-        if matches(directive, key):
-            keys[pid].append(key)
-    return record_receipts(directive, list(keys.items()), Receipt.Kind.ACK, now=now)
+    people = [(pid, [k for k in keys if matches(directive, k)]) for pid, keys in post_keys_of(person_ids).items()]
+    return record_receipts(directive, people, Receipt.Kind.ACK, now=now)
 
 
 # --- counters (worker) ----------------------------------------------------------------------------
