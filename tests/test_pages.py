@@ -439,6 +439,22 @@ def test_pages_are_light(world, login_as, client, capsys):
     assert all(v < budget for v in sizes.values()), sizes
 
 
+def test_pages_and_json_go_compressed_to_phones_that_ask(world, login_as, api_as, client):
+    import gzip
+    import json
+
+    c = login_as(world.state_admin)
+    plain = c.get(f"/units/{world.bihar.pk}/")
+    packed = c.get(f"/units/{world.bihar.pk}/", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert len(packed.content) < len(plain.content) / 2
+    assert "बिहार" in gzip.decompress(packed.content).decode()
+    r = client.get("/api/v1/me", HTTP_ACCEPT_ENCODING="gzip", **api_as(world.patna_worker))
+    assert r.status_code == 200 and r["Content-Encoding"] == "gzip"
+    me = json.loads(gzip.decompress(r.content))
+    assert "विनोद तावड़े" in json.dumps(me, ensure_ascii=False)
+
+
 def test_server_error_page_is_plain_and_hindi():
     from django.template.loader import render_to_string
     from django.utils import translation
