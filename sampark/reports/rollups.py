@@ -5,13 +5,10 @@ correction). The fold step:
 
 1. claims the oldest pending rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so a second folder takes
    other rows; SQLite has one writer anyway),
-2. adds each row's counts to its unit and every ancestor up to the root (cut from the path),
-   summing per (unit, type, day),
-3. upserts those sums into ReportDaily with "reports = reports + excluded.reports", and deletes
-   the claimed rows, all in one transaction.
-
-On PostgreSQL the three steps are one SQL statement; on SQLite steps 2-3 run in Python with one
-executemany.
+2. adds each row's counts to its unit and every ancestor up to the root (read off the path, no
+   query), summing in memory per (unit, type, day),
+3. upserts those sums into ReportDaily with "reports = reports + excluded.reports" (one
+   executemany), and deletes the claimed rows, all in one transaction.
 
 So the counters are touched by one batched writer, never by the requests, and a crash leaves the
 queue and the counters consistent (both or neither)."""
@@ -21,7 +18,6 @@ from collections import defaultdict
 from django.db import connection, transaction
 
 from sampark.core import paths
-from sampark.org.models import Unit
 from sampark.reports.models import Report, ReportDaily, RollupPending
 
 BATCH = 5000
@@ -88,45 +84,13 @@ def _spread(rows, sums: dict) -> None:
             parent = unit_id
 
 
-def _fold_pending_pg(batch: int) -> int:
-    """PostgreSQL: the fold as one statement. Claim and delete the oldest rows (SKIP LOCKED, so a
-    second folder takes others), spread each over its unit and every ancestor by cutting the path,
-    sum per (unit, type, day), and add the sums in key order (two folders lock rows in the same
-    order). The units come from their paths through the unique index, one probe each."""
-    seg = paths.SEGMENT
-    pending, daily, units = RollupPending._meta.db_table, ReportDaily._meta.db_table, Unit._meta.db_table
-    sums = ", ".join(f"sum(c.{c}) AS {c}" for c in _COLS)
-    cols = ", ".join(_COLS)
-    sets = ", ".join(f"{c} = {daily}.{c} + excluded.{c}" for c in _COLS)
-    sql = f"""
-        WITH claimed AS (
-            DELETE FROM {pending} WHERE id IN (
-                SELECT id FROM {pending} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)
-            RETURNING unit_path, type_id, day, {cols}),
-        spread AS (
-            SELECT substr(c.unit_path, 1, {seg} * g) AS path, c.type_id, c.day, {sums}
-            FROM claimed c, generate_series(1, length(c.unit_path) / {seg}) AS g
-            GROUP BY 1, 2, 3),
-        added AS (
-            INSERT INTO {daily} (unit_id, parent_id, type_id, day, {cols})
-            SELECT u.id, u.parent_id, s.type_id, s.day, {", ".join("s." + c for c in _COLS)}
-            FROM spread s JOIN LATERAL (SELECT id, parent_id FROM {units} WHERE path = s.path OFFSET 0) u ON true
-            ORDER BY u.id, s.type_id, s.day
-            ON CONFLICT (unit_id, type_id, day) DO UPDATE SET {sets})
-        SELECT count(*) FROM claimed"""
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(sql, [batch])
-        return cur.fetchone()[0]
-
-
 def fold_pending(batch: int = BATCH) -> int:
     """Fold up to `batch` pending changes; returns how many were folded."""
-    if connection.vendor == "postgresql":
-        return _fold_pending_pg(batch)
     table = RollupPending._meta.db_table
-    # SQLite: claim and delete in one statement; the rows come back to be folded in the same
-    # transaction, so a failed fold puts them back.
-    sql = (f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} ORDER BY id LIMIT %s) "
+    # Claim and delete in one statement; the rows come back to be folded in the same transaction,
+    # so a failed fold puts them back. SKIP LOCKED lets a second folder take other rows.
+    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    sql = (f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} ORDER BY id LIMIT %s{lock}) "
            f"RETURNING unit_path, type_id, day, {', '.join(_COLS)}")
     with transaction.atomic():
         with connection.cursor() as cur:
@@ -188,6 +152,8 @@ def rebuild() -> int:
     parents = {}
     for (unit_id, _t, _d) in fresh:
         parents.setdefault(unit_id, None)
+    from sampark.org.models import Unit
+
     for pk, path in Unit.objects.filter(pk__in=list(parents)).values_list("pk", "path"):
         ids = paths.ancestor_ids(path)
         parents[pk] = ids[-2] if len(ids) > 1 else None
