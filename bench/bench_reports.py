@@ -49,37 +49,75 @@ def _actor_and_units():
     return post.person, root, leaves
 
 
-def _load_history(rtype, actor, leaves, target: int) -> tuple[int, float]:
-    """Bulk-load report rows and their roll-ups (setup, not measured as ingestion)."""
-    from sampark.reports import rollups
-    from sampark.reports.models import Report
+def _load_history(rtype, actor, target: int) -> tuple[int, float]:
+    """Generate the history in SQL (setup, not measured as ingestion): `target` reports of the
+    bench type spread evenly over every deepest unit and the last DAYS days, then their daily
+    roll-ups level by level (booths from the reports, each level above from the one below), so
+    ten million rows need not pass through Python. An earlier, shorter history is replaced.
+    The ids are sequential, not random as phones make them: only the dashboards read this."""
+    from sampark.reports.models import Report, ReportDaily, RollupPending
 
     have = Report.objects.filter(type=rtype).count()
     if have >= target:
         return have, 0.0
     t0 = time.perf_counter()
-    rnd = random.Random(7)
+    pg = connection.vendor == "postgresql"
+    reports, daily, units = Report._meta.db_table, ReportDaily._meta.db_table, "org_unit"
     today = timezone.localdate()
-    now = timezone.now()
-    todo = target - have
-    chunk = 20_000
-    while todo > 0:
-        n = min(chunk, todo)
-        rows, changes = [], []
-        for _i in range(n):
-            pk, path = leaves[rnd.randrange(len(leaves))]
-            day = today - timedelta(days=rnd.randrange(DAYS))
-            att = rnd.randrange(5, 80)
-            rows.append(Report(id=uuid.uuid4(), unit_id=pk, unit_path=path, type=rtype, date=day,
-                               values={"attendance": att}, author=actor, body_hash="bench", created_at=now,
-                               updated_at=now))
-            changes.append((path, rtype.pk, day, 1, att, 0, 0, 0))
-        with transaction.atomic():
-            Report.objects.bulk_create(rows, batch_size=5000)
-            sums: dict = {}
-            rollups._spread(changes, sums)
-            rollups._upsert(sums)
-        todo -= n
+    now = timezone.now() if pg else connection.ops.adapt_datetimefield_value(timezone.now())
+    temp = "" if pg else "temp."
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {RollupPending._meta.db_table} WHERE type_id = %s", [rtype.pk])
+        cur.execute(f"DELETE FROM {daily} WHERE type_id = %s", [rtype.pk])
+        cur.execute(f"DELETE FROM {reports} WHERE type_id = %s", [rtype.pk])
+        cur.execute(f"SELECT max(length(path)) FROM {units}")
+        deepest = cur.fetchone()[0]
+        cur.execute("DROP TABLE IF EXISTS bench_leaf")
+        cur.execute(f"CREATE TEMPORARY TABLE bench_leaf AS SELECT row_number() OVER (ORDER BY id) - 1 AS i, id, path "
+                    f"FROM {units} WHERE length(path) = %s", [deepest])
+        cur.execute(f"CREATE UNIQUE INDEX {temp}bench_leaf_i ON bench_leaf (i)")
+        cur.execute("SELECT count(*) FROM bench_leaf")
+        leaves = cur.fetchone()[0]
+        if pg:
+            series = "generate_series(0, %s - 1) AS q(s)"
+            cols = (f"lpad(to_hex(s), 32, '0')::uuid, l.id, l.path, %s, %s::date - (s * 17) %% {DAYS}, "
+                    "jsonb_build_object('attendance', 5 + (s * 31) %% 75)")
+            attendance = "(r.\"values\" ->> 'attendance')::bigint"
+        else:
+            series = "(WITH RECURSIVE q(s) AS (SELECT 0 UNION ALL SELECT s + 1 FROM q WHERE s + 1 < %s) SELECT s FROM q) AS q"
+            cols = (f"printf('%%032x', s), l.id, l.path, %s, date(%s, '-' || ((s * 17) %% {DAYS}) || ' days'), "
+                    "json_object('attendance', 5 + (s * 31) %% 75)")
+            attendance = "json_extract(r.\"values\", '$.attendance')"
+        cur.execute(f'INSERT INTO {reports} (id, unit_id, unit_path, type_id, date, "values", author_id, body_hash, '
+                    f"version, created_at, updated_at) SELECT {cols}, %s, 'bench', 1, %s, %s "
+                    f"FROM {series} JOIN bench_leaf l ON l.i = (q.s * 7919) %% %s",
+                    [rtype.pk, today, actor.pk, now, now, target, leaves])
+        # Daily roll-ups: the deepest units from the reports, then each level from the one below.
+        cur.execute("DROP TABLE IF EXISTS bench_level")
+        cur.execute(f"CREATE TEMPORARY TABLE bench_level AS SELECT r.unit_id, u.parent_id, r.date AS day, "
+                    f"count(*) AS reports, sum({attendance}) AS v1 FROM {reports} r JOIN {units} u ON u.id = r.unit_id "
+                    f"WHERE r.type_id = %s GROUP BY r.unit_id, u.parent_id, r.date", [rtype.pk])
+        while True:
+            cur.execute(f"INSERT INTO {daily} (unit_id, parent_id, type_id, day, reports, v1, v2, v3, v4) "
+                        f"SELECT unit_id, parent_id, %s, day, reports, v1, 0, 0, 0 FROM bench_level", [rtype.pk])
+            cur.execute("SELECT count(*) FROM bench_level WHERE parent_id IS NOT NULL")
+            if not cur.fetchone()[0]:
+                break
+            cur.execute("DROP TABLE IF EXISTS bench_up")
+            cur.execute(f"CREATE TEMPORARY TABLE bench_up AS SELECT b.parent_id AS unit_id, u.parent_id, b.day, "
+                        f"sum(b.reports) AS reports, sum(b.v1) AS v1 FROM bench_level b JOIN {units} u ON u.id = b.parent_id "
+                        f"WHERE b.parent_id IS NOT NULL GROUP BY b.parent_id, u.parent_id, b.day")
+            cur.execute("DROP TABLE bench_level")
+            cur.execute("ALTER TABLE bench_up RENAME TO bench_level")
+        cur.execute("DROP TABLE bench_level")
+        cur.execute("DROP TABLE bench_leaf")
+    if pg:
+        with connection.cursor() as cur:
+            cur.execute(f"VACUUM ANALYZE {reports}, {daily}")
+    else:
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {reports}")
+            cur.execute(f"ANALYZE {daily}")
     return target, time.perf_counter() - t0
 
 
@@ -108,7 +146,7 @@ def run(ctx):
     actor, root, leaves = _actor_and_units()
     target = int(os.environ.get("SAMPARK_BENCH_REPORTS") or HISTORY.get(scale, HISTORY["small"]))
     rollups.fold_all()
-    total, load_s = _load_history(rtype, actor, leaves, target)
+    total, load_s = _load_history(rtype, actor, target)
     if load_s:
         ctx.record("reports_history_load_s", round(load_s, 1), "s")
     ctx.record("reports_history_rows", total, "reports")
