@@ -106,11 +106,15 @@ def ensure_demo(scale: str, ctx: Context) -> None:
     ctx.load_seconds = result.seconds
 
 
+# Figures no longer measured (renamed or replaced): dropped from the results files when merging.
+RETIRED = {"directives.inbox_http_body_median"}
+
+
 def write_results(ctx: Context) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     base = RESULTS / f"{ctx.scale}-{ctx.vendor}"
     old = json.loads(base.with_suffix(".json").read_text()) if base.with_suffix(".json").exists() else {}
-    figures = {f["name"]: f for f in old.get("figures", [])}
+    figures = {f["name"]: f for f in old.get("figures", []) if f["name"] not in RETIRED}
     figures.update({f["name"]: f for f in ctx.figures})
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
