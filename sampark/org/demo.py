@@ -309,14 +309,15 @@ def _walk(node: _Node) -> Iterator[_Node]:
 class _Table:
     """One table's pending rows; ``columns`` are what the loader fills, other fields get their default."""
 
-    def __init__(self, model, columns: list[str]) -> None:
+    def __init__(self, model, columns: list[str], name: str = "") -> None:
+        """A model's table, or (model None) a temporary table of the loader's own, named `name`."""
         self.model = model
-        self.name = model._meta.db_table
+        self.name = model._meta.db_table if model else name
         self.columns = list(columns)
         self.rows: list[tuple] = []
         self.count = 0
         self.seconds = 0.0  # spent writing
-        extra = [f for f in model._meta.concrete_fields if f.column not in columns]
+        extra = [f for f in model._meta.concrete_fields if f.column not in columns] if model else []
         self.extra_columns = [f.column for f in extra]
         self.extra_values = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
         for f in extra:
@@ -452,7 +453,6 @@ class _Loader:
             raise DemoError(f"levels missing: {', '.join(sorted(missing))}")
         self.names = Names(scale.name_pairs)
         self.unit_ids = count(_next_id(Unit))
-        self.post_ids = count(_next_id(Post))
         self.utoken_ids = count(_next_id(UnitToken))
         self.units = _Table(Unit, ["id", "parent_id", "level_id", "name_hi", "name_en", "code", "path", "synthetic",
                                    "child_count", "member_count", "search_key"])
@@ -460,9 +460,13 @@ class _Loader:
         self.persons = _Table(Person, ["id", "name_hi", "name_en", "phone", "lang", "is_active", "created_at",
                                        "search_name"])
         self.posts = _Table(Post, ["id", "person_id", "unit_id", "unit_path", "role", "team", "active", "created_at"])
-        self.first_person_id = _next_id(Person)
-        self.person_ids = count(self.first_person_id)
-        self.writer = _Writer([self.units, self.utokens, self.persons, self.posts])
+        self.first_person_id = self.next_person_id = _next_id(Person)
+        # Every person gets exactly one post, so a post's id is its person's id plus this offset.
+        self.post_offset = _next_id(Post) - self.first_person_id
+        # Booths, whose people are generated in SQL from these rows (see _write_booth_people):
+        # (unit id, path, people, first person id, 1 if its second person is a demo log-in).
+        self.booths = _Table(None, ["unit_id", "unit_path", "n", "first_pid", "demo"], name="demo_booth")
+        self.writer = _Writer([self.units, self.utokens, self.persons, self.posts, self.booths])
         self._unit_search: dict[tuple, tuple] = {}
         self.demo_persons: list[int] = []
         # (name_hi, name_en) → search tokens of the names given to demo log-ins; the generated
@@ -497,8 +501,11 @@ class _Loader:
             rows.append((next(self.utoken_ids), uid, t))
 
     # -- people
-    def _emit_person(self, unit_id: int, unit_path: str, role: str, team: str, rng, demo: DemoLogin | None = None):
-        pid = next(self.person_ids)
+    def _emit_person(self, unit_id: int, unit_path: str, role: str, team: str, rng, demo: DemoLogin | None = None,
+                     pid: int | None = None):
+        if pid is None:
+            pid = self.next_person_id
+            self.next_person_id += 1
         if demo is None:
             hi, en, sname, _tokens = self.names.pick(rng)
             phone = f"+917{pid:09d}"
@@ -511,7 +518,7 @@ class _Loader:
             self.demo_persons.append(pid)
         now = self.now
         self.persons.rows.append((pid, hi, en, phone, lang, True, now, sname))
-        self.posts.rows.append((next(self.post_ids), pid, unit_id, unit_path, role, team, True, now))
+        self.posts.rows.append((pid + self.post_offset, pid, unit_id, unit_path, role, team, True, now))
 
     def _level_people(self, unit_id, path, level, rng, demos: dict) -> int:
         posts = LEVEL_POSTS[level]
@@ -523,6 +530,7 @@ class _Loader:
     def run(self) -> tuple[int, int, int]:
         centre = _upper_tree(self.scale, self.unit_ids)
         demos = self._place_demo_logins(centre)
+        self._create_booth_tables()
         rng = random.Random(SEED)
         mandal_name = self._numbered("मंडल {}", "Mandal {}")
         kendra_name = self._numbered("शक्ति केंद्र {}", "Shakti Kendra {}")
@@ -544,9 +552,76 @@ class _Loader:
                             self._unit_fields(node.name_hi, node.name_en, node.code))
         self.writer.flush_all()
         started = time.monotonic()
+        self._write_booth_people()
+        self.booth_people_seconds = time.monotonic() - started
+        started = time.monotonic()
         self.person_tokens = self._write_person_tokens()
         self.person_tokens_seconds = time.monotonic() - started
         return self.units.count, self.persons.count, self.posts.count
+
+    NAME_SLOTS = 4096  # distinct names the booth people are drawn from
+    MAX_BOOTH_PEOPLE = 64
+
+    def _create_booth_tables(self) -> None:
+        """Temporary tables for the booth people made in SQL: the booths (filled by the writer), the
+        people's places in a booth (0: the head; then workers in the teams' turn) and a pool of names
+        (drawn like everyone else's; a person's slot is a fixed shuffle of their id)."""
+        shapes = [sh for sh in (self.scale.bihar, self.scale.others) if sh]
+        if max(sh.people[1] for sh in shapes) > self.MAX_BOOTH_PEOPLE:
+            raise DemoError(f"at most {self.MAX_BOOTH_PEOPLE} people in a booth")
+        pg = connection.vendor == "postgresql"
+        drop = " ON COMMIT DROP" if pg else ""
+        rng = random.Random(SEED + 1)
+        names = [self.names.pick(rng) for _ in range(self.NAME_SLOTS)]
+        places = [(0, *BOOTH_HEAD)] + [(i, Role.WORKER, WORKER_TEAMS[(i - 1) % len(WORKER_TEAMS)])
+                                       for i in range(1, self.MAX_BOOTH_PEOPLE)]
+        with connection.cursor() as cur:
+            cur.execute("CREATE TEMPORARY TABLE demo_booth (unit_id bigint NOT NULL, unit_path varchar(255) NOT NULL, "
+                        "n integer NOT NULL, first_pid bigint NOT NULL, demo integer NOT NULL)" + drop)
+            cur.execute("CREATE TEMPORARY TABLE demo_place (i integer PRIMARY KEY, role varchar(16) NOT NULL, "
+                        "team varchar(16) NOT NULL)" + drop)
+            cur.executemany("INSERT INTO demo_place (i, role, team) VALUES (%s, %s, %s)", places)
+            cur.execute("CREATE TEMPORARY TABLE demo_name (slot integer PRIMARY KEY, name_hi varchar(200) NOT NULL, "
+                        "name_en varchar(200) NOT NULL, search_name varchar(255) NOT NULL)" + drop)
+            cur.executemany("INSERT INTO demo_name (slot, name_hi, name_en, search_name) VALUES (%s, %s, %s, %s)",
+                            [(i, hi, en, sname) for i, (hi, en, sname, _t) in enumerate(names)])
+
+    def _write_booth_people(self) -> None:
+        """The booths' people and their posts, from demo_booth × demo_place in two INSERT ... SELECT
+        statements: ten million rows that never pass through Python. Ids ascend with the booths."""
+        pg = connection.vendor == "postgresql"
+        pid = "(b.first_pid + s.i)"
+        phone = f"'+917' || lpad({pid}::text, 9, '0')" if pg else f"printf('+917%%09d', {pid})"
+        names = f" JOIN demo_name nm ON nm.slot = ({pid} * 7919) %% {self.NAME_SLOTS}"
+
+        def source(with_names: bool) -> str:
+            joined = names if with_names else ""
+            if pg:
+                return f"FROM demo_booth b JOIN demo_place s ON s.i < b.n{joined} WHERE NOT (s.i = 1 AND b.demo = 1)"
+            # SQLite: CROSS JOIN keeps the booths outermost, so the ids come in ascending order.
+            return (f"FROM demo_booth b CROSS JOIN demo_place s{joined} "
+                    f"WHERE s.i < b.n AND NOT (s.i = 1 AND b.demo = 1)")
+
+        p, t = self.persons, self.posts
+        extra_p = "".join(", %s" for _v in p.extra_values)
+        extra_t = "".join(", %s" for _v in t.extra_values)
+        with connection.cursor() as cur:
+            if pg:
+                cur.execute("ANALYZE demo_booth")
+            cur.execute(
+                f"INSERT INTO {p.name} ({', '.join(p.columns + p.extra_columns)}) "
+                f"SELECT {pid}, nm.name_hi, nm.name_en, {phone}, CASE WHEN {pid} %% 10 = 0 THEN 'en' ELSE 'hi' END, "
+                f"%s, %s, nm.search_name{extra_p} {source(True)}",
+                [True, self.now, *p.extra_values])
+            p.count += cur.rowcount
+            cur.execute(
+                f"INSERT INTO {t.name} ({', '.join(t.columns + t.extra_columns)}) "
+                f"SELECT {pid} + %s, {pid}, b.unit_id, b.unit_path, s.role, s.team, %s, %s{extra_t} {source(False)}",
+                [self.post_offset, True, self.now, *t.extra_values])
+            t.count += cur.rowcount
+            cur.execute("DROP TABLE demo_booth")
+            cur.execute("DROP TABLE demo_place")
+            cur.execute("DROP TABLE demo_name")
 
     def _write_person_tokens(self) -> int:
         """Token rows of the loaded people, built in the database: the demo's names come from a small
@@ -600,6 +675,7 @@ class _Loader:
         unit_ids = self.unit_ids
         person = self._emit_person
         unit = self._emit_unit
+        booths = self.booths.rows
         total = 0
         kendra_no = booth_no = 0
         n_mandals = rng.randint(*shape.mandals)
@@ -620,10 +696,13 @@ class _Loader:
                     bid = next(unit_ids)
                     bpath = kpath + paths.encode(bid)
                     n_people = rng.randint(*shape.people)
-                    person(bid, bpath, BOOTH_HEAD[0], BOOTH_HEAD[1], rng)
-                    for w in range(n_people - 1):
-                        demo = demo_worker if (w == 0 and booth_no == 1) else None
-                        person(bid, bpath, Role.WORKER, WORKER_TEAMS[w % len(WORKER_TEAMS)], rng, demo)
+                    # The booth's people are made in SQL from this row, except a demo log-in.
+                    first = self.next_person_id
+                    self.next_person_id += n_people
+                    demo = demo_worker if booth_no == 1 and n_people > 1 else None
+                    booths.append((bid, bpath, n_people, first, 1 if demo else 0))
+                    if demo:
+                        person(bid, bpath, Role.WORKER, WORKER_TEAMS[0], rng, demo, pid=first + 1)
                     unit(bid, kid, "booth", f"बूथ {booth_no}", f"Booth {booth_no}", "", bpath, True, 0, n_people,
                          booth_name(booth_no))
                     k_members += n_people
@@ -785,7 +864,8 @@ def load(scale: str = "small", *, if_empty: bool = False, reset: bool = False, l
             units, people, posts = loader.run()
             say("written in {:.1f} s, of which writing: {}".format(
                 time.monotonic() - started, ", ".join([f"{t.name} {t.seconds:.1f} s" for t in loader.writer.tables]
-                          + [f"people_persontoken (in SQL) {loader.person_tokens_seconds:.1f} s"])))
+                          + [f"booth people and posts (in SQL) {loader.booth_people_seconds:.1f} s",
+                             f"people_persontoken (in SQL) {loader.person_tokens_seconds:.1f} s"])))
             say(f"rebuilding {len(slow)} indexes")
             with connection.cursor() as cur:
                 for _drop, create in reversed(slow):
