@@ -210,7 +210,7 @@ def test_level_and_role_filters_narrow_the_audience(client, world, api_as):
     assert rows == {"Patna": 1, "Gaya": 1}
 
 
-def test_inbox_orders_urgent_first_then_newest_in_three_queries(client, world, api_as, django_assert_max_num_queries):
+def test_inbox_orders_urgent_first_then_newest_with_flags_in_two_queries(client, world, api_as, django_assert_max_num_queries):
     now = timezone.now()
     ids = {}
     for i, (title, priority) in enumerate((("old urgent", "urgent"), ("normal", "normal"), ("new urgent", "urgent"))):
@@ -219,10 +219,14 @@ def test_inbox_orders_urgent_first_then_newest_in_three_queries(client, world, a
     from sampark.directives.selectors import inbox
     from sampark.people.models import Person
 
+    services.acknowledge(world.gaya_worker, Directive.objects.get(pk=ids["normal"]))
+    services.mark_read(world.gaya_worker, Directive.objects.get(pk=ids["old urgent"]))
+    services.acknowledge(world.patna_worker, Directive.objects.get(pk=ids["new urgent"]))  # not Gaya's flag
     person = Person.objects.get(pk=world.gaya_worker.pk)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         items = inbox(person)
-    assert [d.title for d in items] == ["new urgent", "old urgent", "normal"]
+    assert [(d.title, d.is_read, d.is_acked) for d in items] == [
+        ("new urgent", False, False), ("old urgent", True, False), ("normal", True, True)]
 
 
 def test_fold_matches_a_recount_after_many_acks(world, more):
