@@ -79,8 +79,8 @@ def _load_history(rtype, actor, target: int) -> tuple[int, float]:
         cur.execute("SELECT count(*) FROM bench_leaf")
         leaves = cur.fetchone()[0]
         if pg:
-            series = "generate_series(0, %s - 1) AS q(s)"
-            cols = (f"lpad(to_hex(s), 32, '0')::uuid, l.id, l.path, %s, %s::date - (s * 17) %% {DAYS}, "
+            series = "generate_series(0::bigint, %s - 1) AS q(s)"
+            cols = (f"lpad(to_hex(s), 32, '0')::uuid, l.id, l.path, %s, %s::date - ((s * 17) %% {DAYS})::int, "
                     "jsonb_build_object('attendance', 5 + (s * 31) %% 75)")
             attendance = "(r.\"values\" ->> 'attendance')::bigint"
         else:
