@@ -163,11 +163,7 @@ class Receipt(models.Model):
         READ = "read", _("Read")
         ACK = "ack", _("Acknowledged")
 
-    # No foreign-key constraint in the database: its check locks the directive's row (FOR KEY SHARE)
-    # in every acknowledgement, and thousands a second of those on one row turn into multixact
-    # traffic. Receipts are written only by record_receipts for a published directive, and
-    # deleting a directive still deletes its receipts (Django's on_delete).
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="receipts", db_constraint=False)
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="receipts")
     # No index of its own: the unique constraint below starts with the person.
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="directive_receipts",
                                db_index=False)
