@@ -209,9 +209,10 @@ class ReportDaily(models.Model):
     v4 = models.BigIntegerField(default=0)
 
     class Meta:
+        # The key also serves "this unit over a period, all types": a unit has at most types x days
+        # rows, so no (unit, day) index of its own, which every new row would pay for.
         constraints = [models.UniqueConstraint(fields=["unit_id", "type_id", "day"], name="reportdaily_key")]
         indexes = [
-            models.Index(fields=["unit_id", "day"], name="reportdaily_unit_day"),
             models.Index(fields=["parent_id", "day"], name="reportdaily_parent_day"),
         ]
 
