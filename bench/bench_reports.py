@@ -5,6 +5,7 @@ Its own rows: a report type with code "bench" (created here), so the history it 
 reports it ingests never mix with the demo's; the history is kept between runs (loaded only when
 short), like the demo organisation. Sizes by scale, or SAMPARK_BENCH_REPORTS for the history."""
 
+import multiprocessing
 import os
 import random
 import statistics
@@ -12,7 +13,7 @@ import time
 import uuid
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 HISTORY = {"small": 20_000, "bihar": 1_000_000, "india": 10_000_000}
@@ -121,6 +122,25 @@ def _load_history(rtype, actor, target: int) -> tuple[int, float]:
     return target, time.perf_counter() - t0
 
 
+def _folder(stop, out) -> None:
+    """Fold until told to stop and the queue is empty; hand back how many changes it folded and
+    when the queue was drained (perf_counter is system-wide, so the parent can compare)."""
+    from sampark.reports import rollups
+
+    folded = 0
+    try:
+        while True:
+            n = rollups.fold_pending(rollups.BATCH)
+            folded += n
+            if n == 0:
+                if stop.is_set():
+                    return
+                time.sleep(0.05)
+    finally:
+        out.put((folded, time.perf_counter()))
+        connection.close()
+
+
 def _p95(samples):
     samples = sorted(samples)
     return samples[max(0, int(len(samples) * 0.95) - 1)] * 1000
@@ -169,25 +189,30 @@ def run(ctx):
                                     date=(today - timedelta(days=rnd.randrange(WINDOW))).isoformat(),
                                     values={"attendance": rnd.randrange(5, 80)}))
         batches.append(batch)
+    # The worker folds in its own process while the batches arrive, as in production (`sampark worker`).
+    connections.close_all()
+    mp = multiprocessing.get_context("fork")
+    stop, out = mp.Event(), mp.Queue()
+    folder = mp.Process(target=_folder, args=(stop, out))
     t0 = time.perf_counter()
+    folder.start()
     for batch in batches:
         outcomes = submit_reports(actor, batch)
         bad = [o.error for o in outcomes if o.error]
         if bad:
             raise RuntimeError(f"bench reports refused: {bad[0]} {bad[0].errors}")
     t_submit = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    rollups.fold_all()
-    t_fold = time.perf_counter() - t1
+    stop.set()
+    folded, drained_at = out.get()
+    folder.join()
+    t_all = drained_at - t0
     ingested = len(batches) * BATCH
-    ctx.record("reports_ingest_per_s", round(ingested / (t_submit + t_fold)), "reports/s", target=5000)
+    ctx.record("reports_ingest_per_s", round(ingested / t_all), "reports/s", target=5000)
     ctx.record("reports_submit_only_per_s", round(ingested / t_submit), "reports/s")
-    ctx.record("reports_fold_per_s", round(ingested / t_fold), "reports/s")
-    # Lag: the worker folds every second; what arrived in one second (at the measured ingest rate) is
-    # on the dashboards after at most the interval plus the time to fold it.
-    per_second = ingested / t_submit
-    ctx.record("reports_dashboard_lag_s", round(WORKER_INTERVAL_S + per_second / (ingested / t_fold), 2), "s",
-               target=3)
+    ctx.record("reports_folded", folded, "changes")
+    # Lag: what arrived last is on the dashboards once the worker has drained the queue after the
+    # last submission, plus the worker's interval when it was idle.
+    ctx.record("reports_dashboard_lag_s", round(WORKER_INTERVAL_S + (t_all - t_submit), 2), "s", target=3)
 
     # Dashboards over the last 30 days: the selectors a dashboard page calls.
     end = today

@@ -108,7 +108,7 @@ def ensure_demo(scale: str, ctx: Context) -> None:
 
 
 # Figures no longer measured (renamed or replaced): dropped from the results files when merging.
-RETIRED = {"directives.inbox_http_body_median"}
+RETIRED = {"directives.inbox_http_body_median", "reports_fold_per_s"}
 
 
 def write_results(ctx: Context) -> None:
