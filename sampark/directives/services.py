@@ -5,6 +5,7 @@ when, so they carry no separate audit row; an acknowledgement request inserts ro
 updates one (counters are folded in by the worker, see fold_pending).
 """
 
+import json
 import uuid
 from collections import defaultdict
 from contextvars import ContextVar
@@ -321,18 +322,17 @@ def withdraw_directive(actor: Person, directive: Directive, *, now: datetime | N
 
 # --- receipts -------------------------------------------------------------------------------------
 
-def _insert_new_receipts(rows: list[tuple]) -> set[tuple[int, str]]:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING: the (person, kind) pairs that were new.
-    Portable across SQLite >= 3.35 and PostgreSQL; one statement per batch."""
-    if not rows:
-        return set()
-    table = Receipt._meta.db_table
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
-    sql = (f"INSERT INTO {table} (directive_id, person_id, kind, at, reply) VALUES {values} "
+def _insert_new_receipts(directive_id: int, person_ids: list[int], kinds: list[str], reply: str,
+                         at) -> set[tuple[int, str]]:
+    """SQLite: INSERT ... SELECT over the ids as one JSON list, ON CONFLICT DO NOTHING RETURNING the
+    (person, kind) pairs that were new. One statement whose text never changes, so SQLite keeps
+    it prepared."""
+    sql = (f"INSERT INTO {Receipt._meta.db_table} (directive_id, person_id, kind, at, reply) "
+           f"SELECT %s, p.value, k.value, %s, CASE WHEN k.value = %s THEN %s ELSE '' END "
+           f"FROM json_each(%s) AS p CROSS JOIN json_each(%s) AS k WHERE true "
            f"ON CONFLICT (person_id, directive_id, kind) DO NOTHING RETURNING person_id, kind")
-    params = [v for row in rows for v in row]
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        cur.execute(sql, [directive_id, at, Receipt.Kind.ACK, reply, json.dumps(person_ids), json.dumps(kinds)])
         return {(pid, kind) for pid, kind in cur.fetchall()}
 
 
@@ -377,12 +377,9 @@ def record_receipts(directive: Directive, people: list[tuple[int, list[PostKey]]
         return 0
     if connection.vendor == "postgresql":  # one statement: its own transaction, or part of the caller's
         return _record_statement_pg(directive.pk, people, kinds, kind, reply, at)
-    rows = [(directive.pk, pid, k, at, reply if k == Receipt.Kind.ACK else "") for pid, _keys in people for k in kinds]
     keys_of = dict(people)
     with transaction.atomic():
-        new = set()
-        for i in range(0, len(rows), 500):
-            new |= _insert_new_receipts(rows[i:i + 500])
+        new = _insert_new_receipts(directive.pk, [pid for pid, _keys in people], [str(k) for k in kinds], reply, at)
         # One pending row per (unit, kind) this batch touched, carrying how many receipts it adds.
         per_unit: dict[tuple[str, str], int] = defaultdict(int)
         for pid, k in new:
