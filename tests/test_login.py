@@ -259,7 +259,8 @@ def test_token_command_prints_a_working_token_and_revokes_it(member, client):
     listing = _token_cmd("--phone", PHONE, "--list")
     assert key[:12] in listing and second[:12] in listing and "laptop" in listing and key not in listing
 
-    assert _token_cmd("--phone", PHONE, f"--revoke={key[4:10]}")  # "=": a prefix may start with "-" == f"revoked {key[:12]}"
+    # "--revoke=": a random prefix may start with "-", which argparse would read as an option.
+    assert _token_cmd("--phone", PHONE, f"--revoke={key[4:10]}") == f"revoked {key[:12]}"
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {second}").status_code == 200
     assert "revoked" in _token_cmd("--phone", PHONE, "--list").splitlines()[0]
