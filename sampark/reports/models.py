@@ -120,8 +120,10 @@ class Report(models.Model):
     # No index of its own: the (unit, date) index below serves lookups by unit, and one index
     # fewer to update on every report counts at thousands of reports a second.
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports", db_index=False)
-    unit_path = PathField(max_length=255, db_index=True)
-    type = models.ForeignKey(ReportType, on_delete=models.PROTECT, related_name="reports")
+    unit_path = PathField(max_length=255)  # indexed in Meta: a field's db_index adds a LIKE-only copy on PostgreSQL
+    # No index: nothing lists reports by type alone (roll-ups are per type), and each index costs
+    # a write per report.
+    type = models.ForeignKey(ReportType, on_delete=models.PROTECT, related_name="reports", db_index=False)
     date = models.DateField()
     values = models.JSONField(default=dict)
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reports")
@@ -134,7 +136,8 @@ class Report(models.Model):
     objects = ReportQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["unit", "date"], name="report_unit_date")]
+        indexes = [models.Index(fields=["unit", "date"], name="report_unit_date"),
+                   models.Index(fields=["unit_path"], name="report_unit_path")]
 
     def __str__(self) -> str:
         return f"{self.type_id} @ {self.unit_id} on {self.date}"
