@@ -9,9 +9,10 @@ Bulk loading is the one place that bypasses the services (STYLE rule 4) so that 
 load in minutes: ids, paths, child and member counts and search tokens are computed here the way
 the services would keep them (with their own ``unit_tokens``, ``person_tokens`` and ``search_name``),
 rows stream into the database (COPY on PostgreSQL, executemany in one transaction on SQLite) with
-the indexes dropped and rebuilt around the load, and the load leaves one audit row. People's token
-rows (three per person) are made by the database itself, joining the new people to a small table of
-the name vocabulary's tokens.
+the indexes dropped and rebuilt around the load, and the load leaves one audit row. The database
+itself makes the bulk of the rows: the booths' people and posts (nine in ten people) from one row per
+booth and a pool of names, and everyone's token rows (three per person) by joining the new people
+to a small table of the name vocabulary's tokens.
 """
 
 import csv
