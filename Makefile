@@ -54,7 +54,7 @@ static: setup
 run: setup messages static
 	$(VPY) manage.py migrate -v0
 	$(VPY) manage.py demo --scale small --if-empty
-	$(VPY) manage.py demo_logins
+	PORT=$(PORT) $(VPY) manage.py demo_logins
 	@echo "Serving at http://127.0.0.1:$(PORT)  (Ctrl-C to stop; the timed-work worker runs beside it)"
 	@$(VPY) manage.py worker --interval 2 & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	  $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 sampark.wsgi:application

@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -25,6 +27,7 @@ class Command(BaseCommand):
             for login, person, posts in present:
                 units = ", ".join(f"{p.unit.name} ({p.unit.level.name})" for p in posts) or "-"
                 self.stdout.write(f"  {person.phone}  {person.name:<22} {login.label}: {units}")
+            url = f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"  # make run passes its PORT
             self.stdout.write(_(
-                "To log in: open http://127.0.0.1:8000, enter one of these phone numbers, and type the code "
-                "that appears in the server console (console SMS channel; also kept in the outbox table)."))
+                "To log in: open {url}, enter one of these phone numbers, and type the code "
+                "that appears in the server console (console SMS channel; also kept in the outbox table).").format(url=url))
