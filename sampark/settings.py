@@ -86,7 +86,7 @@ if not DATABASE_URL.startswith(("sqlite:", "postgres:", "postgresql:")):
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=60)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-65536;",
         "transaction_mode": "IMMEDIATE",
     }
     _db["CONN_MAX_AGE"] = 0
