@@ -450,80 +450,58 @@ def _climb(unit_path: str, target_path: str):
         yield ids[depth], (ids[depth - 1] if depth else None), unit_path[:paths.SEGMENT * (depth + 1)], depth
 
 
-def _fold_pending_pg(limit: int) -> int:
-    """PostgreSQL: the whole fold in one statement. Claim (and delete) up to `limit` pending rows,
-    spread each over its unit's ancestors down to the directive's target by cutting the path,
-    sum per (directive, unit) and add the sums to the counters in unit order (so two workers
-    lock counter rows in the same order). Returns the pending rows folded."""
+def fold_pending(limit: int = 20000) -> int:
+    """Claim up to `limit` pending rows, spread each over its unit's ancestors down to the
+    directive's target by cutting the path, sum per (directive, unit), add the sums to the counters
+    in unit order (so two workers lock counter rows in the same order) and delete the rows, all in
+    one transaction. PostgreSQL claims with DELETE ... RETURNING and SKIP LOCKED, in one statement;
+    SQLite has one writer, so the oldest rows are its own until commit: it upserts the rows up to
+    the batch's last id, then deletes them. Returns pending rows folded."""
     seg = paths.SEGMENT
     pending, counts = PendingCount._meta.db_table, UnitCount._meta.db_table
     directives, units = Directive._meta.db_table, Unit._meta.db_table
-    sql = f"""
-        WITH claimed AS (
-            DELETE FROM {pending} WHERE id IN (
-                SELECT id FROM {pending} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)
-            RETURNING directive_id, unit_path, kind, n),
+    pg = connection.vendor == "postgresql"
+
+    def spread(source: str, where: str) -> str:
+        return f"""depths(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM depths WHERE g < {255 // seg}),
         spread AS (
             SELECT c.directive_id, substr(c.unit_path, 1, {seg} * g) AS path,
                    sum(CASE WHEN c.kind = %s THEN c.n ELSE 0 END) AS reads,
                    sum(CASE WHEN c.kind = %s THEN c.n ELSE 0 END) AS acks
-            FROM claimed c JOIN {directives} d ON d.id = c.directive_id,
-                 generate_series(length(d.target_path) / {seg}, length(c.unit_path) / {seg}) AS g
-            GROUP BY 1, 2),
-        added AS (
-            INSERT INTO {counts} (directive_id, unit_id, parent_id, unit_path, depth, expected, reads, acks)
-            SELECT s.directive_id, u.id, u.parent_id, s.path, length(s.path) / {seg} - 1, 0, s.reads, s.acks
-            FROM spread s JOIN LATERAL (  -- one index probe per unit (OFFSET 0 keeps it a probe)
-                SELECT id, parent_id FROM {units} WHERE path = s.path OFFSET 0) u ON true
-            ORDER BY s.directive_id, u.id
-            ON CONFLICT (directive_id, unit_id) DO UPDATE
-            SET reads = {counts}.reads + excluded.reads, acks = {counts}.acks + excluded.acks)
-        SELECT count(*) FROM claimed"""
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(sql, [limit, Receipt.Kind.READ, Receipt.Kind.ACK])
-        return cur.fetchone()[0]
+            FROM {source} c JOIN {directives} d ON d.id = c.directive_id
+                 JOIN depths ON g BETWEEN length(d.target_path) / {seg} AND length(c.unit_path) / {seg}
+            {where}
+            GROUP BY 1, 2)"""
 
-
-def fold_pending(limit: int = 20000) -> int:
-    """Claim up to `limit` pending rows, add them to the counters of each unit from the post's
-    unit up to the directive's target, and delete them, all in one transaction. Rows another
-    worker holds are skipped (PostgreSQL); SQLite has one writer. Returns pending rows folded."""
-    if connection.vendor == "postgresql":
-        return _fold_pending_pg(limit)
-    return _fold_pending_sqlite(limit)
-
-
-def _fold_pending_sqlite(limit: int) -> int:
-    """SQLite (one writer, so the oldest `limit` rows are ours until commit): the same spread and
-    sum as on PostgreSQL, as an INSERT ... SELECT upsert over the rows up to the batch's last id,
-    then a DELETE of them, in one transaction."""
-    seg = paths.SEGMENT
-    pending, counts = PendingCount._meta.db_table, UnitCount._meta.db_table
-    directives, units = Directive._meta.db_table, Unit._meta.db_table
+    # PostgreSQL's row estimates here are blind: a lateral probe (OFFSET 0 keeps it one) stops it
+    # from hashing the whole unit table.
+    unit = (f"JOIN LATERAL (SELECT id, parent_id FROM {units} WHERE path = s.path OFFSET 0) u ON true" if pg
+            else f"JOIN {units} u ON u.path = s.path")
     upsert = f"""
-        WITH RECURSIVE g(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM g WHERE g < {255 // seg}),
-        spread AS (
-            SELECT c.directive_id, substr(c.unit_path, 1, {seg} * g.g) AS path,
-                   sum(CASE WHEN c.kind = %s THEN c.n ELSE 0 END) AS reads,
-                   sum(CASE WHEN c.kind = %s THEN c.n ELSE 0 END) AS acks
-            FROM {pending} c JOIN {directives} d ON d.id = c.directive_id
-                 JOIN g ON g.g BETWEEN length(d.target_path) / {seg} AND length(c.unit_path) / {seg}
-            WHERE c.id <= %s
-            GROUP BY 1, 2)
         INSERT INTO {counts} (directive_id, unit_id, parent_id, unit_path, depth, expected, reads, acks)
         SELECT s.directive_id, u.id, u.parent_id, s.path, length(s.path) / {seg} - 1, 0, s.reads, s.acks
-        FROM spread s JOIN {units} u ON u.path = s.path
-        WHERE true
+        FROM spread s {unit}
+        WHERE true ORDER BY s.directive_id, u.id
         ON CONFLICT (directive_id, unit_id) DO UPDATE
         SET reads = {counts}.reads + excluded.reads, acks = {counts}.acks + excluded.acks"""
+    kinds = [Receipt.Kind.READ, Receipt.Kind.ACK]
     with transaction.atomic(), connection.cursor() as cur:
+        if pg:
+            cur.execute(f"""
+                WITH RECURSIVE claimed AS (
+                    DELETE FROM {pending} WHERE id IN (
+                        SELECT id FROM {pending} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)
+                    RETURNING directive_id, unit_path, kind, n),
+                {spread("claimed", "")},
+                added AS ({upsert})
+                SELECT count(*) FROM claimed""", [limit, *kinds])
+            return cur.fetchone()[0]
         cur.execute(f"SELECT max(id), count(*) FROM (SELECT id FROM {pending} ORDER BY id LIMIT %s)", [limit])
         last, n = cur.fetchone()
-        if not n:
-            return 0
-        cur.execute(upsert, [Receipt.Kind.READ, Receipt.Kind.ACK, last])
-        cur.execute(f"DELETE FROM {pending} WHERE id <= %s", [last])
-    return n
+        if n:
+            cur.execute(f"WITH RECURSIVE {spread(pending, 'WHERE c.id <= %s')} {upsert}", [*kinds, last])
+            cur.execute(f"DELETE FROM {pending} WHERE id <= %s", [last])
+        return n
 
 
 def compute_expected(directive: Directive) -> int:
