@@ -97,7 +97,14 @@ else:
     # No JIT: our statements are short, and PostgreSQL's row estimates for arrays, CTEs and
     # temporary tables are blind, so it compiled plans that then ran in milliseconds (seen:
     # 230 ms of JIT in a 5,000-row fold).
-    _db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Prepared statements: Django's cursors bind on the client and never prepare, and psycopg
+    # ignores even an explicit prepare=True while prepare_threshold is None (Django's default). A
+    # number lets sampark.core.sql.prepared() prepare its few hot statements (nothing is prepared
+    # by count: nothing else binds on the server), and a generic plan makes the preparing pay:
+    # PostgreSQL otherwise re-plans a prepared statement for each call's values (an
+    # acknowledgement's plan cost more than running it). plan_cache_mode touches nothing else.
+    _db.setdefault("OPTIONS", {})["options"] = "-c jit=off -c plan_cache_mode=force_generic_plan"
+    _db["OPTIONS"]["prepare_threshold"] = 1_000_000
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

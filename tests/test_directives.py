@@ -3,6 +3,7 @@
 from datetime import UTC, timedelta
 
 import pytest
+from django.db.models import Sum
 from django.utils import timezone
 
 from sampark.directives import jobs, services
@@ -230,8 +231,6 @@ def test_inbox_orders_urgent_first_then_newest_with_flags_in_two_queries(client,
 
 
 def test_fold_matches_a_recount_after_many_acks(world, more):
-    from django.db.models import Sum
-
     from sampark.people.models import Person, Post
 
     d = services.create_directive(world.state_admin, target_unit=world.bihar, title="Many")
@@ -262,3 +261,57 @@ def test_receipt_and_pending_times_round_trip(world):
     assert Receipt.objects.get(directive=d, kind="ack").at == when
     assert Receipt.objects.filter(directive=d, at__lte=when).count() == 2
     assert set(PendingCount.objects.values_list("created_at", flat=True)) == {when}
+
+
+@pytest.mark.parametrize("filters", [
+    {}, {"levels": ["district"]}, {"levels": ["booth", "assembly"]}, {"roles": ["coordinator"]},
+    {"teams": ["social_media"]}, {"teams": ["organisation"], "roles": ["worker"]},
+    {"levels": ["booth"], "roles": ["worker"], "teams": ["social_media"]},
+])
+def test_acknowledge_matches_the_audience_rule_for_every_person(world, more, filters):
+    """The acknowledgement finds the person's matching posts in SQL on PostgreSQL and in Python on
+    SQLite: on both, it succeeds exactly for the people whose posts audience.matches() admits, at
+    the Gaya target as at the state, and 404s for the rest without writing anything."""
+    from django.http import Http404
+
+    from sampark.directives.audience import matches, post_keys
+    from sampark.people.models import Person
+
+    for target in (world.bihar, world.gaya):
+        d = services.publish_directive(world.state_admin, services.create_directive(
+            world.state_admin, target_unit=target, title="Rule", **filters))
+        admitted = 0
+        for person in Person.objects.order_by("pk"):
+            expected = any(matches(d, k) for k in post_keys(Person.objects.get(pk=person.pk)))
+            try:
+                assert services.acknowledge(person, d) is True
+                got = True
+            except Http404:
+                got = False
+            assert got == expected, (filters, target.name_en, person.name_en)
+            admitted += got
+            assert Receipt.objects.filter(directive=d, person=person).count() == (2 if expected else 0)
+        assert admitted == Receipt.objects.filter(directive=d, kind="ack").count()
+        pending = PendingCount.objects.filter(directive=d, kind="ack").aggregate(n=Sum("n"))["n"] or 0
+        matching = sum(1 for p in Person.objects.all() for k in post_keys(Person.objects.get(pk=p.pk)) if matches(d, k))
+        assert pending == matching
+        assert admitted > 0 or filters  # the unfiltered directive reaches someone
+
+
+def test_acknowledgements_run_prepared_with_a_generic_plan_on_postgresql(world):
+    """The acknowledgement's statement is planned once per connection, not per call: without a
+    prepare threshold psycopg silently ignores prepare=True, and without a generic plan
+    PostgreSQL re-plans each call (both seen, each halving the rate)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    d = services.publish_directive(world.state_admin, services.create_directive(
+        world.state_admin, target_unit=world.bihar, title="Prepared"))
+    for person in (world.patna_worker, world.gaya_worker, world.patna_coord):
+        services.acknowledge(person, d)
+    with connection.cursor() as cur:
+        cur.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                    "WHERE statement LIKE %s", ["%INSERT INTO directives_receipt%"])
+        plans = cur.fetchall()
+    assert plans and sum(g for g, _c in plans) >= 3 and sum(c for _g, c in plans) == 0

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sampark.core import audit, paths
+from sampark.core.sql import prepared
 from sampark.core.text import clean
 from sampark.directives import attachments as files
 from sampark.directives.audience import PostKey, matches, matching_posts_q, post_keys, post_keys_of
@@ -336,50 +337,61 @@ def _insert_new_receipts(directive_id: int, person_ids: list[int], kinds: list[s
         return {(pid, kind) for pid, kind in cur.fetchall()}
 
 
-def _record_statement_pg(directive_id: int, people: list[tuple[int, list[PostKey]]], kinds: list[str],
-                         kind: str, reply: str, at) -> int:
-    """PostgreSQL: the receipts and their pending counts in one statement (one round trip, and
-    for a single acknowledgement its own transaction): the new receipts feed the pending rows,
-    grouped per (unit, kind). The rows travel as arrays, so the statement's text never changes
-    (building a VALUES list of thousands of placeholders cost more than the database did).
-    Returns the number of new receipts of `kind`."""
-    keys = [(pid, key.unit_path) for pid, post_keys_ in people for key in post_keys_]
-    sql = (f"WITH new AS ("
+def _record_statement_pg(directive: Directive, person_ids: list[int], kinds: list[str], kind: str, reply: str,
+                         at) -> tuple[int, int]:
+    """PostgreSQL: find the people's posts in the directive's audience, record their receipts and
+    the pending counts in one statement (one round trip, and for a single acknowledgement its own
+    transaction): the matching posts feed the receipts, the new receipts feed the pending rows,
+    grouped per (unit, kind). The audience rule is audience.matches() in SQL. The ids travel as an
+    array, so the statement's text never changes. Returns (people in the audience, new receipts
+    of `kind`)."""
+    lo, hi = paths.subtree_range(directive.target_path)
+    post, unit, level = Post._meta.db_table, Unit._meta.db_table, Level._meta.db_table
+    sql = (f"WITH keys AS ("
+           f"  SELECT p.person_id, p.unit_path FROM {post} p JOIN {unit} u ON u.id = p.unit_id"
+           f"  JOIN {level} l ON l.id = u.level_id"
+           f"  WHERE p.person_id = ANY(%(people)s::bigint[]) AND p.active"
+           f"  AND p.unit_path >= %(lo)s AND p.unit_path < %(hi)s"
+           f"  AND (%(levels)s = '' OR strpos(%(levels)s, ',' || l.code || ',') > 0)"
+           f"  AND (%(roles)s = '' OR strpos(%(roles)s, ',' || p.role || ',') > 0)"
+           f"  AND (%(teams)s = '' OR strpos(%(teams)s, ',' || p.team || ',') > 0)), "
+           f"new AS ("
            f"  INSERT INTO {Receipt._meta.db_table} (directive_id, person_id, kind, at, reply)"
-           f"  SELECT %s, p.id, k.kind, %s, CASE WHEN k.kind = %s THEN %s ELSE '' END"
-           f"  FROM unnest(%s::bigint[]) AS p(id) CROSS JOIN unnest(%s::varchar[]) AS k(kind)"
+           f"  SELECT %(d)s, p.person_id, k.kind, %(at)s, CASE WHEN k.kind = %(ack)s THEN %(reply)s ELSE '' END"
+           f"  FROM (SELECT DISTINCT person_id FROM keys) p CROSS JOIN unnest(%(kinds)s::varchar[]) AS k(kind)"
            f"  ON CONFLICT (person_id, directive_id, kind) DO NOTHING RETURNING person_id, kind), "
-           f"keys AS (SELECT * FROM unnest(%s::bigint[], %s::varchar[]) AS k(person_id, unit_path)), "
            f"pending AS ("
            f"  INSERT INTO {PendingCount._meta.db_table} (directive_id, unit_path, kind, n, created_at)"
-           f"  SELECT %s, keys.unit_path, new.kind, count(*), %s FROM new JOIN keys ON keys.person_id = new.person_id"
+           f"  SELECT %(d)s, keys.unit_path, new.kind, count(*), %(at)s FROM new JOIN keys ON keys.person_id = new.person_id"
            f"  GROUP BY keys.unit_path, new.kind) "
-           f"SELECT count(*) FROM new WHERE kind = %s")
-    params = [directive_id, at, Receipt.Kind.ACK, reply, [pid for pid, _k in people], list(kinds),
-              [k[0] for k in keys], [k[1] for k in keys], directive_id, at, kind]
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return cur.fetchone()[0]
+           f"SELECT (SELECT count(DISTINCT person_id) FROM keys), (SELECT count(*) FROM new WHERE kind = %(kind)s)")
+    params = {"people": [int(i) for i in person_ids], "lo": lo, "hi": hi, "levels": directive.levels,
+              "roles": directive.roles, "teams": directive.teams, "d": directive.pk, "at": at,
+              "ack": Receipt.Kind.ACK, "reply": reply, "kinds": list(kinds), "kind": kind}
+    ((matched, new),) = prepared(sql, params)
+    return matched, new
+
+
+def _kinds(kind: str) -> list[str]:
+    """An acknowledgement implies a read."""
+    return [Receipt.Kind.READ] if kind == Receipt.Kind.READ else [Receipt.Kind.READ, Receipt.Kind.ACK]
 
 
 def record_receipts(directive: Directive, people: list[tuple[int, list[PostKey]]], kind: str, *,
                     reply: str = "", now: datetime | None = None) -> int:
-    """Record that these people read (or acknowledged) a directive, in one transaction.
+    """SQLite: record that these people read (or acknowledged) a directive, in one transaction.
 
-    people: (person id, their posts matching the directive). An acknowledgement implies a read.
-    Only rows that are new enqueue counter updates (one pending row per unit and kind, carrying
-    how many), so a retry counts nothing twice. Returns the number of new receipts of `kind`."""
-    now = now or timezone.now()
-    at = connection.ops.adapt_datetimefield_value(now)  # raw SQL below: stored as the ORM would
-    kinds = [Receipt.Kind.READ] if kind == Receipt.Kind.READ else [Receipt.Kind.READ, Receipt.Kind.ACK]
+    people: (person id, their posts matching the directive). Only rows that are new enqueue
+    counter updates (one pending row per unit and kind, carrying how many), so a retry counts
+    nothing twice. Returns the number of new receipts of `kind`."""
+    at = connection.ops.adapt_datetimefield_value(now or timezone.now())  # raw SQL: stored as the ORM would
     people = [(pid, keys) for pid, keys in people if keys]
     if not people:
         return 0
-    if connection.vendor == "postgresql":  # one statement: its own transaction, or part of the caller's
-        return _record_statement_pg(directive.pk, people, kinds, kind, reply, at)
     keys_of = dict(people)
     with transaction.atomic():
-        new = _insert_new_receipts(directive.pk, [pid for pid, _keys in people], [str(k) for k in kinds], reply, at)
+        new = _insert_new_receipts(directive.pk, [pid for pid, _keys in people], [str(k) for k in _kinds(kind)],
+                                   reply, at)
         # One pending row per (unit, kind) this batch touched, carrying how many receipts it adds.
         per_unit: dict[tuple[str, str], int] = defaultdict(int)
         for pid, k in new:
@@ -397,6 +409,20 @@ def record_receipts(directive: Directive, people: list[tuple[int, list[PostKey]]
     return sum(1 for _pid, k in new if k == kind)
 
 
+def _receipts(directive: Directive, person_ids: list[int], kind: str, *, reply: str = "",
+              now: datetime | None = None) -> tuple[int, int]:
+    """Receipts of `kind` for those of these people who are in the directive's audience (the rest
+    are skipped). Returns (people in the audience, new receipts of `kind`)."""
+    if directive.status != Directive.Status.PUBLISHED:
+        return 0, 0
+    now = now or timezone.now()
+    if connection.vendor == "postgresql":  # one statement: its own transaction, or part of the caller's
+        return _record_statement_pg(directive, person_ids, _kinds(kind), kind, reply, now)
+    people = [(pid, [k for k in keys if matches(directive, k)]) for pid, keys in post_keys_of(person_ids).items()]
+    people = [(pid, keys) for pid, keys in people if keys]
+    return len(people), record_receipts(directive, people, kind, reply=reply, now=now)
+
+
 def audience_posts_or_404(person: Person, directive: Directive) -> list[PostKey]:
     """The person's posts in the directive's audience; outside it, 404 (STYLE rule 3)."""
     if directive.status != Directive.Status.PUBLISHED:
@@ -407,19 +433,28 @@ def audience_posts_or_404(person: Person, directive: Directive) -> list[PostKey]
     return keys
 
 
+def _one(person: Person, directive: Directive, kind: str, reply: str, now: datetime | None) -> bool:
+    """One person's receipt; outside the audience 404 (STYLE rule 3). True when new."""
+    if connection.vendor == "postgresql":
+        matched, new = _receipts(directive, [person.pk], kind, reply=reply, now=now)
+        if not matched:
+            raise Http404
+        return new == 1
+    keys = audience_posts_or_404(person, directive)
+    return record_receipts(directive, [(person.pk, keys)], kind, reply=reply, now=now) == 1
+
+
 def mark_read(person: Person, directive: Directive, *, now: datetime | None = None) -> bool:
     """Idempotent; True when this was the first read."""
-    keys = audience_posts_or_404(person, directive)
-    return record_receipts(directive, [(person.pk, keys)], Receipt.Kind.READ, now=now) == 1
+    return _one(person, directive, Receipt.Kind.READ, "", now)
 
 
 def acknowledge(person: Person, directive: Directive, *, reply: str = "", now: datetime | None = None) -> bool:
     """Idempotent: a retry finds the row and counts nothing; the first reply is kept. True when new."""
-    keys = audience_posts_or_404(person, directive)
     reply = clean(reply or "")
     if len(reply) > REPLY_MAX:
         raise DirectiveError(_("The reply is too long (at most {n} characters).").format(n=REPLY_MAX))
-    return record_receipts(directive, [(person.pk, keys)], Receipt.Kind.ACK, reply=reply, now=now) == 1
+    return _one(person, directive, Receipt.Kind.ACK, reply, now)
 
 
 def acknowledge_many(directive: Directive, person_ids: list[int], *, now: datetime | None = None) -> int:
@@ -427,8 +462,7 @@ def acknowledge_many(directive: Directive, person_ids: list[int], *, now: dateti
     People outside the audience are skipped. Returns how many were new."""
     if directive.status != Directive.Status.PUBLISHED:
         raise Http404
-    people = [(pid, [k for k in keys if matches(directive, k)]) for pid, keys in post_keys_of(person_ids).items()]
-    return record_receipts(directive, people, Receipt.Kind.ACK, now=now)
+    return _receipts(directive, person_ids, Receipt.Kind.ACK, now=now)[1]
 
 
 # --- counters (worker) ----------------------------------------------------------------------------
