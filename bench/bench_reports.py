@@ -53,9 +53,12 @@ def _actor_and_units():
 def _load_history(rtype, actor, target: int) -> tuple[int, float]:
     """Generate the history in SQL (setup, not measured as ingestion): `target` reports of the
     bench type spread evenly over every deepest unit and the last DAYS days, then their daily
-    roll-ups level by level (booths from the reports, each level above from the one below), so
+    roll-ups level by level (the folded level nearest the booths from the reports, each level
+    above from the one below), so
     ten million rows need not pass through Python. An earlier, shorter history is replaced.
     The ids are sequential, not random as phones make them: only the dashboards read this."""
+    from sampark.core import paths
+    from sampark.reports import rollups
     from sampark.reports.models import Report, ReportDaily, RollupPending
 
     have = Report.objects.filter(type=rtype).count()
@@ -93,11 +96,14 @@ def _load_history(rtype, actor, target: int) -> tuple[int, float]:
                     f"version, created_at, updated_at) SELECT {cols}, %s, 'bench', 1, %s, %s "
                     f"FROM {series} JOIN bench_leaf l ON l.i = (q.s * 7919) %% %s",
                     [rtype.pk, today, actor.pk, now, now, target, leaves])
-        # Daily roll-ups: the deepest units from the reports, then each level from the one below.
+        # Daily roll-ups: the folded units nearest the reports (rollups.FOLD_DEPTH) from the
+        # reports, grouped by that prefix of their paths, then each level from the one below.
         cur.execute("DROP TABLE IF EXISTS bench_level")
-        cur.execute(f"CREATE TEMPORARY TABLE bench_level AS SELECT r.unit_id, u.parent_id, r.date AS day, "
-                    f"count(*) AS reports, sum({attendance}) AS v1 FROM {reports} r JOIN {units} u ON u.id = r.unit_id "
-                    f"WHERE r.type_id = %s GROUP BY r.unit_id, u.parent_id, r.date", [rtype.pk])
+        cur.execute(f"CREATE TEMPORARY TABLE bench_level AS SELECT u.id AS unit_id, u.parent_id, g.day, g.reports, g.v1 "
+                    f"FROM (SELECT substr(r.unit_path, 1, %s) AS path, r.date AS day, count(*) AS reports, "
+                    f"sum({attendance}) AS v1 FROM {reports} r WHERE r.type_id = %s GROUP BY 1, 2) g "
+                    f"JOIN {units} u ON u.path = g.path",
+                    [paths.SEGMENT * (rollups.FOLD_DEPTH + 1), rtype.pk])
         while True:
             cur.execute(f"INSERT INTO {daily} (unit_id, parent_id, type_id, day, reports, v1, v2, v3, v4) "
                         f"SELECT unit_id, parent_id, %s, day, reports, v1, 0, 0, 0 FROM bench_level", [rtype.pk])
@@ -220,6 +226,10 @@ def run(ctx):
     states = list(Unit.objects.filter(parent=root).order_by("-child_count")[:1])
     state = states[0] if states else root
     district = Unit.objects.filter(parent=state).order_by("-child_count").first() or state
+    # Below the folded levels (rollups.FOLD_DEPTH) a constituency's children and a mandal are
+    # counted from the report rows: measured too.
+    constituency = Unit.objects.filter(parent=district).order_by("-child_count").first() or district
+    mandal = Unit.objects.filter(parent=constituency).order_by("-child_count").first() or constituency
 
     def page(unit):
         def _go():
@@ -228,7 +238,8 @@ def run(ctx):
             list(selectors.recent_reports(unit, 10))
         return _go
 
-    for name, unit, target_ms in (("state", state, 50), ("national", root, 100), ("district", district, 50)):
+    for name, unit, target_ms in (("state", state, 50), ("national", root, 100), ("district", district, 50),
+                                  ("constituency", constituency, 50), ("mandal", mandal, 50)):
         samples = _time(page(unit))
         ctx.record(f"reports_dashboard_{name}_p95_ms", round(_p95(samples), 1), "ms", target=target_ms)
         ctx.record(f"reports_dashboard_{name}_median_ms", round(statistics.median(samples) * 1000, 1), "ms")

@@ -158,3 +158,71 @@ def test_body_hash_is_the_canonical_json_of_the_whole_body():
 def test_vacuum_is_skipped_inside_a_transaction(world):
     # The worker calls it between ticks (autocommit); inside a transaction it must not run or fail.
     assert rollups.vacuum() is False
+
+
+def test_every_units_dashboard_equals_a_count_of_its_reports_folded_or_not(world):
+    """Down to the constituency the dashboards read the folded daily table; below it they count
+    the report rows. At every unit, for a type and for all types, the totals, the day series and
+    each child's figures (reports, sums, children that reported, silent, last day) must equal a
+    plain count over the report rows, corrections included."""
+    import random
+
+    from sampark.core import paths
+    from sampark.org.models import Level, Unit
+    from sampark.org.services import create_unit
+    from sampark.reports import selectors
+    from sampark.reports.models import ReportType
+
+    w = world
+    rnd = random.Random(7)
+    lv = {lv.code: lv for lv in Level.objects.all()}
+    # Branch the Gaya constituency: two more mandals, each with shakti kendras and booths.
+    for m in range(2):
+        mandal = create_unit(None, parent=w.gaya_ac, level=lv["mandal"], name_hi=f"म{m}", name_en=f"M{m}")
+        for k in range(2):
+            sk = create_unit(None, parent=mandal, level=lv["shakti_kendra"], name_hi=f"श{k}", name_en=f"S{m}{k}")
+            for b in range(2):
+                create_unit(None, parent=sk, level=lv["booth"], name_hi=f"ब{b}", name_en=f"B{m}{k}{b}")
+    bihar_units = list(Unit.objects.filter(path__startswith=w.bihar.path))
+    batch = [sub(rnd.choice(bihar_units), rnd.randrange(1, 90), days_ago=rnd.randrange(20)) for _i in range(400)]
+    batch += [sub(rnd.choice(bihar_units), days_ago=rnd.randrange(5), type="new_members",
+                  values={"members": rnd.randrange(1, 9)}) for _i in range(60)]
+    out = submit_reports(w.state_admin, batch)
+    assert all(o.created for o in out), [o.error for o in out if o.error][:1]
+    for s in batch[:15]:  # corrections move reports between days and values
+        correct_report(w.state_admin, Report.objects.get(pk=s.id), values={"attendance": 3, "topic": "x"},
+                       date=timezone.localdate() - timedelta(days=rnd.randrange(20)))
+    rollups.fold_all()
+    assert not ReportDaily.objects.filter(unit_id__in=[u.pk for u in bihar_units
+                                                       if paths.depth(u.path) > rollups.FOLD_DEPTH]).exists()
+
+    rows = list(Report.objects.values_list("unit_path", "date", "type__code", "values"))
+    today = timezone.localdate()
+    start, end, silent_days = today - timedelta(days=9), today, 4
+    since = today - timedelta(days=silent_days - 1)
+    meeting = ReportType.objects.get(code="meeting")
+
+    def counted(path, lo, hi, code):
+        mine = [r for r in rows if r[0].startswith(path) and lo <= r[1] <= hi and code in (None, r[2])]
+        return mine, {"reports": len(mine), **({"attendance": sum(r[3]["attendance"] for r in mine)} if code else {})}
+
+    checked_deep = 0
+    for unit in bihar_units:
+        for rtype, code in ((meeting, "meeting"), (None, None)):
+            mine, expected = counted(unit.path, start, end, code)
+            assert selectors.totals(unit, start, end, rtype) == expected, (unit.name_en, code)
+            per_day = {}
+            for r in mine:
+                per_day[r[1]] = per_day.get(r[1], 0) + 1
+            assert dict(selectors.series(unit, start, end, rtype)) == {
+                start + timedelta(days=i): per_day.get(start + timedelta(days=i), 0) for i in range(10)}
+            for row in selectors.children_rows(unit, start, end, rtype, silent_days=silent_days, today=today):
+                kid = row.unit
+                kid_rows, kid_expected = counted(kid.path, start, end, code)
+                assert row.values == kid_expected, (unit.name_en, kid.name_en, code)
+                grandchildren = {r[0][:len(kid.path) + paths.SEGMENT] for r in kid_rows if len(r[0]) > len(kid.path)}
+                assert row.reported_below == len(grandchildren), (unit.name_en, kid.name_en, code)
+                recent = [r[1] for r in counted(kid.path, since, today, None)[0]]
+                assert row.silent == (not recent) and row.last_day == (max(recent) if recent else None)
+                checked_deep += paths.depth(kid.path) > rollups.FOLD_DEPTH
+    assert checked_deep > 20  # children below the folded levels were compared too

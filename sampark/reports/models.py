@@ -117,8 +117,9 @@ class ReportQuerySet(models.QuerySet):
 class Report(models.Model):
     # Made on the phone, so a resend of the same report is recognised (STYLE rule 6).
     id = models.UUIDField(primary_key=True)
-    # No index of its own: the (unit, date) index below serves lookups by unit, and one index
-    # fewer to update on every report counts at thousands of reports a second.
+    # No index of its own: the (unit_path, date) index below serves a unit's reports (its path)
+    # as well as a subtree's, and one index fewer to update counts at thousands of reports a
+    # second. (Deleting a unit, which PROTECT forbids while it has reports, scans for them.)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports", db_index=False)
     unit_path = PathField(max_length=255)  # indexed in Meta: a field's db_index adds a LIKE-only copy on PostgreSQL
     # No index: nothing lists reports by type alone (roll-ups are per type), and each index costs
@@ -136,8 +137,9 @@ class Report(models.Model):
     objects = ReportQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["unit", "date"], name="report_unit_date"),
-                   models.Index(fields=["unit_path"], name="report_unit_path")]
+        # A subtree's (or a unit's) reports in a period: the dashboards below the folded levels
+        # count them from here (rollups.FOLD_DEPTH), the report lists read them newest first.
+        indexes = [models.Index(fields=["unit_path", "date"], name="report_path_date")]
 
     def __str__(self) -> str:
         return f"{self.type_id} @ {self.unit_id} on {self.date}"

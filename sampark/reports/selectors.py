@@ -1,15 +1,22 @@
-"""Read queries for dashboards, maps, exports and the roll-up API. All read the daily table (kept by
-the fold step), never the report rows, so a page costs the same with 10 reports or 10 million.
-Callers pass a unit they already got through visible_to()."""
+"""Read queries for dashboards, maps, exports and the roll-up API.
+
+From the Centre down to the constituency (rollups.FOLD_DEPTH) they read the daily table kept by
+the fold step, never the report rows, so a page costs the same with 10 reports or 10 million.
+Below it a subtree holds a few reports a day, counted from the report rows on the (unit_path,
+date) index. Callers pass a unit they already got through visible_to()."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import BigIntegerField, Count, Max, Q, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Length, Substr
 
+from sampark.core import paths
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
 from sampark.reports.models import FieldKind, Report, ReportDaily, ReportType
+from sampark.reports.rollups import FOLD_DEPTH
 
 SLOT_COLS = ("v1", "v2", "v3", "v4")
 
@@ -30,6 +37,11 @@ def measures(rtype: ReportType | None) -> list[tuple[str, str, str]]:
     return out
 
 
+def folded(depth: int) -> bool:
+    """Whether units at this depth have daily rows (see rollups.FOLD_DEPTH)."""
+    return depth <= FOLD_DEPTH
+
+
 def _daily(start: date, end: date, rtype: ReportType | None, **where):
     qs = ReportDaily.objects.filter(day__gte=start, day__lte=end, **where)
     return qs.filter(type_id=rtype.pk) if rtype is not None else qs
@@ -39,19 +51,42 @@ def _sums(rtype):
     return {col: Sum(col) for _code, _label, col in measures(rtype)}
 
 
+def _reports(path: str, start: date, end: date, rtype: ReportType | None = None):
+    """The report rows of a subtree in a period (below the folded levels)."""
+    lo, hi = paths.subtree_range(path)
+    qs = Report.objects.filter(unit_path__gte=lo, unit_path__lt=hi, date__gte=start, date__lte=end)
+    return qs.filter(type_id=rtype.pk) if rtype is not None else qs
+
+
+def _counted(rtype) -> dict:
+    """{measure code: aggregate} over report rows: the count, and the sum of each numeric field
+    (stored as a JSON number, validated on the way in), as the fold adds them up."""
+    out = {}
+    for code, _label, _col in measures(rtype):
+        out[code] = Count("pk") if code == "reports" else Sum(Cast(KT(f"values__{code}"), BigIntegerField()))
+    return out
+
+
 def totals(unit: Unit, start: date, end: date, rtype: ReportType | None = None) -> dict:
     """{measure code: total} over the unit's subtree in the period."""
-    row = _daily(start, end, rtype, unit_id=unit.pk).aggregate(**_sums(rtype))
-    return {code: row[col] or 0 for code, _l, col in measures(rtype)}
+    if folded(paths.depth(unit.path)):
+        row = _daily(start, end, rtype, unit_id=unit.pk).aggregate(**_sums(rtype))
+        return {code: row[col] or 0 for code, _l, col in measures(rtype)}
+    row = _reports(unit.path, start, end, rtype).aggregate(**_counted(rtype))
+    return {code: row[code] or 0 for code, _l, _c in measures(rtype)}
 
 
 def series(unit: Unit, start: date, end: date, rtype: ReportType | None = None, by: str = "day",
            measure: str = "reports") -> list[tuple[date, int]]:
     """[(bucket start, value)] for every bucket in the period (zeros included); weeks start on
     Monday, months on the 1st; they are sums of the days."""
-    col = dict((c, col) for c, _l, col in measures(rtype)).get(measure, "reports")
-    per_day = dict(_daily(start, end, rtype, unit_id=unit.pk).values("day").annotate(v=Sum(col))
-                   .values_list("day", "v"))
+    code, col = next(((c, col) for c, _l, col in measures(rtype) if c == measure), ("reports", "reports"))
+    if folded(paths.depth(unit.path)):
+        per_day = dict(_daily(start, end, rtype, unit_id=unit.pk).values("day").annotate(v=Sum(col))
+                       .values_list("day", "v"))
+    else:
+        per_day = dict(_reports(unit.path, start, end, rtype).values("date").annotate(v=_counted(rtype)[code])
+                       .values_list("date", "v"))
     buckets: dict[date, int] = {}
     day = start
     while day <= end:
@@ -111,25 +146,65 @@ def children_rows(unit: Unit, start: date, end: date, rtype: ReportType | None =
     rows = {k.pk: ChildRow(k, {code: 0 for code, _l, _c in ms}) for k in kids}
     if not kids:
         return []
+    since = today - timedelta(days=silent_days - 1)
+    if folded(paths.depth(unit.path) + 1):
+        _children_from_daily(unit, rows, start, end, rtype, ms, since, today)
+    else:
+        _children_from_reports(unit, {k.path: rows[k.pk] for k in kids}, start, end, rtype, since, today)
+    for row in rows.values():
+        if row.unit.child_count:
+            row.share = min(1.0, row.reported_below / row.unit.child_count)
+    return sorted(rows.values(), key=lambda r: (-r.reports, r.unit.code, r.unit.name_en, r.unit.pk))
+
+
+def _children_from_daily(unit, rows, start, end, rtype, ms, since, today) -> None:
     for rec in (_daily(start, end, rtype, parent_id=unit.pk).values("unit_id")
                 .annotate(**{code: Sum(col) for code, _l, col in ms})):
         row = rows.get(rec["unit_id"])
         if row is not None:
             row.values = {code: rec[code] or 0 for code, _l, _c in ms}
-    for parent_id, n in (_daily(start, end, rtype, reports__gt=0).filter(parent_id__in=list(rows))
-                         .values("parent_id").annotate(n=Count("unit_id", distinct=True))
-                         .values_list("parent_id", "n")):
-        rows[parent_id].reported_below = n
-    since = today - timedelta(days=silent_days - 1)
+    if folded(paths.depth(unit.path) + 2):  # the grandchildren have daily rows too
+        for parent_id, n in (_daily(start, end, rtype, reports__gt=0).filter(parent_id__in=list(rows))
+                             .values("parent_id").annotate(n=Count("unit_id", distinct=True))
+                             .values_list("parent_id", "n")):
+            rows[parent_id].reported_below = n
+    else:
+        _reported_below_from_reports(unit, {row.unit.path: row for row in rows.values()}, start, end, rtype)
     for unit_id, last in (ReportDaily.objects.filter(parent_id=unit.pk, reports__gt=0, day__gte=since, day__lte=today)
                           .values("unit_id").annotate(last=Max("day")).values_list("unit_id", "last")):
         if unit_id in rows:
             rows[unit_id].silent = False
             rows[unit_id].last_day = last
-    for row in rows.values():
-        if row.unit.child_count:
-            row.share = min(1.0, row.reported_below / row.unit.child_count)
-    return sorted(rows.values(), key=lambda r: (-r.reports, r.unit.code, r.unit.name_en, r.unit.pk))
+
+
+def _children_from_reports(unit, by_path, start, end, rtype, since, today) -> None:
+    """The same figures counted from the report rows, each child being a prefix of their paths."""
+    cut = len(unit.path) + paths.SEGMENT
+    counted = _counted(rtype)
+    for rec in (_reports(unit.path, start, end, rtype).annotate(child=Substr("unit_path", 1, cut))
+                .values("child").annotate(**counted)):
+        row = by_path.get(rec["child"])
+        if row is not None:
+            row.values = {code: rec[code] or 0 for code in counted}
+    _reported_below_from_reports(unit, by_path, start, end, rtype)
+    for child, last in (_reports(unit.path, since, today).annotate(child=Substr("unit_path", 1, cut))
+                        .values("child").annotate(last=Max("date")).values_list("child", "last")):
+        row = by_path.get(child)
+        if row is not None:
+            row.silent = False
+            row.last_day = last
+
+
+def _reported_below_from_reports(unit, by_path, start, end, rtype) -> None:
+    """For each child, how many of its own child units have reports in the period."""
+    cut = len(unit.path) + paths.SEGMENT
+    for child, n in (_reports(unit.path, start, end, rtype).annotate(depth_len=Length("unit_path"))
+                     .filter(depth_len__gte=cut + paths.SEGMENT)
+                     .annotate(child=Substr("unit_path", 1, cut), grandchild=Substr("unit_path", 1, cut + paths.SEGMENT))
+                     .values("child").annotate(n=Count("grandchild", distinct=True)).values_list("child", "n")):
+        row = by_path.get(child)
+        if row is not None:
+            row.reported_below = n
 
 
 def dashboard(unit: Unit, start: date, end: date, rtype: ReportType | None = None, silent_days: int = 7,
