@@ -226,3 +226,19 @@ def test_every_units_dashboard_equals_a_count_of_its_reports_folded_or_not(world
                 assert row.silent == (not recent) and row.last_day == (max(recent) if recent else None)
                 checked_deep += paths.depth(kid.path) > rollups.FOLD_DEPTH
     assert checked_deep > 20  # children below the folded levels were compared too
+
+
+@pytest.mark.parametrize("ages", [[0, 1, 2, 3, 4], [0, 20, 40, 300, 360], [364, 200, 9, 3]])
+def test_recent_reports_are_the_newest_whatever_window_holds_them(world, ages):
+    """The dashboard's list tries a week, a month, a year, then everything: it must return the
+    same newest reports as a plain sort, however old they are."""
+    from sampark.reports import selectors
+
+    w = world
+    batch = [sub(w.gaya_booth, days_ago=a) for a in ages for _i in range(2)]
+    assert all(o.created for o in submit_reports(w.state_admin, batch))
+    everything = list(Report.objects.order_by("-date", "-created_at", "-pk").values_list("pk", flat=True))
+    for limit in (1, 3, 5, 20):
+        got = [r.pk for r in selectors.recent_reports(w.gaya_ac, limit)]
+        assert got == everything[:limit], (ages, limit)
+    assert selectors.recent_reports(w.gaya, 5) == []  # above the constituency: roll-ups only
