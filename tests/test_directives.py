@@ -315,3 +315,53 @@ def test_acknowledgements_run_prepared_with_a_generic_plan_on_postgresql(world):
                     "WHERE statement LIKE %s", ["%INSERT INTO directives_receipt%"])
         plans = cur.fetchall()
     assert plans and sum(g for g, _c in plans) >= 3 and sum(c for _g, c in plans) == 0
+
+
+def test_inbox_statement_agrees_with_the_orm_for_every_person(world, more):
+    """PostgreSQL's inbox is one prepared statement; it must list the same directives, in the same
+    order, with the same flags and fields as the ORM query (audience_q) for everyone, whatever the
+    filters, targets, statuses and receipts."""
+    from django.db import connection
+    from django.http import Http404
+
+    from sampark.directives import selectors
+    from sampark.people.models import Person
+    from sampark.reports.models import ReportType
+
+    meeting = ReportType.objects.get(code="meeting")
+    admin = world.state_admin
+    cases = [(admin, world.bihar, {}), (admin, world.gaya, {"teams": ["social_media"]}),
+             (admin, world.patna, {"levels": ["booth"]}), (admin, world.bihar, {"roles": ["coordinator", "incharge"]}),
+             (world.up_coord, world.lucknow, {}),
+             (admin, world.patna_booth, {"roles": ["worker"], "teams": ["organisation"]}),
+             (world.gaya_coord, world.gaya_ac, {"levels": ["assembly", "booth"], "required_report_type": meeting,
+                                                "required_action": "बैठक करें"})]
+    ids = []
+    for i, (author, target, filters) in enumerate(cases * 2):
+        d = services.create_directive(author, target_unit=target, title=f"D{i}",
+                                      priority="urgent" if i % 3 == 0 else "normal", **filters)
+        if i % 5 != 4:  # some stay drafts
+            d = services.publish_directive(author, d, now=timezone.now() + timedelta(seconds=i))
+        ids.append(d.pk)
+    services.withdraw_directive(world.state_admin, Directive.objects.get(pk=ids[0]))
+    for person in Person.objects.all():
+        for d in Directive.objects.filter(pk__in=ids[1:6], status="published"):
+            try:
+                services.mark_read(person, d)
+                if d.pk % 2:
+                    services.acknowledge(person, d)
+            except Http404:  # outside this directive's audience
+                pass
+    fields = [f.attname for f in Directive._meta.concrete_fields if f.attname != "body"]
+    statement = selectors._inbox_pg if connection.vendor == "postgresql" else selectors._inbox_orm
+    seen = 0
+    for person in Person.objects.all():
+        orm = selectors._inbox_orm(Person.objects.get(pk=person.pk), 50)
+        got = statement(Person.objects.get(pk=person.pk), 50)
+        assert [(d.pk, d.is_read, d.is_acked) for d in got] == [(d.pk, d.is_read, d.is_acked) for d in orm], person
+        for a, b in zip(got, orm, strict=True):
+            assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]
+            assert a.required_report_type == b.required_report_type
+        assert [d.pk for d in statement(Person.objects.get(pk=person.pk), 3)] == [d.pk for d in orm[:3]]
+        seen += len(got)
+    assert seen > 20
