@@ -367,3 +367,27 @@ def test_inbox_statement_agrees_with_the_orm_for_every_person(world, more):
         assert [d.pk for d in statement(Person.objects.get(pk=person.pk), 3)] == [d.pk for d in orm[:3]]
         seen += len(got)
     assert seen > 20
+
+
+def test_a_directive_aimed_inside_a_moved_subtree_still_reaches_it(world):
+    """The directive's copy of its target's path moves with the subtree: the booth worker keeps
+    it in the inbox, acknowledges, and the fold counts it at the constituency, now under Gaya."""
+    from sampark.directives import selectors
+    from sampark.org.models import Unit
+    from sampark.org.services import move_unit
+    from sampark.people.models import Person
+
+    d = services.publish_directive(world.state_admin, services.create_directive(
+        world.state_admin, target_unit=world.patna_ac, title="Bankipur"))
+    jobs.tick(timezone.now())
+    move_unit(world.state_admin, world.patna_ac, world.gaya)
+    d.refresh_from_db()
+    assert d.target_path == Unit.objects.get(pk=world.patna_ac.pk).path
+    worker = Person.objects.get(pk=world.patna_worker.pk)
+    assert [x.pk for x in selectors.inbox(worker)] == [d.pk]
+    assert services.acknowledge(worker, d) is True
+    jobs.tick(timezone.now())
+    row = UnitCount.objects.get(directive=d, unit=world.patna_ac)
+    assert (row.acks, row.unit_path, row.depth) == (1, d.target_path, 3)
+    assert UnitCount.objects.get(directive=d, unit_id=Unit.objects.get(pk=world.patna_booth.pk).parent.parent_id
+                                 ).unit_path.startswith(world.gaya.path)

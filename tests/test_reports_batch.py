@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sampark.core.models import AuditEntry
+from sampark.org.models import Unit
 from sampark.reports import rollups
 from sampark.reports.models import Report, ReportDaily, RollupPending
 from sampark.reports.services import Submission, correct_report, submit_report, submit_reports
@@ -242,3 +243,40 @@ def test_recent_reports_are_the_newest_whatever_window_holds_them(world, ages):
         got = [r.pk for r in selectors.recent_reports(w.gaya_ac, limit)]
         assert got == everything[:limit], (ages, limit)
     assert selectors.recent_reports(w.gaya, 5) == []  # above the constituency: roll-ups only
+
+
+@pytest.mark.parametrize("fold_first", [300, 0])
+def test_moving_a_subtree_moves_its_reports_and_roll_ups(world, fold_first):
+    """Patna's constituency moves to Gaya, then Gaya's booth moves straight under Patna (a level
+    skipped: the booth becomes a folded unit). Reports follow for visibility, and the daily table
+    equals a recount each time, with part of the changes folded before the move or none."""
+    from sampark.org.services import move_unit
+    from sampark.people.models import Person
+    from sampark.reports import selectors
+
+    w = world
+    batch = [sub(u, i % 40, days_ago=i % 6) for i, u in
+             enumerate([w.patna_booth, w.patna_ac, w.gaya_booth, w.patna, w.gaya_ac] * 100)]
+    assert all(o.created for o in submit_reports(w.state_admin, batch))
+    correct_report(w.state_admin, Report.objects.get(pk=batch[0].id), values={"attendance": 77})
+    rollups.fold_pending(fold_first) if fold_first else None
+    move_unit(w.state_admin, w.patna_ac, w.gaya)
+    rollups.fold_all()
+    assert rollups.current() == rollups.recount()
+    moved = {s.id for s in batch[::5]} | {s.id for s in batch[1::5]}
+    gaya_sees = {str(pk) for pk in Report.objects.visible_to(Person.objects.get(pk=w.gaya_coord.pk))
+                 .values_list("pk", flat=True)}
+    patna_sees = {str(pk) for pk in Report.objects.visible_to(Person.objects.get(pk=w.patna_coord.pk))
+                  .values_list("pk", flat=True)}
+    assert moved <= gaya_sees and not moved & patna_sees
+    today = timezone.localdate()
+    start = today - timedelta(days=10)
+    gaya = Unit.objects.get(pk=w.gaya.pk)
+    assert selectors.totals(gaya, start, today)["reports"] == 400  # two booths' and two constituencies' reports
+
+    move_unit(w.state_admin, w.gaya_booth, w.patna)
+    rollups.fold_all()
+    assert rollups.current() == rollups.recount()
+    booth = Unit.objects.get(pk=w.gaya_booth.pk)
+    assert selectors.totals(booth, start, today)["reports"] == 100
+    assert selectors.totals(Unit.objects.get(pk=w.patna.pk), start, today)["reports"] == 200

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class DirectivesConfig(AppConfig):
     name = "sampark.directives"
     label = "directives"
+
+    def ready(self):
+        from sampark.directives.services import on_subtree_moved
+        from sampark.org.signals import subtree_moved
+
+        subtree_moved.connect(on_subtree_moved, dispatch_uid="directives.subtree_moved")

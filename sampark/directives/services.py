@@ -579,3 +579,21 @@ def note_whatsapp_inbound(person: Person, at: datetime) -> None:
     from sampark.directives.models import WhatsAppWindow
 
     WhatsAppWindow.objects.update_or_create(person=person, defaults={"last_inbound_at": at})
+
+
+def on_subtree_moved(sender, unit, old_path: str, new_path: str, new_parent, **kwargs) -> None:  # noqa: ARG001
+    """A subtree moved (org.signals.subtree_moved, inside move_unit's transaction): directives
+    aimed inside it keep aiming at their units, and counters and pending rows of its units take
+    the new paths. Counters already folded into the old ancestors stay there: a directive's
+    counts describe the tree it was sent into."""
+    from django.db.models.functions import Length
+
+    from sampark.org.services import rewrite_paths
+
+    rewrite_paths(Directive, "target_path", old_path, new_path)
+    rewrite_paths(PendingCount, "unit_path", old_path, new_path)
+    if rewrite_paths(UnitCount, "unit_path", old_path, new_path):
+        lo, hi = paths.subtree_range(new_path)
+        UnitCount.objects.filter(unit_path__gte=lo, unit_path__lt=hi).update(
+            depth=Length("unit_path") / paths.SEGMENT - 1)
+        UnitCount.objects.filter(unit_id=unit.pk).update(parent_id=new_parent.pk)

@@ -9,6 +9,7 @@ from sampark.core import audit, paths
 from sampark.core.locks import tree_lock
 from sampark.core.text import TOKEN_MAX, clean, name_tokens
 from sampark.org.models import Level, Unit, UnitToken
+from sampark.org.signals import subtree_moved
 
 NAME_MAX = 200
 CODE_MAX = 64
@@ -126,10 +127,20 @@ def rename_unit(actor, unit: Unit, *, name_hi: str, name_en: str, code: str | No
     return unit
 
 
+def rewrite_paths(model, field: str, old_path: str, new_path: str) -> int:
+    """Rewrite a path column (a unit's path or a copy of it) for every row in the old subtree:
+    one UPDATE. Returns the rows changed."""
+    lo, hi = paths.subtree_range(old_path)
+    cut = len(old_path) + 1  # SQL strings count from 1
+    return model.objects.filter(**{f"{field}__gte": lo, f"{field}__lt": hi}).update(
+        **{field: Concat(Value(new_path), Substr(field, cut), output_field=model._meta.get_field(field))})
+
+
 @transaction.atomic
 def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
     """Re-hang a whole subtree under another parent: every unit's and post's path below it is
-    rewritten, and the counters of the old and new ancestors adjusted, in one transaction."""
+    rewritten, and the counters of the old and new ancestors adjusted, in one transaction; the apps
+    keeping path copies (reports, directives) do theirs on signals.subtree_moved, in it too."""
     from sampark.people.models import Post
 
     tree_lock(exclusive=True)
@@ -145,15 +156,10 @@ def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
     new_path = paths.child_path(new_parent.path, unit.pk)
     old_ancestor_ids = paths.ancestor_ids(old_path)[:-1]
 
-    cut = len(old_path) + 1  # SQL strings count from 1
-    lo, hi = paths.subtree_range(old_path)
-    Unit.objects.filter(path__gte=lo, path__lt=hi).update(
-        path=Concat(Value(new_path), Substr("path", cut), output_field=Unit._meta.get_field("path"))
-    )
-    Post.objects.filter(unit_path__gte=lo, unit_path__lt=hi).update(
-        unit_path=Concat(Value(new_path), Substr("unit_path", cut), output_field=Post._meta.get_field("unit_path"))
-    )
+    rewrite_paths(Unit, "path", old_path, new_path)
+    rewrite_paths(Post, "unit_path", old_path, new_path)
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    subtree_moved.send(sender=Unit, unit=unit, old_path=old_path, new_path=new_path, new_parent=new_parent)
     _add_to_units(old_ancestor_ids, member_count=-unit.member_count)
     _add_to_units(paths.ancestor_ids(new_parent.path), member_count=unit.member_count)
     if unit.parent_id is not None:

@@ -155,7 +155,7 @@ def recount() -> dict:
 
 @transaction.atomic
 def rebuild() -> int:
-    """Recompute the whole daily table from the reports (maintenance; e.g. after move_unit)."""
+    """Recompute the whole daily table from the reports (maintenance, as a repair)."""
     RollupPending.objects.all().delete()
     ReportDaily.objects.all().delete()
     fresh = recount()
@@ -180,3 +180,44 @@ def current() -> dict:
         if any(row[3:]):
             out[row[:3]] = list(row[3:])
     return dict(out)
+
+
+def on_subtree_moved(sender, unit, old_path: str, new_path: str, new_parent, **kwargs) -> None:  # noqa: ARG001
+    """A subtree moved (org.signals.subtree_moved, inside move_unit's transaction): its reports
+    and pending changes take the new paths (a report's path decides who sees it), and the daily
+    roll-ups move with them. What the fold already added is taken out along the old paths and
+    added along the new ones, as pending changes per (unit, type, day): so every folded unit ends
+    right, whether it is an old ancestor, a new one, or inside the subtree at a new depth. Changes
+    still pending are not counted twice: they are locked (a folder skips them meanwhile), left
+    out of that amount, and re-pathed to be folded along the new paths."""
+    from sampark.org.services import rewrite_paths
+    from sampark.reports.models import ReportType
+    from sampark.reports.services import slot_values
+
+    lo, hi = paths.subtree_range(old_path)
+    types = {t.pk: t for t in ReportType.objects.prefetch_related("fields")}
+    for t in types.values():
+        t._field_list = list(t.fields.all())
+    folded: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(_COLS))
+    for unit_path, type_id, day, values in (Report.objects.filter(unit_path__gte=lo, unit_path__lt=hi)
+                                            .values_list("unit_path", "type_id", "date", "values").iterator()):
+        acc = folded[(unit_path, type_id, day)]
+        for i, v in enumerate((1, *slot_values(types[type_id], values))):
+            acc[i] += v
+    for unit_path, type_id, day, *vals in (RollupPending.objects.select_for_update()
+                                           .filter(unit_path__gte=lo, unit_path__lt=hi)
+                                           .values_list("unit_path", "type_id", "day", *_COLS)):
+        acc = folded[(unit_path, type_id, day)]
+        for i, v in enumerate(vals):
+            acc[i] -= v
+    rewrite_paths(Report, "unit_path", old_path, new_path)
+    rewrite_paths(RollupPending, "unit_path", old_path, new_path)
+    moves = []
+    for (unit_path, type_id, day), vals in folded.items():
+        if any(vals):
+            moved_to = new_path + unit_path[len(old_path):]
+            for path, sign in ((unit_path, -1), (moved_to, 1)):
+                moves.append(RollupPending(unit_path=path, type_id=type_id, day=day,
+                                           **{c: sign * v for c, v in zip(_COLS, vals, strict=True)}))
+    RollupPending.objects.bulk_create(moves, batch_size=1000)
+    ReportDaily.objects.filter(unit_id=unit.pk).update(parent_id=new_parent.pk)
