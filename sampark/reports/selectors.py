@@ -197,15 +197,17 @@ def _children_from_reports(unit, by_path, start, end, rtype, since, today) -> No
 
 
 def _reported_below_from_reports(unit, by_path, start, end, rtype) -> None:
-    """For each child, how many of its own child units have reports in the period."""
+    """For each child, how many of its own child units have reports in the period: the distinct
+    grandchild prefixes of the report paths (a hash of a few hundred), counted per child here."""
     cut = len(unit.path) + paths.SEGMENT
-    for child, n in (_reports(unit.path, start, end, rtype).annotate(depth_len=Length("unit_path"))
+    grandchildren = (_reports(unit.path, start, end, rtype).annotate(depth_len=Length("unit_path"))
                      .filter(depth_len__gte=cut + paths.SEGMENT)
-                     .annotate(child=Substr("unit_path", 1, cut), grandchild=Substr("unit_path", 1, cut + paths.SEGMENT))
-                     .values("child").annotate(n=Count("grandchild", distinct=True)).values_list("child", "n")):
-        row = by_path.get(child)
+                     .annotate(grandchild=Substr("unit_path", 1, cut + paths.SEGMENT))
+                     .values_list("grandchild", flat=True).distinct().order_by())
+    for grandchild in grandchildren:
+        row = by_path.get(grandchild[:cut])
         if row is not None:
-            row.reported_below = n
+            row.reported_below += 1
 
 
 def dashboard(unit: Unit, start: date, end: date, rtype: ReportType | None = None, silent_days: int = 7,
