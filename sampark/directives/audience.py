@@ -5,7 +5,6 @@ A post matches a directive when the directive's target path is a prefix of the p
 directive's filters. A person's inbox is the union over their active posts.
 """
 
-import json
 from dataclasses import dataclass
 
 from django.db import connection
@@ -37,23 +36,6 @@ def post_keys(person) -> list[PostKey]:
             cached = [PostKey(*row[1:]) for row in cur.fetchall()]
         person._directive_post_keys = cached
     return cached
-
-
-def post_keys_of(person_ids: list[int]) -> dict[int, list[PostKey]]:
-    """Active posts of many people (a batch of acknowledgements), in one query whose text does
-    not depend on the batch's size: the ids travel as one array (PostgreSQL) or JSON list (SQLite)."""
-    if not person_ids:
-        return {}
-    if connection.vendor == "postgresql":
-        where, param = "p.person_id = ANY(%s::bigint[])", [int(i) for i in person_ids]
-    else:
-        where, param = "p.person_id IN (SELECT value FROM json_each(%s))", json.dumps([int(i) for i in person_ids])
-    out: dict[int, list[PostKey]] = {}
-    with connection.cursor() as cur:
-        cur.execute(_POSTS_SQL + where + " ORDER BY p.id", [param])
-        for pid, *rest in cur.fetchall():
-            out.setdefault(pid, []).append(PostKey(*rest))
-    return out
 
 
 _POSTS_SQL = (f"SELECT p.person_id, p.unit_path, l.code, p.role, p.team FROM {Post._meta.db_table} p "

@@ -7,7 +7,6 @@ updates one (counters are folded in by the worker, see fold_pending).
 
 import json
 import uuid
-from collections import defaultdict
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 from functools import wraps
@@ -23,7 +22,7 @@ from sampark.core import audit, paths
 from sampark.core.sql import prepared
 from sampark.core.text import clean
 from sampark.directives import attachments as files
-from sampark.directives.audience import PostKey, matches, matching_posts_q, post_keys, post_keys_of
+from sampark.directives.audience import matching_posts_q
 from sampark.directives.models import (
     Attachment,
     Directive,
@@ -323,38 +322,37 @@ def withdraw_directive(actor: Person, directive: Directive, *, now: datetime | N
 
 # --- receipts -------------------------------------------------------------------------------------
 
-def _insert_new_receipts(directive_id: int, person_ids: list[int], kinds: list[str], reply: str,
-                         at) -> set[tuple[int, str]]:
-    """SQLite: INSERT ... SELECT over the ids as one JSON list, ON CONFLICT DO NOTHING RETURNING the
-    (person, kind) pairs that were new. One statement whose text never changes, so SQLite keeps
-    it prepared."""
-    sql = (f"INSERT INTO {Receipt._meta.db_table} (directive_id, person_id, kind, at, reply) "
-           f"SELECT %s, p.value, k.value, %s, CASE WHEN k.value = %s THEN %s ELSE '' END "
-           f"FROM json_each(%s) AS p CROSS JOIN json_each(%s) AS k WHERE true "
-           f"ON CONFLICT (person_id, directive_id, kind) DO NOTHING RETURNING person_id, kind")
-    with connection.cursor() as cur:
-        cur.execute(sql, [directive_id, at, Receipt.Kind.ACK, reply, json.dumps(person_ids), json.dumps(kinds)])
-        return {(pid, kind) for pid, kind in cur.fetchall()}
+def _audience_keys_sql(pg: bool) -> str:
+    """The (person, unit path) of each active post of %(people)s in the directive's audience:
+    audience.matches() in SQL, for both databases (the ids travel as an array or a JSON list)."""
+    post, unit, level = Post._meta.db_table, Unit._meta.db_table, Level._meta.db_table
+    people = "= ANY(%(people)s::bigint[])" if pg else "IN (SELECT value FROM json_each(%(people)s))"
+    find = "strpos" if pg else "instr"
+    return (f"SELECT p.person_id, p.unit_path FROM {post} p JOIN {unit} u ON u.id = p.unit_id"
+            f" JOIN {level} l ON l.id = u.level_id"
+            f" WHERE p.person_id {people} AND p.active AND p.unit_path >= %(lo)s AND p.unit_path < %(hi)s"
+            f" AND (%(levels)s = '' OR {find}(%(levels)s, ',' || l.code || ',') > 0)"
+            f" AND (%(roles)s = '' OR {find}(%(roles)s, ',' || p.role || ',') > 0)"
+            f" AND (%(teams)s = '' OR {find}(%(teams)s, ',' || p.team || ',') > 0)")
 
 
-def _record_statement_pg(directive: Directive, person_ids: list[int], kinds: list[str], kind: str, reply: str,
-                         at) -> tuple[int, int]:
+def _receipt_params(directive: Directive, person_ids: list[int], kind: str, reply: str, at, pg: bool) -> dict:
+    lo, hi = paths.subtree_range(directive.target_path)
+    ids = [int(i) for i in person_ids]
+    kinds = [str(k) for k in _kinds(kind)]
+    return {"people": ids if pg else json.dumps(ids), "lo": lo, "hi": hi, "levels": directive.levels,
+            "roles": directive.roles, "teams": directive.teams, "d": directive.pk, "at": at,
+            "ack": str(Receipt.Kind.ACK), "reply": reply, "kinds": kinds if pg else json.dumps(kinds),
+            "kind": str(kind)}
+
+
+def _record_statement_pg(directive: Directive, person_ids: list[int], kind: str, reply: str, at) -> tuple[int, int]:
     """PostgreSQL: find the people's posts in the directive's audience, record their receipts and
     the pending counts in one statement (one round trip, and for a single acknowledgement its own
     transaction): the matching posts feed the receipts, the new receipts feed the pending rows,
-    grouped per (unit, kind). The audience rule is audience.matches() in SQL. The ids travel as an
-    array, so the statement's text never changes. Returns (people in the audience, new receipts
-    of `kind`)."""
-    lo, hi = paths.subtree_range(directive.target_path)
-    post, unit, level = Post._meta.db_table, Unit._meta.db_table, Level._meta.db_table
-    sql = (f"WITH keys AS ("
-           f"  SELECT p.person_id, p.unit_path FROM {post} p JOIN {unit} u ON u.id = p.unit_id"
-           f"  JOIN {level} l ON l.id = u.level_id"
-           f"  WHERE p.person_id = ANY(%(people)s::bigint[]) AND p.active"
-           f"  AND p.unit_path >= %(lo)s AND p.unit_path < %(hi)s"
-           f"  AND (%(levels)s = '' OR strpos(%(levels)s, ',' || l.code || ',') > 0)"
-           f"  AND (%(roles)s = '' OR strpos(%(roles)s, ',' || p.role || ',') > 0)"
-           f"  AND (%(teams)s = '' OR strpos(%(teams)s, ',' || p.team || ',') > 0)), "
+    grouped per (unit, kind). Prepared: the statement's text never changes. Returns (people in
+    the audience, new receipts of `kind`)."""
+    sql = (f"WITH keys AS ({_audience_keys_sql(True)}), "
            f"new AS ("
            f"  INSERT INTO {Receipt._meta.db_table} (directive_id, person_id, kind, at, reply)"
            f"  SELECT %(d)s, p.person_id, k.kind, %(at)s, CASE WHEN k.kind = %(ack)s THEN %(reply)s ELSE '' END"
@@ -365,11 +363,36 @@ def _record_statement_pg(directive: Directive, person_ids: list[int], kinds: lis
            f"  SELECT %(d)s, keys.unit_path, new.kind, count(*), %(at)s FROM new JOIN keys ON keys.person_id = new.person_id"
            f"  GROUP BY keys.unit_path, new.kind) "
            f"SELECT (SELECT count(DISTINCT person_id) FROM keys), (SELECT count(*) FROM new WHERE kind = %(kind)s)")
-    params = {"people": [int(i) for i in person_ids], "lo": lo, "hi": hi, "levels": directive.levels,
-              "roles": directive.roles, "teams": directive.teams, "d": directive.pk, "at": at,
-              "ack": Receipt.Kind.ACK, "reply": reply, "kinds": list(kinds), "kind": kind}
-    ((matched, new),) = prepared(sql, params)
+    ((matched, new),) = prepared(sql, _receipt_params(directive, person_ids, kind, reply, at, pg=True))
     return matched, new
+
+
+def _record_statements_sqlite(directive: Directive, person_ids: list[int], kind: str, reply: str,
+                              at) -> tuple[int, int]:
+    """SQLite: the same in one transaction of four statements whose texts never change (SQLite has
+    no INSERT inside a WITH). SQLite has one writer, so the receipts this transaction adds are
+    exactly those with ids above the largest before it: the pending counts are grouped from them
+    in SQL, as on PostgreSQL. Returns (people in the audience, new receipts of `kind`)."""
+    receipts, keys = Receipt._meta.db_table, _audience_keys_sql(False)
+    params = _receipt_params(directive, person_ids, kind, reply, connection.ops.adapt_datetimefield_value(at),
+                             pg=False)
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"SELECT count(DISTINCT person_id), (SELECT coalesce(max(id), 0) FROM {receipts}) "
+                    f"FROM ({keys})", params)
+        matched, last = cur.fetchone()
+        if not matched:
+            return 0, 0
+        cur.execute(f"INSERT INTO {receipts} (directive_id, person_id, kind, at, reply) "
+                    f"SELECT %(d)s, p.person_id, k.value, %(at)s, CASE WHEN k.value = %(ack)s THEN %(reply)s ELSE '' END "
+                    f"FROM (SELECT DISTINCT person_id FROM ({keys})) p CROSS JOIN json_each(%(kinds)s) AS k WHERE true "
+                    f"ON CONFLICT (person_id, directive_id, kind) DO NOTHING", params)
+        cur.execute(f"INSERT INTO {PendingCount._meta.db_table} (directive_id, unit_path, kind, n, created_at) "
+                    f"SELECT %(d)s, keys.unit_path, r.kind, count(*), %(at)s FROM {receipts} r "
+                    f"JOIN ({keys}) keys ON keys.person_id = r.person_id "
+                    f"WHERE r.id > %(last)s GROUP BY keys.unit_path, r.kind", {**params, "last": last})
+        cur.execute(f"SELECT count(*) FROM {receipts} WHERE id > %(last)s AND kind = %(kind)s",
+                    {"last": last, "kind": params["kind"]})
+        return matched, cur.fetchone()[0]
 
 
 def _kinds(kind: str) -> list[str]:
@@ -377,71 +400,24 @@ def _kinds(kind: str) -> list[str]:
     return [Receipt.Kind.READ] if kind == Receipt.Kind.READ else [Receipt.Kind.READ, Receipt.Kind.ACK]
 
 
-def record_receipts(directive: Directive, people: list[tuple[int, list[PostKey]]], kind: str, *,
-                    reply: str = "", now: datetime | None = None) -> int:
-    """SQLite: record that these people read (or acknowledged) a directive, in one transaction.
-
-    people: (person id, their posts matching the directive). Only rows that are new enqueue
-    counter updates (one pending row per unit and kind, carrying how many), so a retry counts
-    nothing twice. Returns the number of new receipts of `kind`."""
-    at = connection.ops.adapt_datetimefield_value(now or timezone.now())  # raw SQL: stored as the ORM would
-    people = [(pid, keys) for pid, keys in people if keys]
-    if not people:
-        return 0
-    keys_of = dict(people)
-    with transaction.atomic():
-        new = _insert_new_receipts(directive.pk, [pid for pid, _keys in people], [str(k) for k in _kinds(kind)],
-                                   reply, at)
-        # One pending row per (unit, kind) this batch touched, carrying how many receipts it adds.
-        per_unit: dict[tuple[str, str], int] = defaultdict(int)
-        for pid, k in new:
-            for key in keys_of[pid]:
-                per_unit[(key.unit_path, k)] += 1
-        pending = [(directive.pk, path, k, n, at) for (path, k), n in sorted(per_unit.items())]
-        if pending:
-            # Plain multi-row INSERTs: building model objects cost more than the database here.
-            table = PendingCount._meta.db_table
-            with connection.cursor() as cur:
-                for i in range(0, len(pending), 500):
-                    chunk = pending[i:i + 500]
-                    cur.execute(f"INSERT INTO {table} (directive_id, unit_path, kind, n, created_at) VALUES "
-                                + ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk)), [v for row in chunk for v in row])
-    return sum(1 for _pid, k in new if k == kind)
-
-
 def _receipts(directive: Directive, person_ids: list[int], kind: str, *, reply: str = "",
               now: datetime | None = None) -> tuple[int, int]:
     """Receipts of `kind` for those of these people who are in the directive's audience (the rest
-    are skipped). Returns (people in the audience, new receipts of `kind`)."""
-    if directive.status != Directive.Status.PUBLISHED:
+    are skipped), with one pending count per (unit, kind) the new ones touch, carrying how many:
+    only new rows count, so a retry counts nothing twice. Returns (people in the audience, new
+    receipts of `kind`)."""
+    if directive.status != Directive.Status.PUBLISHED or not person_ids:
         return 0, 0
-    now = now or timezone.now()
-    if connection.vendor == "postgresql":  # one statement: its own transaction, or part of the caller's
-        return _record_statement_pg(directive, person_ids, _kinds(kind), kind, reply, now)
-    people = [(pid, [k for k in keys if matches(directive, k)]) for pid, keys in post_keys_of(person_ids).items()]
-    people = [(pid, keys) for pid, keys in people if keys]
-    return len(people), record_receipts(directive, people, kind, reply=reply, now=now)
-
-
-def audience_posts_or_404(person: Person, directive: Directive) -> list[PostKey]:
-    """The person's posts in the directive's audience; outside it, 404 (STYLE rule 3)."""
-    if directive.status != Directive.Status.PUBLISHED:
-        raise Http404
-    keys = [k for k in post_keys(person) if matches(directive, k)]
-    if not keys:
-        raise Http404
-    return keys
+    record = _record_statement_pg if connection.vendor == "postgresql" else _record_statements_sqlite
+    return record(directive, person_ids, kind, reply, now or timezone.now())
 
 
 def _one(person: Person, directive: Directive, kind: str, reply: str, now: datetime | None) -> bool:
     """One person's receipt; outside the audience 404 (STYLE rule 3). True when new."""
-    if connection.vendor == "postgresql":
-        matched, new = _receipts(directive, [person.pk], kind, reply=reply, now=now)
-        if not matched:
-            raise Http404
-        return new == 1
-    keys = audience_posts_or_404(person, directive)
-    return record_receipts(directive, [(person.pk, keys)], kind, reply=reply, now=now) == 1
+    matched, new = _receipts(directive, [person.pk], kind, reply=reply, now=now)
+    if not matched:
+        raise Http404
+    return new == 1
 
 
 def mark_read(person: Person, directive: Directive, *, now: datetime | None = None) -> bool:
