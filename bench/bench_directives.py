@@ -169,23 +169,31 @@ def _inbox_http(ctx, people: list[int], requests: int) -> None:
     ctx.record("directives.inbox_http_errors", bad, "requests", target=0)
 
 
+WORKER_INTERVAL_S = 1.0  # `sampark worker`'s default
+
+
 def _folder(stop, out) -> None:
-    """The worker's fold, in its own process and connection as in production (`sampark worker`),
-    measuring the oldest pending row's age at each fold; the ages go back through `out`."""
+    """The worker's fold, in its own process and connection as in production (`sampark worker`:
+    each tick folds full batches until the queue is short, then it sleeps its interval),
+    measuring for each batch how old its oldest row was when the batch was folded; the ages go
+    back through `out`."""
     from sampark.directives.models import PendingCount
     from sampark.directives.services import fold_pending
 
     lags = []
+    limit = 20_000
     try:
         while True:
             oldest = PendingCount.objects.order_by("pk").values_list("created_at", flat=True).first()
             if oldest is None:
                 if stop.is_set():
                     return
-                time.sleep(0.2)
+                time.sleep(WORKER_INTERVAL_S)
                 continue
-            fold_pending()
+            n = fold_pending(limit)
             lags.append((timezone.now() - oldest).total_seconds())
+            if n < limit:
+                time.sleep(WORKER_INTERVAL_S)
     finally:
         out.put(lags)
         connection.close()

@@ -31,7 +31,7 @@ log = logging.getLogger("sampark.directives")
 
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
-FOLD_ROUNDS = 40  # at most 40 batches of 5,000 per tick, so the other work still runs
+FOLD_ROUNDS = 40  # at most 40 batches (fold_pending's limit each) per tick, so the other work still runs
 
 
 def backoff(attempts: int) -> timedelta:

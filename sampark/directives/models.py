@@ -182,22 +182,22 @@ class Receipt(models.Model):
 
 
 class PendingCount(models.Model):
-    """Receipts not yet folded into the counters: n new receipts of one kind from posts at one unit
-    (one row per unit a request or batch touched, not one per person). The worker claims a batch,
-    adds each n to the counters of the unit and its ancestors up to the target, and deletes the
-    batch in the same transaction."""
+    """Receipts not yet folded into the counters: the new reads and acknowledgements from posts at
+    one unit (one row per unit a request or batch touched, not one per person or per kind). The
+    worker claims a batch, adds them to the counters of the unit and its ancestors up to the
+    target, and deletes the batch in the same transaction."""
 
     # A queue row lives a second or so: no index or foreign-key check of its own is worth its cost
     # on every acknowledgement (the fold joins the directive, so a deleted one's rows fall away).
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="+", db_index=False,
                                   db_constraint=False)
     unit_path = PathField(max_length=255)
-    kind = models.CharField(max_length=4, choices=Receipt.Kind.choices)
-    n = models.PositiveIntegerField(default=1)
+    reads = models.PositiveIntegerField(default=0)
+    acks = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"pending {self.kind} {self.directive_id} @ {self.unit_path}"
+        return f"pending +{self.reads} read +{self.acks} ack {self.directive_id} @ {self.unit_path}"
 
 
 class UnitCount(models.Model):

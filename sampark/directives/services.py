@@ -342,7 +342,7 @@ def _receipt_params(directive: Directive, person_ids: list[int], kind: str, repl
     kinds = [str(k) for k in _kinds(kind)]
     return {"people": ids if pg else json.dumps(ids), "lo": lo, "hi": hi, "levels": directive.levels,
             "roles": directive.roles, "teams": directive.teams, "d": directive.pk, "at": at,
-            "ack": str(Receipt.Kind.ACK), "reply": reply, "kinds": kinds if pg else json.dumps(kinds),
+            "read": str(Receipt.Kind.READ), "ack": str(Receipt.Kind.ACK), "reply": reply, "kinds": kinds if pg else json.dumps(kinds),
             "kind": str(kind)}
 
 
@@ -350,7 +350,7 @@ def _record_statement_pg(directive: Directive, person_ids: list[int], kind: str,
     """PostgreSQL: find the people's posts in the directive's audience, record their receipts and
     the pending counts in one statement (one round trip, and for a single acknowledgement its own
     transaction): the matching posts feed the receipts, the new receipts feed the pending rows,
-    grouped per (unit, kind). Prepared: the statement's text never changes. Returns (people in
+    one per unit, carrying its new reads and acknowledgements. Prepared: the text never changes. Returns (people in
     the audience, new receipts of `kind`)."""
     sql = (f"WITH keys AS ({_audience_keys_sql(True)}), "
            f"new AS ("
@@ -359,9 +359,10 @@ def _record_statement_pg(directive: Directive, person_ids: list[int], kind: str,
            f"  FROM (SELECT DISTINCT person_id FROM keys) p CROSS JOIN unnest(%(kinds)s::varchar[]) AS k(kind)"
            f"  ON CONFLICT (person_id, directive_id, kind) DO NOTHING RETURNING person_id, kind), "
            f"pending AS ("
-           f"  INSERT INTO {PendingCount._meta.db_table} (directive_id, unit_path, kind, n, created_at)"
-           f"  SELECT %(d)s, keys.unit_path, new.kind, count(*), %(at)s FROM new JOIN keys ON keys.person_id = new.person_id"
-           f"  GROUP BY keys.unit_path, new.kind) "
+           f"  INSERT INTO {PendingCount._meta.db_table} (directive_id, unit_path, reads, acks, created_at)"
+           f"  SELECT %(d)s, keys.unit_path, count(*) FILTER (WHERE new.kind = %(read)s),"
+           f"  count(*) FILTER (WHERE new.kind = %(ack)s), %(at)s FROM new JOIN keys ON keys.person_id = new.person_id"
+           f"  GROUP BY keys.unit_path) "
            f"SELECT (SELECT count(DISTINCT person_id) FROM keys), (SELECT count(*) FROM new WHERE kind = %(kind)s)")
     ((matched, new),) = prepared(sql, _receipt_params(directive, person_ids, kind, reply, at, pg=True))
     return matched, new
@@ -386,10 +387,11 @@ def _record_statements_sqlite(directive: Directive, person_ids: list[int], kind:
                     f"SELECT %(d)s, p.person_id, k.value, %(at)s, CASE WHEN k.value = %(ack)s THEN %(reply)s ELSE '' END "
                     f"FROM (SELECT DISTINCT person_id FROM ({keys})) p CROSS JOIN json_each(%(kinds)s) AS k WHERE true "
                     f"ON CONFLICT (person_id, directive_id, kind) DO NOTHING", params)
-        cur.execute(f"INSERT INTO {PendingCount._meta.db_table} (directive_id, unit_path, kind, n, created_at) "
-                    f"SELECT %(d)s, keys.unit_path, r.kind, count(*), %(at)s FROM {receipts} r "
-                    f"JOIN ({keys}) keys ON keys.person_id = r.person_id "
-                    f"WHERE r.id > %(last)s GROUP BY keys.unit_path, r.kind", {**params, "last": last})
+        cur.execute(f"INSERT INTO {PendingCount._meta.db_table} (directive_id, unit_path, reads, acks, created_at) "
+                    f"SELECT %(d)s, keys.unit_path, sum(r.kind = %(read)s), sum(r.kind = %(ack)s), %(at)s "
+                    f"FROM {receipts} r JOIN ({keys}) keys ON keys.person_id = r.person_id "
+                    f"WHERE r.directive_id = %(d)s AND r.id > %(last)s GROUP BY keys.unit_path",
+                    {**params, "last": last})
         cur.execute(f"SELECT count(*) FROM {receipts} WHERE id > %(last)s AND kind = %(kind)s",
                     {"last": last, "kind": params["kind"]})
         return matched, cur.fetchone()[0]
@@ -476,8 +478,7 @@ def fold_pending(limit: int = 20000) -> int:
         return f"""depths(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM depths WHERE g < {255 // seg}),
         spread AS (
             SELECT c.directive_id, substr(c.unit_path, 1, {seg} * g) AS path,
-                   sum(CASE WHEN c.kind = %s THEN c.n ELSE 0 END) AS reads,
-                   sum(CASE WHEN c.kind = %s THEN c.n ELSE 0 END) AS acks
+                   sum(c.reads) AS reads, sum(c.acks) AS acks
             FROM {source} c JOIN {directives} d ON d.id = c.directive_id
                  JOIN depths ON g BETWEEN length(d.target_path) / {seg} AND length(c.unit_path) / {seg}
             {where}
@@ -494,22 +495,21 @@ def fold_pending(limit: int = 20000) -> int:
         WHERE true ORDER BY s.directive_id, u.id
         ON CONFLICT (directive_id, unit_id) DO UPDATE
         SET reads = {counts}.reads + excluded.reads, acks = {counts}.acks + excluded.acks"""
-    kinds = [Receipt.Kind.READ, Receipt.Kind.ACK]
     with transaction.atomic(), connection.cursor() as cur:
         if pg:
             cur.execute(f"""
                 WITH RECURSIVE claimed AS (
                     DELETE FROM {pending} WHERE id IN (
                         SELECT id FROM {pending} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)
-                    RETURNING directive_id, unit_path, kind, n),
+                    RETURNING directive_id, unit_path, reads, acks),
                 {spread("claimed", "")},
                 added AS ({upsert})
-                SELECT count(*) FROM claimed""", [limit, *kinds])
+                SELECT count(*) FROM claimed""", [limit])
             return cur.fetchone()[0]
         cur.execute(f"SELECT max(id), count(*) FROM (SELECT id FROM {pending} ORDER BY id LIMIT %s)", [limit])
         last, n = cur.fetchone()
         if n:
-            cur.execute(f"WITH RECURSIVE {spread(pending, 'WHERE c.id <= %s')} {upsert}", [*kinds, last])
+            cur.execute(f"WITH RECURSIVE {spread(pending, 'WHERE c.id <= %s')} {upsert}", [last])
             cur.execute(f"DELETE FROM {pending} WHERE id <= %s", [last])
         return n
 
