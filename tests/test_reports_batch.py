@@ -280,3 +280,17 @@ def test_moving_a_subtree_moves_its_reports_and_roll_ups(world, fold_first):
     booth = Unit.objects.get(pk=w.gaya_booth.pk)
     assert selectors.totals(booth, start, today)["reports"] == 100
     assert selectors.totals(Unit.objects.get(pk=w.patna.pk), start, today)["reports"] == 200
+
+
+def test_time_ordered_ids_sort_by_when_they_were_made():
+    import time
+
+    from sampark.core.ids import uuid7
+
+    first = [uuid7() for _i in range(50)]
+    time.sleep(0.002)
+    later = uuid7()
+    assert all(u.version == 7 and u.variant == uuid.RFC_4122 for u in first + [later])
+    assert len(set(first)) == 50
+    assert all(str(u) < str(later) for u in first)  # a later millisecond sorts after, as text too
+    assert abs(int.from_bytes(later.bytes[:6], "big") - time.time() * 1000) < 1000

@@ -92,6 +92,7 @@ def test_offline_reports_arrive_exactly_once(live_server, world, rep_phone):
     reports = list(Report.objects.filter(author=world.gaya_worker))
     assert sorted(r.values["attendance"] for r in reports) == [21, 33]
     assert all(r.unit_id == world.gaya_booth.pk for r in reports)
+    assert {r.id.version for r in reports} == {7}  # time-ordered ids, made on the phone (core/ids.py)
     assert ReportPhoto.objects.count() == 1
     assert ReportPhoto.objects.get().report.values["attendance"] == 21
 
