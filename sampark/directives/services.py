@@ -370,26 +370,31 @@ def _record_statement_pg(directive: Directive, person_ids: list[int], kind: str,
 
 def _record_statements_sqlite(directive: Directive, person_ids: list[int], kind: str, reply: str,
                               at) -> tuple[int, int]:
-    """SQLite: the same in one transaction of four statements whose texts never change (SQLite has
-    no INSERT inside a WITH). SQLite has one writer, so the receipts this transaction adds are
-    exactly those with ids above the largest before it: the pending counts are grouped from them
-    in SQL, as on PostgreSQL. Returns (people in the audience, new receipts of `kind`)."""
-    receipts, keys = Receipt._meta.db_table, _audience_keys_sql(False)
+    """SQLite: the same in one transaction of constant statements (SQLite has no INSERT inside a
+    WITH): the matching posts go to a temporary table once, the receipts and the pending counts
+    are made from it. SQLite has one writer, so the receipts this transaction adds are exactly
+    those with ids above the largest before it: the pending counts are grouped from them in SQL,
+    as on PostgreSQL. Returns (people in the audience, new receipts of `kind`)."""
+    receipts = Receipt._meta.db_table
     params = _receipt_params(directive, person_ids, kind, reply, connection.ops.adapt_datetimefield_value(at),
                              pg=False)
     with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS receipt_keys (person_id integer, unit_path text)")
+        cur.execute("CREATE INDEX IF NOT EXISTS temp.receipt_keys_person ON receipt_keys (person_id)")
+        cur.execute("DELETE FROM temp.receipt_keys")
+        cur.execute(f"INSERT INTO temp.receipt_keys {_audience_keys_sql(False)}", params)
         cur.execute(f"SELECT count(DISTINCT person_id), (SELECT coalesce(max(id), 0) FROM {receipts}) "
-                    f"FROM ({keys})", params)
+                    f"FROM temp.receipt_keys")
         matched, last = cur.fetchone()
         if not matched:
             return 0, 0
         cur.execute(f"INSERT INTO {receipts} (directive_id, person_id, kind, at, reply) "
                     f"SELECT %(d)s, p.person_id, k.value, %(at)s, CASE WHEN k.value = %(ack)s THEN %(reply)s ELSE '' END "
-                    f"FROM (SELECT DISTINCT person_id FROM ({keys})) p CROSS JOIN json_each(%(kinds)s) AS k WHERE true "
-                    f"ON CONFLICT (person_id, directive_id, kind) DO NOTHING", params)
+                    f"FROM (SELECT DISTINCT person_id FROM temp.receipt_keys) p CROSS JOIN json_each(%(kinds)s) AS k "
+                    f"WHERE true ON CONFLICT (person_id, directive_id, kind) DO NOTHING", params)
         cur.execute(f"INSERT INTO {PendingCount._meta.db_table} (directive_id, unit_path, reads, acks, created_at) "
                     f"SELECT %(d)s, keys.unit_path, sum(r.kind = %(read)s), sum(r.kind = %(ack)s), %(at)s "
-                    f"FROM {receipts} r JOIN ({keys}) keys ON keys.person_id = r.person_id "
+                    f"FROM {receipts} r JOIN temp.receipt_keys keys ON keys.person_id = r.person_id "
                     f"WHERE r.directive_id = %(d)s AND r.id > %(last)s GROUP BY keys.unit_path",
                     {**params, "last": last})
         cur.execute(f"SELECT count(*) FROM {receipts} WHERE id > %(last)s AND kind = %(kind)s",
