@@ -340,18 +340,18 @@ def _receipt_params(directive: Directive, person_ids: list[int], kind: str, repl
     lo, hi = paths.subtree_range(directive.target_path)
     ids = [int(i) for i in person_ids]
     kinds = [str(k) for k in _kinds(kind)]
-    return {"people": ids if pg else json.dumps(ids), "lo": lo, "hi": hi, "levels": directive.levels,
-            "roles": directive.roles, "teams": directive.teams, "d": directive.pk, "at": at,
-            "read": str(Receipt.Kind.READ), "ack": str(Receipt.Kind.ACK), "reply": reply, "kinds": kinds if pg else json.dumps(kinds),
-            "kind": str(kind)}
+    return {"people": ids if pg else json.dumps(ids), "kinds": kinds if pg else json.dumps(kinds),
+            "lo": lo, "hi": hi, "levels": directive.levels, "roles": directive.roles, "teams": directive.teams,
+            "d": directive.pk, "at": at, "read": str(Receipt.Kind.READ), "ack": str(Receipt.Kind.ACK),
+            "reply": reply, "kind": str(kind)}
 
 
 def _record_statement_pg(directive: Directive, person_ids: list[int], kind: str, reply: str, at) -> tuple[int, int]:
     """PostgreSQL: find the people's posts in the directive's audience, record their receipts and
     the pending counts in one statement (one round trip, and for a single acknowledgement its own
     transaction): the matching posts feed the receipts, the new receipts feed the pending rows,
-    one per unit, carrying its new reads and acknowledgements. Prepared: the text never changes. Returns (people in
-    the audience, new receipts of `kind`)."""
+    one per unit with its new reads and acknowledgements. Prepared (the text never changes).
+    Returns (people in the audience, new receipts of `kind`)."""
     sql = (f"WITH keys AS ({_audience_keys_sql(True)}), "
            f"new AS ("
            f"  INSERT INTO {Receipt._meta.db_table} (directive_id, person_id, kind, at, reply)"
