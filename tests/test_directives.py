@@ -391,3 +391,17 @@ def test_a_directive_aimed_inside_a_moved_subtree_still_reaches_it(world):
     assert (row.acks, row.unit_path, row.depth) == (1, d.target_path, 3)
     assert UnitCount.objects.get(directive=d, unit_id=Unit.objects.get(pk=world.patna_booth.pk).parent.parent_id
                                  ).unit_path.startswith(world.gaya.path)
+
+
+def test_a_too_long_reply_is_refused_with_the_reason_and_records_nothing(client, world, api_as):
+    d = services.publish_directive(world.state_admin, services.create_directive(
+        world.state_admin, target_unit=world.bihar, title="Reply"))
+    gw = api_as(world.gaya_worker)
+    r = client.post(f"/api/v1/directives/{d.pk}/ack", {"reply": "क" * 501}, content_type="application/json", **gw)
+    assert r.status_code == 422
+    assert r.json()["detail"] == "जवाब बहुत लंबा है (अधिकतम 500 अक्षर)।"  # in the worker's language
+    assert not Receipt.objects.filter(directive=d).exists()
+    assert not PendingCount.objects.filter(directive=d).exists()
+    r = client.post(f"/api/v1/directives/{d.pk}/ack", {"reply": "क" * 500}, content_type="application/json", **gw)
+    assert r.status_code == 200 and r.json()["new"] is True
+    assert len(Receipt.objects.get(directive=d, kind="ack").reply) == 500
