@@ -294,3 +294,36 @@ def test_time_ordered_ids_sort_by_when_they_were_made():
     assert len(set(first)) == 50
     assert all(str(u) < str(later) for u in first)  # a later millisecond sorts after, as text too
     assert abs(int.from_bytes(later.bytes[:6], "big") - time.time() * 1000) < 1000
+
+
+def test_a_unit_moved_while_a_batch_is_checked_gets_the_reports_at_its_new_path(world, monkeypatch):
+    """The batch reads the units' paths before its transaction; a move committing in between is
+    seen inside it (tree lock, paths checked), and the batch runs again with the new paths. If the
+    tree keeps changing, each report gets a 409 asking to send again, and nothing is written."""
+    from sampark.org.services import move_unit
+    from sampark.reports import services
+
+    w = world
+    real = services._load_batch_context
+    moves = iter([(w.patna_ac, w.gaya)])
+
+    def load_then_move(actor, submissions):
+        out = real(actor, submissions)
+        move = next(moves, None)  # another request moves the unit's constituency meanwhile
+        if move:
+            move_unit(w.state_admin, *move)
+        return out
+
+    monkeypatch.setattr(services, "_load_batch_context", load_then_move)
+    s = sub(w.patna_booth, 9)
+    assert submit_reports(w.state_admin, [s])[0].created
+    booth = Unit.objects.get(pk=w.patna_booth.pk)
+    assert booth.path.startswith(Unit.objects.get(pk=w.gaya.pk).path)
+    assert Report.objects.get(pk=s.id).unit_path == booth.path
+    assert RollupPending.objects.get().unit_path == booth.path
+
+    moves = iter([(w.patna_ac, w.patna), (w.patna_ac, w.gaya)])  # two moves: one per attempt
+    s2 = sub(w.patna_booth, 10)
+    out = submit_reports(w.state_admin, [s2])
+    assert out[0].error is not None and out[0].error.status == 409
+    assert not Report.objects.filter(pk=s2.id).exists()

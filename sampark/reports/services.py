@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sampark.core import audit, paths
+from sampark.core.locks import tree_lock
 from sampark.core.models import AuditEntry
 from sampark.core.text import ascii_digits, clean
 from sampark.org.models import Unit
@@ -372,7 +373,9 @@ def submit_reports(actor: Person, submissions: list[Submission], *, _retry: bool
     types once, the known ids once (per 900), and one bulk append each for reports, pending roll-up
     changes and audit rows (COPY on PostgreSQL, executemany on SQLite). If another request wrote
     one of these ids in the meantime, the unique key refuses the append and the whole batch is
-    run once more, so that id gets the first answer (or 409) like any resend."""
+    run once more, so that id gets the first answer (or 409) like any resend. Likewise if a unit
+    moved (org.services.move_unit) after its path was read: the transaction holds the tree lock
+    and checks the paths it is about to copy, so a report never keeps a path its unit has left."""
     units, types = _load_batch_context(actor, submissions)
     outcomes: list[Outcome] = [Outcome(None) for _s in submissions]
     prepared = {}
@@ -393,6 +396,14 @@ def submit_reports(actor: Person, submissions: list[Submission], *, _retry: bool
     pg = connection.vendor == "postgresql"
     try:
         with transaction.atomic():
+            tree_lock()
+            if _moved(units, {p[1].pk for p in prepared.values()}):
+                if _retry:
+                    raise _TreeMoved
+                moved = ReportError(_("The organisation changed while this was sent; send it again."), status=409)
+                for i in prepared:
+                    outcomes[i].error = moved
+                return outcomes
             existing = _known_reports(ids, pg)
             reports, pending, audits, seen = [], [], [], {}
             now = timezone.now()
@@ -425,11 +436,28 @@ def submit_reports(actor: Person, submissions: list[Submission], *, _retry: bool
             bulk_append(Report, REPORT_COLS, reports)
             bulk_append(RollupPending, PENDING_COLS, pending)
             bulk_append(AuditEntry, AUDIT_COLS, audits)
-    except IntegrityError:
+    except (IntegrityError, _TreeMoved):
         if not _retry:
             raise
         return submit_reports(actor, submissions, _retry=False)
     return outcomes
+
+
+class _TreeMoved(Exception):
+    pass
+
+
+def _moved(units: dict, ids: set[int]) -> bool:
+    """Whether any of these units' paths changed since _load_batch_context read them (one query)."""
+    if not ids:
+        return False
+    table = connection.ops.quote_name(Unit._meta.db_table)
+    for chunk in _chunks(sorted(ids), 900):
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT id, path FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            if any(units[pk].path != path for pk, path in cur.fetchall()):
+                return True
+    return False
 
 
 def _known_reports(ids, pg: bool) -> dict:
