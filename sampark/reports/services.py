@@ -287,9 +287,12 @@ class _Seen:
         self.body_hash, self.author_id = body_hash, author_id
 
 
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+def _in_list(column: str, values: list) -> tuple[str, list]:
+    """`column` among `values`, as SQL with one parameter: an array on PostgreSQL, a JSON list on
+    SQLite (binding hundreds of placeholders cost more than the lookups)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(values)]
 
 
 def _prepare(actor, sub: Submission, units: dict, types: dict[str, ReportType], today: Date,
@@ -335,7 +338,7 @@ AUDIT_COLS = ["at", "actor_id", "action", "object_type", "object_id", "before", 
 
 
 def _load_batch_context(actor, submissions):
-    """The units named in the batch that the actor can see (one query per 900 ids) and the active
+    """The units named in the batch that the actor can see (one query) and the active
     report types with their fields and levels (two or three queries), for the whole batch."""
     unit_ids = set()
     for s in submissions:
@@ -349,13 +352,12 @@ def _load_batch_context(actor, submissions):
         # Visibility in memory (a unit is visible when its path lies under one of the actor's
         # roots, as Unit.visible_to checks in SQL): an id list is cheaper without the ORM.
         table = connection.ops.quote_name(Unit._meta.db_table)
-        for chunk in _chunks(sorted(unit_ids), 900):
-            with connection.cursor() as cur:
-                cur.execute(f"SELECT id, path, level_id FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                            chunk)
-                for pk, path, level_id in cur.fetchall():
-                    if paths.in_subtrees(path, roots):
-                        units[pk] = _UnitRow(pk, path, level_id)
+        where, params = _in_list("id", sorted(unit_ids))
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT id, path, level_id FROM {table} WHERE {where}", params)
+            for pk, path, level_id in cur.fetchall():
+                if paths.in_subtrees(path, roots):
+                    units[pk] = _UnitRow(pk, path, level_id)
     types = {t.code: t for t in ReportType.objects.filter(active=True).prefetch_related("fields", "levels")}
     for t in types.values():
         t._field_list = list(t.fields.all())
@@ -370,7 +372,7 @@ def submit_reports(actor: Person, submissions: list[Submission], *, _retry: bool
     with another body it is a conflict. A new report's Outcome carries its id (report is None).
 
     The batch costs a fixed number of queries, whatever its size: the visible units and the report
-    types once, the known ids once (per 900), and one bulk append each for reports, pending roll-up
+    types once, the known ids once, and one bulk append each for reports, pending roll-up
     changes and audit rows (COPY on PostgreSQL, executemany on SQLite). If another request wrote
     one of these ids in the meantime, the unique key refuses the append and the whole batch is
     run once more, so that id gets the first answer (or 409) like any resend. Likewise if a unit
@@ -452,12 +454,9 @@ def _moved(units: dict, ids: set[int]) -> bool:
     if not ids:
         return False
     table = connection.ops.quote_name(Unit._meta.db_table)
-    # The ids as one array (JSON list on SQLite): hundreds of placeholders cost more to bind than
-    # the lookup costs.
-    where, param = (("id = ANY(%s)", sorted(ids)) if connection.vendor == "postgresql"
-                    else ("id IN (SELECT value FROM json_each(%s))", json.dumps(sorted(ids))))
+    where, params = _in_list("id", sorted(ids))
     with connection.cursor() as cur:
-        cur.execute(f"SELECT id, path FROM {table} WHERE {where}", [param])
+        cur.execute(f"SELECT id, path FROM {table} WHERE {where}", params)
         return any(units[pk].path != path for pk, path in cur.fetchall())
 
 
@@ -465,12 +464,11 @@ def _known_reports(ids, pg: bool) -> dict:
     """{id: (body hash, author)} of the reports already stored under these ids."""
     table = connection.ops.quote_name(Report._meta.db_table)
     out = {}
-    for chunk in _chunks(list(ids), 900):
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT id, body_hash, author_id FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                        chunk if pg else [u.hex for u in chunk])
-            for rid, digest, author in cur.fetchall():
-                out[rid if pg else uuid.UUID(rid)] = _Seen(digest, author)
+    where, params = _in_list("id", list(ids) if pg else [u.hex for u in ids])
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id, body_hash, author_id FROM {table} WHERE {where}", params)
+        for rid, digest, author in cur.fetchall():
+            out[rid if pg else uuid.UUID(rid)] = _Seen(digest, author)
     return out
 
 
