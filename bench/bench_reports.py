@@ -61,7 +61,9 @@ def _load_history(rtype, actor, target: int) -> tuple[int, float]:
     from sampark.reports.models import Report, ReportDaily, RollupPending
 
     have = Report.objects.filter(type=rtype).count()
-    if have >= target:
+    # Each run adds its ingested reports (all in the last 30 days): past 2 % more than designed,
+    # the history is made again, so the dashboards keep being measured at the designed density.
+    if target <= have <= target * 1.02:
         return have, 0.0
     t0 = time.perf_counter()
     pg = connection.vendor == "postgresql"

@@ -1,11 +1,12 @@
 """Daily roll-ups, folded from the pending queue (PERF.md: append-only changes + one folder).
 
-The daily table holds the units from the Centre down to FOLD_DEPTH (the assembly constituency in
-the usual tree), as PERF.md's design did: there a unit's subtree holds thousands to millions of
-reports, and a dashboard must not count them. Below it (mandal, shakti kendra, booth) a subtree
-holds a few reports a day, which the selectors count from the report rows when asked; folding
-them too wrote three more rows per report into a table that at India scale had 28 M rows, almost
-all of them booths', for pages that are cheap to count.
+The daily table holds the units from the Centre down to FOLD_DEPTH (the mandal in the usual
+tree): there a unit's subtree holds thousands to millions of reports, and a dashboard must not
+count them (a district's page asks how many of each constituency's mandals reported, so the
+mandals are folded too). Below it (shakti kendra, booth) a subtree holds a few reports a day,
+which the selectors count from the report rows when asked; folding them too wrote two more rows
+per report into a table that at India scale had 28 M rows, almost all of them booths', for
+pages that are cheap to count.
 
 Requests append one RollupPending row per change (+1 for a new report; -1 old and +1 new for a
 correction). The fold step:
@@ -28,8 +29,10 @@ from sampark.core import paths
 from sampark.reports.models import Report, ReportDaily, RollupPending
 
 BATCH = 5000
-# Units at this depth (root 0, state 1, district 2, constituency 3) and above have daily rows.
-FOLD_DEPTH = 3
+# Units at this depth (root 0, state 1, district 2, constituency 3, mandal 4) and above have
+# daily rows. With 3, a district's dashboard counted its mandals from the report rows: 20-70 ms at
+# Bihar scale, growing with the reports of the period.
+FOLD_DEPTH = 4
 _COLS = ("reports", "v1", "v2", "v3", "v4")
 
 

@@ -1,6 +1,6 @@
 """Read queries for dashboards, maps, exports and the roll-up API.
 
-From the Centre down to the constituency (rollups.FOLD_DEPTH) they read the daily table kept by
+From the Centre down to the mandal (rollups.FOLD_DEPTH) they read the daily table kept by
 the fold step, never the report rows, so a page costs the same with 10 reports or 10 million.
 Below it a subtree holds a few reports a day, counted from the report rows on the (unit_path,
 date) index. Callers pass a unit they already got through visible_to()."""

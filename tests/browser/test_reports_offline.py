@@ -106,20 +106,23 @@ def test_offline_reports_arrive_exactly_once(live_server, world, rep_phone):
     os.makedirs("test-artifacts", exist_ok=True)
     page.screenshot(path="test-artifacts/reports-outbox.png", full_page=True)
 
-    # Drill down below the folded levels (the constituency's mandals are counted from the report
-    # rows): the Gaya coordinator's phone shows both reports at the constituency and the booth.
+    # Drill down to below the folded levels (a mandal's shakti kendras are counted from the report
+    # rows): the Gaya coordinator's phone shows both reports at the constituency, the mandal and
+    # the booth.
+    from sampark.org.models import Unit
     from sampark.reports import rollups
 
     rollups.fold_all()
     log_in(ctx, base, world.gaya_coord)
-    for unit in (world.gaya_ac, world.gaya_booth):
+    mandal = Unit.objects.get(pk=Unit.objects.get(pk=world.gaya_booth.parent_id).parent_id)
+    for unit in (world.gaya_ac, mandal, world.gaya_booth):
         page.goto(f"{base}/reports/units/{unit.pk}/?type=meeting")
         assert page.locator("html").get_attribute("lang") == "hi"
         assert "उपस्थिति: 54" in page.content(), unit
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    page.goto(f"{base}/reports/units/{world.gaya_ac.pk}/?type=meeting")
-    assert "मंडल 2" in page.locator("#children").inner_text()
-    page.screenshot(path="test-artifacts/reports-constituency-dashboard.png", full_page=True)
+    page.goto(f"{base}/reports/units/{mandal.pk}/?type=meeting")
+    assert "शक्ति केंद्र 2" in page.locator("#children").inner_text()
+    page.screenshot(path="test-artifacts/reports-mandal-dashboard.png", full_page=True)
 
 
 def test_rejected_report_shows_why(live_server, world, rep_phone):

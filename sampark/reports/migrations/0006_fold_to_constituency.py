@@ -4,12 +4,12 @@ from django.db import migrations, models
 
 # The values of rollups.FOLD_DEPTH and paths.SEGMENT when this was written (a migration must not
 # change with the code).
-FOLD_DEPTH = 3
+FOLD_DEPTH = 4
 SEGMENT = 7
 
 
 def drop_deeper_daily_rows(apps, schema_editor):
-    """The fold no longer keeps daily rows below the constituency: drop the ones it kept."""
+    """The fold no longer keeps daily rows below the mandal: drop the ones it kept."""
     daily = apps.get_model("reports", "ReportDaily")._meta.db_table
     units = apps.get_model("org", "Unit")._meta.db_table
     with schema_editor.connection.cursor() as cur:
