@@ -6,7 +6,7 @@ import pytest
 
 from sampark.core.text import clean, gentle_key, indian_grouping, name_tokens, query_variants, skeleton_key
 
-# Names from the workshop press note (../shared/context/workshop-press-note.hi.txt) with the English
+# Names from a press note about one of our first users' workshops (a Bihar social-media cell) with the English
 # spellings people usually type for them.
 PRESS_NOTE_NAMES = {
     "विनोद तावड़े": ["Vinod Tawde", "vinod tavade", "Vinod Tawade"],

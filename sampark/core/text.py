@@ -1,6 +1,6 @@
 """Text at the edge: NFC, digits, and Roman search keys so "rajesh varma" finds राजेश वर्मा.
 
-Search compares in Roman key space (see STACK.md trap 7): Devanagari is transliterated to Roman
+Search compares in Roman key space (see docs/STACK.md trap 7): Devanagari is transliterated to Roman
 (reliable in that direction), then folded. Two keys:
 
 * ``gentle_key``: lower-case ASCII with common spelling variants folded but vowels kept; used to

@@ -1,17 +1,15 @@
 """Inline SVG drawn on the server: the dashboard's bar chart and the shaded map. No JS library, no
-map tiles: the map's shapes come from the GeoJSON in SAMPARK_DATA_DIR, projected simply
+map tiles: the map's shapes come from the GeoJSON shipped in sampark/data, projected simply
 (longitude scaled by the cosine of the middle latitude), and their path strings are cached."""
 
-import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from sampark.core.datafiles import DataFileError, read_json
 from sampark.core.text import indian_grouping
 
 DISTRICTS_FILE = "bihar_districts.geojson"
@@ -72,15 +70,17 @@ def _norm(code) -> str:
 
 @lru_cache(maxsize=4)
 def _features(filename: str) -> tuple:
-    path = Path(settings.SAMPARK_DATA_DIR) / filename
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = read_json(filename)
     out = []
-    for f in data["features"]:
-        p = f["properties"]
-        code = p.get("census2011_district_code", p.get("ac_no"))
-        geom = f["geometry"]
-        polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
-        out.append((_norm(code), p.get("name_hi") or "", p.get("name_en") or "", polys))
+    try:
+        for f in data["features"]:
+            p = f["properties"]
+            code = p.get("census2011_district_code", p.get("ac_no"))
+            geom = f["geometry"]
+            polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+            out.append((_norm(code), p.get("name_hi") or "", p.get("name_en") or "", polys))
+    except (KeyError, TypeError) as exc:
+        raise DataFileError(f"Data file {filename} is not the GeoJSON of polygons the maps expect ({exc!r}).") from exc
     return tuple(out)
 
 

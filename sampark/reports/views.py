@@ -227,10 +227,7 @@ def map_source(unit: Unit, children_rows) -> tuple[str, dict]:
     if not by_code:
         return "", {}
     for filename in (svg.DISTRICTS_FILE, svg.CONSTITUENCIES_FILE):
-        try:
-            known = {f[0] for f in svg._features(filename)}
-        except (OSError, ValueError):
-            return "", {}
+        known = {f[0] for f in svg._features(filename)}
         matched = {c: u for c, u in by_code.items() if c in known}
         if matched and (unit.level.code == "state") == (filename == svg.DISTRICTS_FILE):
             return filename, matched

@@ -18,7 +18,7 @@ ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 @pytest.fixture(autouse=True)
 def _allow_sync_django_beside_playwright(monkeypatch):
     # Playwright's sync API keeps an event loop in this thread; Django's ORM would refuse to run
-    # (SynchronousOnlyOperation), notably at database teardown. STACK.md trap 5.
+    # (SynchronousOnlyOperation), notably at database teardown. docs/STACK.md trap 5.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

@@ -19,7 +19,7 @@ def rep_phone(monkeypatch, settings, tmp_path):
     """A phone-sized Chromium page; its context is returned too, to switch the network off and on."""
     from playwright.sync_api import sync_playwright
 
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # STACK.md trap 5
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # docs/STACK.md trap 5
     settings.MEDIA_ROOT = tmp_path / "media"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
