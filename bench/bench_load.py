@@ -1,7 +1,7 @@
 """Load time of the demo organisation at this scale, and a few basic reads at that size."""
 
 from sampark.core.models import AuditEntry
-from sampark.org.demo import SCALES
+from sampark.demo.data import SCALES
 from sampark.org.models import Unit
 from sampark.org.selectors import children
 from sampark.people.models import Person

@@ -94,7 +94,7 @@ def raw_insert_rate() -> float:
 
 def ensure_demo(scale: str, ctx: Context) -> None:
     from sampark.core.models import AuditEntry
-    from sampark.org import demo
+    from sampark.demo import loader as demo
     from sampark.org.models import Unit
 
     last = AuditEntry.objects.filter(action="demo.load").order_by("-pk").first()

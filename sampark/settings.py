@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "sampark.directives",
     "sampark.reports",
     "sampark.difficulties",
+    "sampark.demo",
     "sampark.web",
 ]
 
@@ -164,7 +165,8 @@ SAMPARK_DIRECTIVE_REMIND_BEFORE_MINUTES = env_int("SAMPARK_DIRECTIVE_REMIND_BEFO
 SAMPARK_DIRECTIVE_ESCALATION_MINUTES = env_int("SAMPARK_DIRECTIVE_ESCALATION_MINUTES", 60, 1)
 SAMPARK_DIRECTIVE_SILENT_BELOW_PERCENT = env_int("SAMPARK_DIRECTIVE_SILENT_BELOW_PERCENT", 50, 0)
 
-SAMPARK_DATA_DIR = Path(os.environ.get("SAMPARK_DATA_DIR", BASE_DIR.parent / "shared" / "data"))
+# Geography and names for the demo and the maps; they ship in sampark/data with their licences.
+SAMPARK_DATA_DIR = Path(os.environ.get("SAMPARK_DATA_DIR") or Path(__file__).resolve().parent / "data")
 
 LOGGING = {
     "version": 1,

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.db.models import F
 
 from sampark.core.models import AuditEntry
-from sampark.org import demo
+from sampark.demo import loader, logins
+from sampark.demo.data import Names
 from sampark.org.models import Level, Unit, UnitToken
 from sampark.org.services import create_unit, recount
 from sampark.people.models import Person, PersonToken, Post, Role, Team
@@ -20,7 +21,7 @@ from sampark.people.services import add_post, create_person
 @pytest.fixture
 def small(db):
     """A small load inside the test's transaction (rolled back with it, audit row included)."""
-    return demo.load("small")
+    return loader.load("small")
 
 
 def units_at(level: str):
@@ -95,7 +96,7 @@ def test_people_have_hindi_names_unique_phones_and_posts_at_every_level(small):
     assert len(person.name_hi.split()) == 2 and all("\u0900" <= ch <= "\u097f" for ch in person.name_hi.replace(" ", ""))
     assert len(person.name_en.split()) == 2 and person.name_en.isascii()
     # Devi and Kumari are women's second names, Kumar men's: never mixed up on one person.
-    names = demo.Names()
+    names = Names()
     women_given = {g[1] for g, _s in names.women}
     men_given = {g[1] for g, _s in names.men}
     for name in Person.objects.filter(name_en__regex=r" (Devi|Kumari)$").values_list("name_en", flat=True)[:500]:
@@ -106,8 +107,8 @@ def test_people_have_hindi_names_unique_phones_and_posts_at_every_level(small):
 
 @pytest.mark.django_db
 def test_demo_logins_exist_with_posts_at_the_right_units(small):
-    rows = {d.phone: (p, posts) for d, p, posts in demo.demo_login_rows()}
-    assert set(rows) == {d.phone for d in demo.DEMO_LOGINS}
+    rows = {d.phone: (p, posts) for d, p, posts in logins.demo_login_rows()}
+    assert set(rows) == {d.phone for d in logins.DEMO_LOGINS}
 
     def only_post(phone):
         person, posts = rows[phone]
@@ -175,7 +176,7 @@ def test_demo_logins_command_prints_phones_and_is_demo_only(small, settings):
     out = io.StringIO()
     call_command("demo_logins", stdout=out)
     text = out.getvalue()
-    for login in demo.DEMO_LOGINS:
+    for login in logins.DEMO_LOGINS:
         assert login.phone in text
     assert "Patna" in text and "http://127.0.0.1:8000" in text
     settings.SAMPARK_DEMO = False

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from sampark.org.demo import SCALES, DemoError, load
+from sampark.demo.data import SCALES
+from sampark.demo.loader import DemoError, load
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from sampark.org.demo import demo_login_rows
+from sampark.demo.logins import demo_login_rows
 
 
 class Command(BaseCommand):
