@@ -7,13 +7,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sampark.core.decorators import person_required
 from sampark.directives import attachments, selectors, services
 from sampark.directives.forms import AckForm, AttachForm, ComposeForm, EditForm
 from sampark.directives.models import Attachment, Directive, Message
 from sampark.directives.services import DirectiveError
 from sampark.org.selectors import breadcrumbs
 from sampark.people.visibility import leading_roots
-from sampark.web.views import person_required
 
 POLL_SECONDS = 25
 

@@ -1,12 +1,11 @@
 """Pages for bulk import and export of the tree: thin handlers over sampark.org.imports/exports."""
 
-from functools import wraps
-
 from django.http import FileResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sampark.core.decorators import person_required
 from sampark.org.exports import export
 from sampark.org.imports import FileProblem, import_file
 from sampark.org.io import MAX_BYTES, PEOPLE_COLUMNS, UNIT_COLUMNS
@@ -19,16 +18,6 @@ SHOWN_ERRORS = 500
 # The command line takes up to io.MAX_ROWS.
 WEB_MAX_ROWS = 2_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def person_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.person is None:
-            return redirect("login")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @person_required

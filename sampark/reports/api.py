@@ -1,16 +1,13 @@
-from datetime import timedelta
 
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from sampark.org.models import Unit
 from sampark.people.visibility import get_visible_or_404
 from sampark.reports import selectors, services
-from sampark.reports.models import Report, ReportType
+from sampark.reports.models import Report
 from sampark.reports.schemas import (
     BatchItemOut,
     ReportCorrectionIn,
@@ -25,7 +22,6 @@ router = Router(tags=["reports"])
 
 ERRS = {code: ReportErrorOut for code in (403, 404, 409, 413, 422)}
 MAX_BATCH = 200
-MAX_SPAN_DAYS = 366
 
 
 def report_out(r: Report) -> dict:
@@ -113,29 +109,6 @@ def add_photo(request, report_id: str):
     return (201 if created else 200), report_out(_get_report(request, report_id))
 
 
-def parse_period(raw_from, raw_to, default_days: int = 30):
-    today = timezone.localdate()
-    end = parse_date(raw_to) if raw_to else today
-    start = parse_date(raw_from) if raw_from else None
-    if end is None or (raw_from and start is None):
-        raise services.ReportError(_("Dates must be written YYYY-MM-DD."))
-    start = start or end - timedelta(days=default_days - 1)
-    if start > end:
-        raise services.ReportError(_("The start date is after the end date."))
-    if (end - start).days >= MAX_SPAN_DAYS:
-        raise services.ReportError(_("Choose a period of at most {n} days.").format(n=MAX_SPAN_DAYS))
-    return start, end
-
-
-def get_type_or_error(code):
-    if not code:
-        return None
-    rtype = ReportType.objects.filter(code=code).prefetch_related("fields").first()
-    if rtype is None:
-        raise services.ReportError(_("Unknown report type."), {"type": _("Unknown report type.")})
-    return rtype
-
-
 @router.get("/units/{unit_id}/rollup", response={200: RollupOut, **ERRS}, by_alias=True)
 def unit_rollup(request, unit_id: int, type: str = "", by: str = "",  # noqa: A002
                 start: str = Query("", alias="from"), end: str = Query("", alias="to")):
@@ -143,8 +116,8 @@ def unit_rollup(request, unit_id: int, type: str = "", by: str = "",  # noqa: A0
     default the last 30 days); with by=child, the same per child unit. Sums only with a type."""
     unit = get_visible_or_404(Unit.objects.all(), request.person, pk=unit_id)
     try:
-        start, end = parse_period(start, end)
-        rtype = get_type_or_error(type)
+        start, end = selectors.parse_period(start, end)
+        rtype = selectors.get_type_or_error(type)
         if by not in ("", "child"):
             raise services.ReportError(_("by must be empty or child."))
     except services.ReportError as exc:

@@ -12,12 +12,15 @@ from django.db.models import BigIntegerField, Count, Max, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Length, Substr
 from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 
 from sampark.core import paths
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
 from sampark.reports.models import FieldKind, Report, ReportDaily, ReportType
 from sampark.reports.rollups import FOLD_DEPTH
+from sampark.reports.services import ReportError
 
 SLOT_COLS = ("v1", "v2", "v3", "v4")
 
@@ -253,3 +256,31 @@ def my_units_for_reporting(person) -> list[Unit]:
     """Units where the person holds an active post: the choices on the report form."""
     return list(Unit.objects.filter(Q(posts__person=person, posts__active=True)).select_related("level")
                 .distinct().order_by("path"))
+
+
+# --- what a page or an endpoint asked for --------------------------------------------------
+
+MAX_SPAN_DAYS = 366
+
+
+def parse_period(raw_from, raw_to, default_days: int = 30):
+    today = timezone.localdate()
+    end = parse_date(raw_to) if raw_to else today
+    start = parse_date(raw_from) if raw_from else None
+    if end is None or (raw_from and start is None):
+        raise ReportError(_("Dates must be written YYYY-MM-DD."))
+    start = start or end - timedelta(days=default_days - 1)
+    if start > end:
+        raise ReportError(_("The start date is after the end date."))
+    if (end - start).days >= MAX_SPAN_DAYS:
+        raise ReportError(_("Choose a period of at most {n} days.").format(n=MAX_SPAN_DAYS))
+    return start, end
+
+
+def get_type_or_error(code):
+    if not code:
+        return None
+    rtype = ReportType.objects.filter(code=code).prefetch_related("fields").first()
+    if rtype is None:
+        raise ReportError(_("Unknown report type."), {"type": _("Unknown report type.")})
+    return rtype

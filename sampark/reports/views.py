@@ -14,13 +14,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sampark.core.decorators import person_required
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
 from sampark.people.visibility import get_visible_or_404, visible_roots
 from sampark.reports import exports, photos, selectors, services, svg
-from sampark.reports.api import get_type_or_error, parse_period
 from sampark.reports.models import FieldKind, Report, ReportPhoto
-from sampark.web.views import person_required
 
 STATIC = Path(__file__).parent / "static" / "reports"
 PERIODS = (7, 30, 90, 365)
@@ -177,8 +176,8 @@ def _dashboard_params(request):
     except ValueError:
         days = 30
     days = days if days in PERIODS else 30
-    start, end = parse_period(request.GET.get("from"), request.GET.get("to"), default_days=days)
-    rtype = get_type_or_error(request.GET.get("type", ""))
+    start, end = selectors.parse_period(request.GET.get("from"), request.GET.get("to"), default_days=days)
+    rtype = selectors.get_type_or_error(request.GET.get("type", ""))
     by = request.GET.get("by") or ("day" if (end - start).days <= 31 else ("week" if (end - start).days <= 120 else "month"))
     by = by if by in ("day", "week", "month") else "day"
     measure = request.GET.get("measure", "reports")

@@ -1,19 +1,18 @@
 """Pages: thin handlers (STYLE rule 5). Each starts from the visibility layer."""
 
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sampark.core import paths
+from sampark.core.decorators import person_required
 from sampark.core.text import ascii_digits, clean
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
@@ -35,19 +34,6 @@ MAX_ID = 2**63 - 1
 
 def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
-
-
-def person_required(view):
-    """Pages for logged-in people; others go to the login page and come back here afterwards."""
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.person is None:
-            if request.method == "GET":
-                return redirect(reverse("login") + "?" + urlencode({"next": request.get_full_path()}))
-            return redirect("login")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def safe_next(request, url: str | None) -> str | None:
