@@ -3,26 +3,18 @@ import pytest
 
 @pytest.fixture
 def world(db):
-    from sampark.core.testing import build_world
+    from tests.personas import build_world
 
     return build_world()
 
 
 @pytest.fixture
 def login_as(client):
-    """Log the test client in as a person, through the session the pages use."""
-    from sampark.people.middleware import SESSION_KEY
+    """Log the test client in as a person (in Hindi unless told), through the session the pages use."""
+    from tests.personas import log_in
 
-    def _login(person):
-        from django.conf import settings
-
-        session = client.session
-        session[SESSION_KEY] = person.pk
-        session.save()
-        # Signed-cookie sessions live in the cookie itself: hand the saved one to the client.
-        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-        client.cookies["sampark_lang"] = "hi"
-        return client
+    def _login(person, lang: str = "hi"):
+        return log_in(client, person, lang)
 
     return _login
 

@@ -70,3 +70,20 @@ def build_world() -> World:
         gaya_worker=person("+919000000005", "अमल अवस्थी", "Amal Awasthi", gaya_booth, Role.WORKER),
         up_coord=person("+919000000006", "नवीन कुमार", "Naveen Kumar", lucknow, Role.COORDINATOR),
     )
+
+
+def log_in(client, person, lang: str = "hi"):
+    """Log a test client in as a person through the session the pages use; any earlier log-in on
+    that client is dropped. Sessions are signed cookies: the saved session's key is its data, so
+    the client's cookie must carry it."""
+    from django.conf import settings
+
+    from sampark.people.middleware import SESSION_KEY
+
+    client.cookies.clear()
+    session = client.session
+    session[SESSION_KEY] = person.pk
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    return client

@@ -155,7 +155,7 @@ def test_a_double_claim_escalates_once(world):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_ticks_at_once_escalate_each_row_once():
-    from sampark.core.testing import build_world
+    from tests.personas import build_world
 
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         # The in-memory test database shares one cache between threads and fails fast with "table is

@@ -3,7 +3,6 @@
 import uuid
 from datetime import date, timedelta
 
-import pytest
 from django.conf import settings
 from django.utils import timezone
 
@@ -12,24 +11,6 @@ from sampark.difficulties.models import ActionItem, Difficulty, ReviewNote
 from sampark.difficulties.services import raise_difficulty
 from sampark.org.models import Level
 from sampark.org.services import create_unit
-
-
-@pytest.fixture
-def login_as(client):
-    """conftest's login_as with the session cookie set: sessions are signed cookies, so the saved
-    session's key is its data and the client must carry it (conftest only saves the session)."""
-    from sampark.people.middleware import SESSION_KEY
-
-    def _login(person):
-        client.cookies.clear()
-        session = client.session
-        session[SESSION_KEY] = person.pk
-        session.save()
-        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
-        return client
-
-    return _login
 
 
 def gaya_difficulty(world, text="पोस्टर समय पर नहीं मिले", category="content"):
@@ -163,8 +144,6 @@ def test_review_pdf_in_hindi(client, world, login_as):
 
 def test_open_action_items_show_on_the_owners_home_page(world, client):
     from datetime import date, timedelta
-
-    from django.conf import settings
 
     from sampark.difficulties.services import add_action_item
     from sampark.people.middleware import SESSION_KEY

@@ -14,7 +14,7 @@ from PIL import Image
 from sampark.directives import attachments, services
 from sampark.directives.models import Attachment, Directive, Revision
 from sampark.org.models import Unit
-from tests.test_directives_pages import _login
+from tests.personas import log_in
 from tests.test_openapi import check, response_schema
 
 
@@ -62,7 +62,7 @@ def compose(client, world, files=(), **extra):
 
 
 def test_compose_with_attachments_and_only_the_audience_can_download(world, media):
-    admin = _login(Client(), world.state_admin)
+    admin = log_in(Client(), world.state_admin)
     r = compose(admin, world, files=[upload("circular.pdf", PDF, "application/pdf"),
                                      upload("poster.jpg", png(), "image/jpeg")])  # the name lies: it is a PNG
     assert r.status_code == 302, r.content.decode()[:2000]
@@ -72,7 +72,7 @@ def test_compose_with_attachments_and_only_the_audience_can_download(world, medi
     assert (image.name, image.content_type) == ("poster.jpg", "image/png")
     assert all(Path(media, a.file).is_file() and a.file.startswith("directives/") for a in (pdf, image))
 
-    worker = _login(Client(), world.patna_worker)
+    worker = log_in(Client(), world.patna_worker)
     page = worker.get(f"/directives/{d.pk}/").content.decode()
     url = f"/directives/{d.pk}/files/{pdf.pk}/"
     assert url in page and "circular.pdf" in page and "poster.jpg" in page
@@ -85,7 +85,7 @@ def test_compose_with_attachments_and_only_the_audience_can_download(world, medi
 
     # Patna-only: the Gaya coordinator and the UP coordinator get 404, as does a wrong directive id.
     for outsider in (world.gaya_coord, world.up_coord, world.gaya_worker):
-        assert _login(Client(), outsider).get(url).status_code == 404, outsider
+        assert log_in(Client(), outsider).get(url).status_code == 404, outsider
     other = services.create_directive(world.state_admin, target_unit=world.gaya, title="Gaya")
     assert worker.get(f"/directives/{other.pk}/files/{pdf.pk}/").status_code == 404
     assert worker.get(f"/directives/{d.pk}/files/999999/").status_code == 404
@@ -94,15 +94,15 @@ def test_compose_with_attachments_and_only_the_audience_can_download(world, medi
 
 
 def test_the_required_action_links_to_the_report_form_for_its_type(world):
-    admin = _login(Client(), world.state_admin)
+    admin = log_in(Client(), world.state_admin)
     assert compose(admin, world).status_code == 302
     d = Directive.objects.get()
     assert d.required_action == "बूथ बैठक करें और रिपोर्ट भेजें" and d.required_report_type.code == "meeting"
-    page = _login(Client(), world.patna_worker).get(f"/directives/{d.pk}/").content.decode()
+    page = log_in(Client(), world.patna_worker).get(f"/directives/{d.pk}/").content.decode()
     assert "बूथ बैठक करें और रिपोर्ट भेजें" in page
     assert f'href="/reports/new/?type=meeting&amp;unit={world.patna_booth.pk}"' in page
     # The report form it points to opens for the worker.
-    assert _login(Client(), world.patna_worker).get(f"/reports/new/?type=meeting&unit={world.patna_booth.pk}"
+    assert log_in(Client(), world.patna_worker).get(f"/reports/new/?type=meeting&unit={world.patna_booth.pk}"
                                                     ).status_code == 200
 
 
@@ -115,7 +115,7 @@ def test_the_required_action_links_to_the_report_form_for_its_type(world):
     ("half.pdf", b"%PDF-1.4\n1 0 obj<<>>", "incomplete"),
 ])
 def test_bad_files_are_refused_with_a_clear_message_and_nothing_is_written(world, media, name, data, message):
-    admin = _login(Client(), world.state_admin)
+    admin = log_in(Client(), world.state_admin)
     admin.cookies["sampark_lang"] = "en"
     r = compose(admin, world, files=[upload("fine.pdf", PDF), upload(name, data)])
     assert r.status_code == 400
@@ -168,8 +168,8 @@ def test_attachment_download_for_an_author_draft_only(world):
                                   attachments=[upload("a.pdf", PDF)])
     a = d.attachments.get()
     url = f"/directives/{d.pk}/files/{a.pk}/"
-    assert _login(Client(), world.state_admin).get(url).status_code == 200
-    assert _login(Client(), world.patna_worker).get(url).status_code == 404  # not published yet
+    assert log_in(Client(), world.state_admin).get(url).status_code == 200
+    assert log_in(Client(), world.patna_worker).get(url).status_code == 404  # not published yet
 
 
 def test_api_required_report_type_must_exist(client, world, api_as):
@@ -192,7 +192,7 @@ def test_api_required_report_type_must_exist(client, world, api_as):
 def test_compose_page_bad_input_gets_a_clear_message_and_writes_nothing(world, media, extra, message):
     if extra.get("target_unit") == "UP":
         extra = {"target_unit": Unit.objects.get(pk=world.up.pk).pk}
-    admin = _login(Client(), world.state_admin)
+    admin = log_in(Client(), world.state_admin)
     admin.cookies["sampark_lang"] = "en"
     r = compose(admin, world, files=[upload("a.pdf", PDF)], **extra)
     assert r.status_code == 400
@@ -201,7 +201,7 @@ def test_compose_page_bad_input_gets_a_clear_message_and_writes_nothing(world, m
 
 
 def test_compose_page_messages_are_in_hindi_by_default(world):
-    admin = _login(Client(), world.state_admin)
+    admin = log_in(Client(), world.state_admin)
     r = compose(admin, world, title="")
     assert r.status_code == 400 and 'class="error"' in r.content.decode()
     assert not Directive.objects.exists()
@@ -237,16 +237,16 @@ def test_a_crash_after_the_files_are_stored_leaves_neither_rows_nor_files(world,
 def test_the_author_attaches_on_the_page_and_others_get_404(world, media):
     d = services.publish_directive(world.state_admin, services.create_directive(
         world.state_admin, target_unit=world.patna, title="Page attach"))
-    admin = _login(Client(), world.state_admin)
+    admin = log_in(Client(), world.state_admin)
     assert 'enctype="multipart/form-data"' in admin.get(f"/directives/{d.pk}/").content.decode()
     r = admin.post(f"/directives/{d.pk}/attach/", {"file": upload("plan.pdf", PDF)})
     assert r.status_code == 302
     d.refresh_from_db()
     assert d.revision == 2 and d.attachments.get().name == "plan.pdf"
-    page = _login(Client(), world.patna_worker).get(f"/directives/{d.pk}/").content.decode()
+    page = log_in(Client(), world.patna_worker).get(f"/directives/{d.pk}/").content.decode()
     assert "plan.pdf" in page and f"/directives/{d.pk}/files/" in page
     for person in (world.patna_worker, world.gaya_coord, world.up_coord):
-        c = _login(Client(), person)
+        c = log_in(Client(), person)
         assert c.post(f"/directives/{d.pk}/attach/", {"file": upload("x.pdf", PDF)}).status_code == 404, person
     assert d.attachments.count() == 1 and len(stored_files(media)) == 1
 
@@ -257,7 +257,7 @@ def test_directive_page_queries_do_not_grow_with_attachments(world, django_asser
         d = services.publish_directive(world.state_admin, services.create_directive(
             world.state_admin, target_unit=world.patna, title=f"{n} files",
             attachments=[upload(f"{i}.pdf", PDF) for i in range(n)]))
-        worker = _login(Client(), world.patna_worker)
+        worker = log_in(Client(), world.patna_worker)
         worker.get(f"/directives/{d.pk}/")  # the first open records the read
         from django.db import connection
         from django.test.utils import CaptureQueriesContext

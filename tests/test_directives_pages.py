@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
 from sampark.directives import jobs
 from sampark.directives.models import Directive, Receipt
+from tests.personas import log_in
 
 
 def compose(client, world, **extra):
@@ -19,7 +19,7 @@ def compose(client, world, **extra):
 
 
 def test_compose_publish_read_and_acknowledge_through_the_pages(client, world):
-    admin = _login(Client(), world.state_admin)
+    admin = log_in(Client(), world.state_admin)
     page = admin.get("/directives/new/")
     assert page.status_code == 200 and "बिहार" in page.content.decode()
     r = compose(admin, world)
@@ -28,7 +28,7 @@ def test_compose_publish_read_and_acknowledge_through_the_pages(client, world):
     assert d.status == "published" and d.priority == "urgent" and d.team_codes == ["social_media"]
 
 
-    worker = _login(Client(), world.patna_worker)
+    worker = log_in(Client(), world.patna_worker)
     inbox = worker.get("/directives/").content.decode()
     assert "सोशल मीडिया अभियान" in inbox and "●" in inbox
     page = worker.get(f"/directives/{d.pk}/").content.decode()
@@ -42,25 +42,12 @@ def test_compose_publish_read_and_acknowledge_through_the_pages(client, world):
     assert Receipt.objects.get(directive=d, person=world.patna_worker, kind="ack").reply == "हो जाएगा"
 
 
-def _login(client, person):
-    """Sessions are signed cookies: the saved session's key is its data, so the client carries it."""
-    from sampark.people.middleware import SESSION_KEY
-
-    client.cookies.clear()
-    session = client.session
-    session[SESSION_KEY] = person.pk
-    session.save()
-    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
-    return client
-
-
 def test_ack_form_needs_csrf(world):
     from sampark.directives import services
 
     d = services.publish_directive(world.state_admin, services.create_directive(
         world.state_admin, target_unit=world.bihar, title="CSRF"))
-    strict = _login(Client(enforce_csrf_checks=True), world.gaya_worker)
+    strict = log_in(Client(enforce_csrf_checks=True), world.gaya_worker)
     assert strict.post(f"/directives/{d.pk}/ack/").status_code == 403
     assert not Receipt.objects.filter(directive=d, kind="ack").exists()
 
@@ -72,7 +59,7 @@ def test_rollup_and_silent_pages_drill_down_and_hide_other_districts(client, wor
         world.state_admin, target_unit=world.bihar, title="Rollup", due_at=timezone.now() + timedelta(hours=1)))
     services.acknowledge(world.patna_worker, d)
     jobs.tick(timezone.now())
-    admin = _login(Client(), world.state_admin)
+    admin = log_in(Client(), world.state_admin)
     page = admin.get(f"/directives/{d.pk}/rollup/").content.decode()
     assert "पटना" in page and "गया" in page
     booth = admin.get(f"/directives/{d.pk}/rollup/", {"unit": world.patna_booth.pk}).content.decode()
@@ -80,10 +67,10 @@ def test_rollup_and_silent_pages_drill_down_and_hide_other_districts(client, wor
     silent = admin.get(f"/directives/{d.pk}/silent/").content.decode()
     assert "गया" in silent and "बोधगया" in silent
 
-    gaya = _login(Client(), world.gaya_coord)
+    gaya = log_in(Client(), world.gaya_coord)
     assert gaya.get(f"/directives/{d.pk}/rollup/", {"unit": world.patna.pk}).status_code == 404
     assert gaya.get(f"/directives/{d.pk}/rollup/").status_code == 200
-    up = _login(Client(), world.up_coord)
+    up = log_in(Client(), world.up_coord)
     for url in (f"/directives/{d.pk}/", f"/directives/{d.pk}/rollup/", f"/directives/{d.pk}/silent/"):
         assert up.get(url).status_code == 404, url
     assert up.post(f"/directives/{d.pk}/ack/").status_code == 404
@@ -92,7 +79,7 @@ def test_rollup_and_silent_pages_drill_down_and_hide_other_districts(client, wor
 def test_inbox_poll_is_tiny_and_sees_new_directives(client, world):
     from sampark.directives import services
 
-    worker = _login(Client(), world.gaya_worker)
+    worker = log_in(Client(), world.gaya_worker)
     before = timezone.now()
     r = worker.get("/directives/inbox/updates", {"since": before.isoformat()})
     assert r.json() == {"new": 0, "latest": ""}
@@ -108,13 +95,13 @@ def test_inbox_page_query_count(client, world, django_assert_max_num_queries):
     for i in range(5):
         services.publish_directive(world.state_admin, services.create_directive(
             world.state_admin, target_unit=world.bihar, title=f"D{i}"))
-    worker = _login(Client(), world.gaya_worker)
+    worker = log_in(Client(), world.gaya_worker)
     with django_assert_max_num_queries(8):
         r = worker.get("/directives/")
     assert r.content.decode().count("●") == 5
 
 
 def test_a_worker_cannot_compose(client, world):
-    worker = _login(Client(), world.patna_worker)
+    worker = log_in(Client(), world.patna_worker)
     r = compose(worker, world, target_unit=world.patna_booth.pk)
     assert r.status_code == 400 and not Directive.objects.exists()

@@ -27,22 +27,6 @@ def english():
         yield
 
 
-@pytest.fixture
-def login_as(client):
-    """Log the client in; the session is a signed cookie, so the cookie must carry the saved session."""
-    from sampark.people.middleware import SESSION_KEY
-
-    def _login(person):
-        session = client.session
-        session[SESSION_KEY] = person.pk
-        session.save()
-        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return _login
-
-
 def csv_bytes(rows) -> bytes:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
@@ -382,7 +366,7 @@ def upload(client, kind, name, data, check_only=False):
 
 
 def test_import_page_for_the_patna_coordinator(world, login_as):
-    client = login_as(world.patna_coord)
+    client = login_as(world.patna_coord, "en")
     page = client.get("/org/import/")
     assert page.status_code == 200
     body = page.content.decode()
@@ -399,7 +383,7 @@ def test_import_page_for_the_patna_coordinator(world, login_as):
 
 
 def test_import_page_lists_each_problem(world, login_as):
-    client = login_as(world.patna_coord)
+    client = login_as(world.patna_coord, "en")
     r = upload(client, "people", "p.csv", csv_bytes([
         PEOPLE_HEAD, ["12345", "क", "K", "hi", "booth", f"#{world.gaya_booth.pk}", "worker", ""]]))
     assert r.status_code == 400
@@ -412,7 +396,7 @@ def test_import_page_lists_each_problem(world, login_as):
 
 
 def test_a_worker_sees_no_upload_form(world, login_as):
-    body = login_as(world.patna_worker).get("/org/import/").content.decode()
+    body = login_as(world.patna_worker, "en").get("/org/import/").content.decode()
     assert 'type="file"' not in body
 
 
@@ -422,7 +406,7 @@ def test_import_page_needs_a_login(client, world):
 
 @pytest.mark.parametrize("path", ["units.csv", "units.xlsx", "people.csv", "people.xlsx"])
 def test_exports_of_gaya_units_are_404_for_the_patna_coordinator(world, login_as, path):
-    client = login_as(world.patna_coord)
+    client = login_as(world.patna_coord, "en")
     assert client.get(f"/org/units/{world.gaya.pk}/export/{path}").status_code == 404
     assert client.get(f"/org/units/{world.gaya_booth.pk}/export/{path}").status_code == 404
     assert client.get(f"/org/units/{world.bihar.pk}/export/{path}").status_code == 404
@@ -471,13 +455,13 @@ def test_the_page_takes_fewer_rows_than_the_command_line(world, login_as, monkey
     from sampark.org import views
 
     monkeypatch.setattr(views, "WEB_MAX_ROWS", 2)
-    r = upload(login_as(world.patna_coord), "units", "u.csv", patna_units_csv(world))
+    r = upload(login_as(world.patna_coord, "en"), "units", "u.csv", patna_units_csv(world))
     assert r.status_code == 400 and "more than 2 rows" in r.content.decode()
     assert not Unit.objects.filter(code="AC182").exists()
 
 
 def test_the_page_in_hindi_lists_problems_by_row_and_column(world, login_as):
-    client = login_as(world.patna_coord)
+    client = login_as(world.patna_coord, "en")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
     page = client.get("/org/import/")
     assert page.status_code == 200 and '<html lang="hi">' in page.content.decode()

@@ -18,23 +18,6 @@ STATIC_CSS = Path(settings.BASE_DIR) / "sampark" / "web" / "static" / "web" / "s
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
 
-@pytest.fixture
-def login_as(client):
-    """conftest's login_as, fixed for signed-cookie sessions: the saved session's key is its data,
-    so the client's cookie must be set to it (conftest only saves the session)."""
-    from sampark.people.middleware import SESSION_KEY
-
-    def _login(person):
-        session = client.session
-        session[SESSION_KEY] = person.pk
-        session.save()
-        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
-        return client
-
-    return _login
-
-
 def ask_code(client, phone, capture):
     with capture(execute=True):
         return client.post("/login/", {"phone": phone})

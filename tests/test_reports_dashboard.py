@@ -19,27 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def login_as():
-    """conftest's login_as does not work with signed-cookie sessions (the saved session's key is its
-    data and must be put in the cookie); this one also gives each person their own client."""
-    from django.conf import settings
-    from django.test import Client
-
-    from sampark.people.middleware import SESSION_KEY
-
-    def _login(person):
-        c = Client()
-        s = c.session
-        s[SESSION_KEY] = person.pk
-        s.save()
-        c.cookies[settings.SESSION_COOKIE_NAME] = s.session_key
-        c.cookies["sampark_lang"] = "hi"
-        return c
-
-    return _login
-
-
-@pytest.fixture
 def coded(world):
     """Give the world's districts and constituency their real census and ECI codes, as the demo does."""
     rename_unit(None, world.patna, name_hi="पटना", name_en="Patna", code="230")

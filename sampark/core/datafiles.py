@@ -10,7 +10,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-
 # What the product reads: the demo's tree and names, and the dashboards' maps.
 SHIPPED = (
     "hindi_names.csv", "india_states.csv", "bihar_districts.csv", "bihar_assembly_constituencies.csv",
