@@ -1,27 +1,25 @@
-"""Timed work. Each flow app that has timers exposes ``jobs.tick(now) -> dict`` whose body claims
-due rows with a conditional UPDATE (STYLE rule 7) and calls services. ``sampark tick`` runs every
-app's tick once; ``sampark worker`` runs them in a loop."""
+"""Timed work. An app with timers registers its ``tick(now) -> dict`` from its ``AppConfig.ready``;
+a tick's body claims due rows with a conditional UPDATE (STYLE rule 7) and calls services.
+``sampark tick`` runs every registered tick once; ``sampark worker`` runs them in a loop. Ticks run
+in the order the apps are installed (directives before reports before difficulties)."""
 
-import importlib
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 log = logging.getLogger("sampark.jobs")
 
-# Apps with timers, in the order their ticks run.
-TICK_MODULES = ["sampark.directives.jobs", "sampark.reports.jobs", "sampark.difficulties.jobs"]
+_TICKS: dict[str, Callable[[datetime], object]] = {}
+
+
+def register_tick(app_label: str, tick: Callable[[datetime], object]) -> None:
+    """Called once per app at start-up; registering the same app again replaces its tick."""
+    _TICKS[app_label] = tick
+
+
+def registered_ticks() -> dict[str, Callable[[datetime], object]]:
+    return dict(_TICKS)
 
 
 def run_ticks(now: datetime) -> dict[str, object]:
-    results: dict[str, object] = {}
-    for name in TICK_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # this app has no timers (yet)
-            raise
-        tick = getattr(module, "tick", None)
-        if tick is not None:
-            results[name.split(".")[1]] = tick(now)
-    return results
+    return {label: tick(now) for label, tick in _TICKS.items()}
