@@ -138,11 +138,9 @@ def rewrite_paths(model, field: str, old_path: str, new_path: str) -> int:
 
 @transaction.atomic
 def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
-    """Re-hang a whole subtree under another parent: every unit's and post's path below it is
-    rewritten, and the counters of the old and new ancestors adjusted, in one transaction; the apps
-    keeping path copies (reports, directives) do theirs on signals.subtree_moved, in it too."""
-    from sampark.people.models import Post
-
+    """Re-hang a whole subtree under another parent: every unit's path below it is rewritten, and
+    the counters of the old and new ancestors adjusted, in one transaction; the apps keeping path
+    copies (people's posts, reports, directives) do theirs on signals.subtree_moved, in it too."""
     tree_lock(exclusive=True)
     unit = Unit.objects.select_for_update().select_related("level").get(pk=unit.pk)
     new_parent = Unit.objects.select_related("level").get(pk=new_parent.pk)
@@ -157,7 +155,6 @@ def move_unit(actor, unit: Unit, new_parent: Unit) -> Unit:
     old_ancestor_ids = paths.ancestor_ids(old_path)[:-1]
 
     rewrite_paths(Unit, "path", old_path, new_path)
-    rewrite_paths(Post, "unit_path", old_path, new_path)
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
     subtree_moved.send(sender=Unit, unit=unit, old_path=old_path, new_path=new_path, new_parent=new_parent)
     _add_to_units(old_ancestor_ids, member_count=-unit.member_count)

@@ -10,6 +10,7 @@ from sampark.core import audit, paths
 from sampark.core.locks import tree_lock
 from sampark.core.text import ascii_digits, clean, gentle_key, name_tokens
 from sampark.org.models import Unit
+from sampark.org.services import rewrite_paths
 from sampark.people.models import Person, PersonToken, Post, Role, Team
 from sampark.people.visibility import forget
 
@@ -152,3 +153,9 @@ def end_post(actor, post: Post) -> Post:
     Unit.objects.filter(pk__in=paths.ancestor_ids(post.unit_path)).update(member_count=F("member_count") - 1)
     audit.record(actor, "post.end", post, before={"active": True}, after={"active": False})
     return post
+
+
+def on_subtree_moved(sender, unit, old_path: str, new_path: str, new_parent, **kwargs) -> None:  # noqa: ARG001
+    """A subtree moved (org.signals.subtree_moved, inside move_unit's transaction): the posts in it
+    follow, so their holders see the subtree at its new place."""
+    rewrite_paths(Post, "unit_path", old_path, new_path)
