@@ -1,4 +1,4 @@
-from sampark.org.management.commands.export_people import ExportCommand
+from sampark.people.management.commands.export_people import ExportCommand
 
 
 class Command(ExportCommand):

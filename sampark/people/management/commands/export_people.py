@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from sampark.org.exports import export
-from sampark.org.management.commands.import_people import person_by_phone
+from sampark.people.management.commands.import_people import person_by_phone
 from sampark.org.models import Unit
 
 

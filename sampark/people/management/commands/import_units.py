@@ -1,4 +1,4 @@
-from sampark.org.management.commands.import_people import ImportCommand
+from sampark.people.management.commands.import_people import ImportCommand
 
 
 class Command(ImportCommand):
