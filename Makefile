@@ -11,13 +11,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTHON ?= $(shell for c in python3.13 python3.12 python3 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -r); do \
 	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$c; break; fi; done)
 
-.PHONY: static help run test test-sqlite test-pg bench lint messages setup system-run system-test pg-up demo clean
+.PHONY: layers static help run test test-sqlite test-pg bench lint messages setup system-run system-test pg-up demo clean
 
 help:
 	@echo "make run    set up everything and serve the demo at http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run the whole suite on SQLite and PostgreSQL"
 	@echo "make bench  benchmarks (figures into bench/results/)"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff and the import layers (import-linter)"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Sampark needs Python 3.12 or newer. Install it (e.g. 'apt-get install python3.12' or 'pyenv install 3.12') and run make again."; exit 1; fi
@@ -64,6 +64,7 @@ pg-up:
 	@pg_isready -h 127.0.0.1 -p 5432
 
 test: setup messages static system-test pg-up
+	$(MAKE) --no-print-directory layers
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-pg
 
@@ -78,8 +79,12 @@ test-pg:
 bench: setup pg-up
 	$(VPY) -m bench.run $(BENCH_ARGS)
 
-lint: setup
+lint: setup layers
 	$(VPY) -m ruff check .
+
+# The layer contract in pyproject.toml: core <- org <- people <- flows <- api, web, demo.
+layers: setup
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 clean:
 	rm -rf $(VENV) staticfiles sampark.sqlite3* locale/*/LC_MESSAGES/*.mo
