@@ -95,8 +95,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": os.environ.get("SAMPARK_TEST_SQLITE", str(BASE_DIR / "test-sampark.sqlite3"))}
 else:
     # No JIT: our statements are short, and PostgreSQL's row estimates for arrays, CTEs and
-    # temporary tables are blind, so it compiled plans that then ran in milliseconds (seen:
-    # 230 ms of JIT in a 5,000-row fold).
+    # temporary tables are blind, so it compiled plans that then ran in milliseconds (a fold
+    # spent more time compiling than running).
     # Prepared statements: Django's cursors bind on the client and never prepare, and psycopg
     # ignores even an explicit prepare=True while prepare_threshold is None (Django's default). A
     # number lets sampark.core.sql.prepared() prepare its few hot statements (nothing is prepared

@@ -381,8 +381,8 @@ def import_file(actor, kind: str, name: str, data: bytes, *, dry_run: bool = Fal
                 max_rows: int | None = None) -> ImportResult:
     """Check a whole file, then (unless ``dry_run`` or any row is bad) apply it in one transaction.
     Raises ``FileProblem`` when the file as a whole cannot be read or has more than ``max_rows``
-    rows (at most ``io.MAX_ROWS``). Applying costs ~15-25 ms a row (every row goes through the
-    services with its audit rows), so pages pass a smaller ``max_rows`` than the command line."""
+    rows (at most ``io.MAX_ROWS``). Every row is applied through the services with its audit rows,
+    which is slow per row, so pages pass a smaller ``max_rows`` than the command line."""
     if kind not in IMPORTERS:
         raise ValueError(kind)
     table = read_table(kind, name, data, max_rows)

@@ -14,7 +14,7 @@ from sampark.people.visibility import get_visible_or_404, leading_roots, visible
 
 KINDS = ("units", "people")
 SHOWN_ERRORS = 500
-# Applying takes ~15-25 ms a row through the services: keep one upload well inside a request's time.
+# Every row is applied through the services: keep one upload well inside a request's time.
 # The command line takes up to io.MAX_ROWS.
 WEB_MAX_ROWS = 2_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
