@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sampark.core import files
+from sampark.core import files, tables
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
 from sampark.people.visibility import get_visible_or_404, visible_roots
@@ -272,11 +272,5 @@ def unit_export(request, unit_id: int, fmt: str):
     dash = selectors.dashboard(unit, p["start"], p["end"], p["rtype"], silent_days=p["silent"],
                                today=timezone.localdate())
     name = f"sampark-{unit.pk}-{p['start']:%Y%m%d}-{p['end']:%Y%m%d}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(exports.to_csv(dash), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(exports.to_xlsx(dash),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return tables.table_response(name, fmt, *exports.table(dash), title=_("Report"))
 
