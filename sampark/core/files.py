@@ -23,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 from django.http import FileResponse, Http404, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.static import was_modified_since
@@ -222,7 +223,7 @@ def sniff_document(data: bytes) -> Clean | None:
 
 def store(kind: str, clean: Clean, *, today: date | None = None) -> str:
     """Write the bytes under a name nobody can guess or choose; returns the path under MEDIA_ROOT."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     rel = f"{kind}/{today:%Y/%m}/{secrets.token_hex(16)}.{clean.extension}"
     path = media_root() / rel
     path.parent.mkdir(parents=True, exist_ok=True)
