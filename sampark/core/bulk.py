@@ -7,7 +7,9 @@ UUIDs as text too (``connection.ops`` adapts them), as they would be stored.
 
 With ``on_conflict`` (e.g. ``"ON CONFLICT (unit_id, day) DO UPDATE SET n = t.n + excluded.n"``) the
 rows are upserted: on PostgreSQL they are copied into a temporary staging table first, then moved
-by one INSERT ... SELECT, since COPY itself cannot resolve conflicts.
+by one INSERT ... SELECT, since COPY itself cannot resolve conflicts. The conflict keys must then be
+distinct within one call (sum duplicates first): PostgreSQL refuses to update a row twice in one
+statement, while SQLite, row by row, would not notice.
 """
 
 from collections.abc import Iterable, Sequence
