@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from PIL import ExifTags, Image
 
-from sampark.reports import photos
+from sampark.core import files
 from sampark.reports.models import ReportPhoto, ReportSettings
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_30_mb_file_refused_before_reading(client, world, api_as, report_id, med
 
 def test_just_over_the_limit_is_cut_off_while_streaming(client, world, api_as, report_id):
     # The declared length passes the first check; the upload handler stops it once past 5 MB.
-    r = upload(client, api_as(world.gaya_worker), report_id, b"\xff" * (photos.MAX_BYTES + 10_000))
+    r = upload(client, api_as(world.gaya_worker), report_id, b"\xff" * (files.MAX_BYTES + 10_000))
     assert r.status_code == 413
     assert "5 MB" in r.json()["detail"]
 

@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from sampark.core import audit, paths
+from sampark.core import audit, files, paths
 from sampark.core.channels import sms_channel
 from sampark.core.text import clean
 from sampark.difficulties.models import (
@@ -44,7 +44,7 @@ from sampark.people.visibility import leading_roots
 
 DEFAULT_HOURS = 48
 MAX_TEXT = 4000
-MAX_PHOTO = 5 * 1024 * 1024
+PHOTO_KIND = "difficulties"
 
 
 class DifficultyError(Exception):
@@ -175,8 +175,7 @@ def raise_difficulty(actor: Person, *, id: uuid.UUID, unit, category: str, text:
     link = clean(link or "")[:200]
     if link and not link.startswith(("http://", "https://")):
         raise DifficultyError(_("A link must start with http:// or https://"))
-    if photo is not None and (photo.size > MAX_PHOTO or not (getattr(photo, "content_type", "") or "").startswith("image/")):
-        raise DifficultyError(_("A photo must be an image under 5 MB."))
+    image = _clean_photo(photo) if photo is not None else None
     body_hash = _body_hash(unit.pk, category, text, link)
     existing = Difficulty.objects.filter(pk=id).first()
     if existing is not None:
@@ -187,22 +186,37 @@ def raise_difficulty(actor: Person, *, id: uuid.UUID, unit, category: str, text:
     if not Post.objects.filter(person=actor, unit=unit, active=True).exists():
         raise DifficultyError(_("You can raise a difficulty only at a unit where you hold a post."), status=403)
     handler = unit.parent or unit
+    relpath = files.store(PHOTO_KIND, image) if image else ""
     try:
         with transaction.atomic():
             d = Difficulty.objects.create(
                 id=id, raised_by=actor, unit=unit, unit_path=unit.path, handling_unit=handler,
-                handling_path=handler.path, category=cat, text=text, link=link, photo=photo or "",
+                handling_path=handler.path, category=cat, text=text, link=link, photo=relpath,
                 status=Status.OPEN, due_at=_due(handler, cat, now), created_at=now, updated_at=now,
                 body_hash=body_hash)
             _event(d, EventKind.RAISED, actor, now, from_unit=unit, to_unit=handler, text=text)
             audit.record(actor, "difficulty.raise", d, after=_snapshot(d))
     except IntegrityError:
+        if relpath:
+            files.remove(relpath)
         # Two copies of the same retry raced; the first one won.
         existing = Difficulty.objects.filter(pk=id).first()
         if existing is None:
             raise
         return _same_or_conflict(existing, actor, body_hash), False
+    except BaseException:
+        if relpath:
+            files.remove(relpath)
+        raise
     return d, True
+
+
+def _clean_photo(upload) -> files.Clean:
+    """Any readable photo, as an upright JPEG without its EXIF (and so without the GPS location)."""
+    try:
+        return files.clean_photo(upload)
+    except files.Rejected as exc:
+        raise DifficultyError(str(exc), status=exc.status) from None
 
 
 def _same_or_conflict(existing: Difficulty, actor, body_hash: str) -> Difficulty:

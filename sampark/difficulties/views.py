@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sampark.core import files
 from sampark.core.decorators import person_required
 from sampark.difficulties import review, selectors, services
 from sampark.difficulties.models import ActionItem, Difficulty, DifficultyCategory, Status
@@ -79,6 +80,14 @@ def detail(request, difficulty_id):
         "people": selectors.assignable_people(d) if acts and d.status in (Status.OPEN, Status.REOPENED) else [],
         "ratings": RATINGS, "now": timezone.now(), "Status": Status,
     })
+
+
+@person_required
+def photo(request, difficulty_id):
+    d = get_visible_or_404(Difficulty.objects.all(), request.person, pk=difficulty_id)
+    if not d.photo:
+        raise Http404
+    return files.serve_file(request, d.photo)
 
 
 @person_required

@@ -1,12 +1,13 @@
 """Directive pages: thin handlers (STYLE rule 5) over the same services and selectors as the API."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sampark.core import files
 from sampark.core.decorators import person_required
 from sampark.directives import attachments, selectors, services
 from sampark.directives.forms import AckForm, AttachForm, ComposeForm, EditForm
@@ -130,16 +131,7 @@ def attachment(request, directive_id: int, attachment_id: int):
                                    directive__in=Directive.objects.visible_to(request.person)).first())
     if a is None:
         raise Http404
-    try:
-        fh = attachments.open_stored(a.file)
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(fh, content_type=a.content_type, as_attachment=not a.content_type.startswith("image/"),
-                            filename=a.name)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return files.serve_file(request, a.file, content_type=a.content_type, filename=a.name)
 
 
 @require_POST

@@ -9,11 +9,10 @@ export re-imports to no change. Callers pass a unit they got through ``visible_t
 Rows are generated from one streamed query each, so a state's export keeps memory flat.
 """
 
-import tempfile
 from collections.abc import Iterator
 
-from sampark.core import paths
-from sampark.org.io import PEOPLE_COLUMNS, UNIT_COLUMNS, write_csv, write_xlsx
+from sampark.core import paths, tables
+from sampark.org.io import PEOPLE_COLUMNS, UNIT_COLUMNS
 from sampark.org.models import Unit
 from sampark.people.models import Person, Post
 from sampark.people.visibility import leading_roots
@@ -52,12 +51,13 @@ def people_rows(viewer, unit: Unit) -> Iterator[list[str]]:
         yield [phone, name_hi, name_en, lang, level, unit_ref(unit_id, code), role, team]
 
 
+def export_table(viewer, unit: Unit, kind: str) -> tuple[tuple[str, ...], Iterator[list[str]]]:
+    """Columns and rows of the export."""
+    if kind == "units":
+        return UNIT_COLUMNS, unit_rows(unit)
+    return PEOPLE_COLUMNS, people_rows(viewer, unit)
+
+
 def export(viewer, unit: Unit, kind: str, fmt: str):
     """Bytes chunks (csv) or a rewound temporary file (xlsx) holding the export."""
-    columns, rows = (UNIT_COLUMNS, unit_rows(unit)) if kind == "units" else (PEOPLE_COLUMNS, people_rows(viewer, unit))
-    if fmt == "csv":
-        return write_csv(columns, rows)
-    target = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    write_xlsx(columns, rows, target)
-    target.seek(0)
-    return target
+    return tables.table_body(fmt, *export_table(viewer, unit, kind))

@@ -1,20 +1,16 @@
-"""Tables in and out: CSV and Excel (.xlsx) files read into rows of text, and rows written back out.
+"""The shapes of the tree's import and export files, and reading a file of one shape into rows.
 
 Both directions share one shape per kind of file (see ``SHAPES``) so that an export re-imports to
 no change. Reading gives every cell as clean text keyed by its header, with the row number a
-spreadsheet shows (the header is row 1; empty rows are skipped but still counted). Writing
-neutralises cells a spreadsheet would run as a formula, and CSV carries a UTF-8 BOM so that Excel
-shows Devanagari.
+spreadsheet shows (the header is row 1; empty rows are skipped but still counted). The files
+themselves (CSV and .xlsx, formula neutralising both ways) are sampark.core.tables.
 """
 
-import csv
-import io
-import zipfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from sampark.core.tables import MAX_BYTES, FileProblem, records, unneutralise
 from sampark.core.text import clean
 
 UNIT_COLUMNS = ("level", "code", "name_hi", "name_en", "parent_level", "parent_code")
@@ -24,14 +20,7 @@ SHAPES = {"units": UNIT_COLUMNS, "people": PEOPLE_COLUMNS}
 REQUIRED = {"units": ("level",), "people": ("phone", "unit_level", "unit_code", "role")}
 
 MAX_ROWS = 50_000
-MAX_BYTES = 10 * 1024 * 1024
 MAX_CELL = 1_000
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class FileProblem(ValueError):
-    """The file as a whole cannot be read; the message is for the user."""
 
 
 @dataclass(frozen=True)
@@ -48,93 +37,15 @@ class Table:
     errors: list[RowError]
 
 
-def neutralise(value: str) -> str:
-    """Text a spreadsheet will show as text: a leading formula character gets an apostrophe."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def unneutralise(value: str) -> str:
-    """Undo ``neutralise`` so an exported file re-imports to the same values."""
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
-
-
 def header_key(value: str) -> str:
     return clean(value).casefold().replace(" ", "_").replace("-", "_")
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # Excel keeps numbers typed into a cell (codes, phones) as floats
-    return clean(str(value))
-
-
-def _csv_records(data: bytes) -> Iterator[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileProblem(_("The file is not UTF-8 text. In Excel, save it as \"CSV UTF-8\".")) from exc
-    if "\x00" in text:
-        raise FileProblem(_("This does not look like a CSV file. Choose a CSV or Excel (.xlsx) file."))
-    first = text.split("\n", 1)[0]
-    # Excel writes ";" between cells where the comma is the decimal sign; tab-separated files also occur.
-    delimiter = max((",", ";", "\t"), key=first.count)
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as exc:
-        raise FileProblem(_("The CSV file is damaged: {problem}").format(problem=exc)) from exc
-
-
-def _xlsx_records(data: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise FileProblem(_("The Excel file could not be read. Save it again as .xlsx and retry.")) from exc
-    try:
-        sheet = book.worksheets[0]
-        header = next(sheet.iter_rows(min_row=1, max_row=1, max_col=64, values_only=True), ())
-        cells = [_cell_text(v) for v in header]
-        while cells and not cells[-1]:
-            cells.pop()
-        yield cells
-        # The header row fixes how many columns matter (one more, to notice stray cells).
-        for values in sheet.iter_rows(min_row=2, max_col=len(cells) + 1, values_only=True):
-            yield [_cell_text(v) for v in values]
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise FileProblem(_("The Excel file could not be read. Save it again as .xlsx and retry.")) from exc
-    finally:
-        book.close()
-
-
-def records(name: str, data: bytes) -> Iterator[list[str]]:
-    """Raw records of a CSV or .xlsx file, chosen by the file name and checked against the content."""
-    lower = (name or "").lower()
-    if len(data) > MAX_BYTES:
-        raise FileProblem(_("The file is larger than {mb} MB. Split it into smaller files.").format(
-            mb=MAX_BYTES // (1024 * 1024)))
-    if lower.endswith(".xlsx"):
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise FileProblem(_("The Excel file could not be read. Save it again as .xlsx and retry."))
-        return _xlsx_records(data)
-    if lower.endswith((".csv", ".txt")):
-        if data.startswith(b"PK\x03\x04"):
-            raise FileProblem(_("This is an Excel file with a .csv name. Rename it to .xlsx or save it as CSV."))
-        return _csv_records(data)
-    if lower.endswith(".xls"):
-        raise FileProblem(_("Old Excel files (.xls) cannot be read. Save it as .xlsx or CSV UTF-8."))
-    raise FileProblem(_("Choose a CSV or Excel (.xlsx) file."))
 
 
 def read_table(kind: str, name: str, data: bytes, max_rows: int | None = None) -> Table:
     """Rows of a file of the given kind, or the problems with its header row (line 1)."""
     max_rows = min(max_rows or MAX_ROWS, MAX_ROWS)
     shape = SHAPES[kind]
-    recs = records(name, data)
+    recs = records(name, data, max_bytes=MAX_BYTES)
     header = next(recs, None)
     if header is None or not any(clean(h) for h in header):
         raise FileProblem(_("The file is empty. The first row must name the columns: {columns}").format(
@@ -181,34 +92,3 @@ def read_table(kind: str, name: str, data: bytes, max_rows: int | None = None) -
             row[col] = value
         rows.append((line, row))
     return Table(columns, rows, errors)
-
-
-def write_csv(columns: Iterable[str], rows: Iterable[Iterable[str]]) -> Iterator[bytes]:
-    """UTF-8 with a BOM (so Excel shows Devanagari), one chunk of bytes per row."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(list(columns))
-    yield b"\xef\xbb\xbf" + out.getvalue().encode()
-    for row in rows:
-        out.seek(0)
-        out.truncate()
-        writer.writerow([neutralise(v) for v in row])
-        yield out.getvalue().encode()
-
-
-def write_xlsx(columns: Iterable[str], rows: Iterable[Iterable[str]], target) -> None:
-    """A one-sheet workbook written row by row (write-only mode keeps memory flat) to a binary file."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append(list(columns))
-    for row in rows:
-        cells = []
-        for v in row:
-            cell = WriteOnlyCell(sheet, value=neutralise(v))
-            cell.data_type = "s"  # never a formula, whatever the text
-            cells.append(cell)
-        sheet.append(cells)
-    book.save(target)

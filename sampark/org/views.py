@@ -1,12 +1,12 @@
 """Pages for bulk import and export of the tree: thin handlers over sampark.org.imports/exports."""
 
-from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sampark.core import tables
 from sampark.core.decorators import person_required
-from sampark.org.exports import export
+from sampark.org.exports import export_table
 from sampark.org.imports import FileProblem, import_file
 from sampark.org.io import MAX_BYTES, PEOPLE_COLUMNS, UNIT_COLUMNS
 from sampark.org.models import Unit
@@ -17,7 +17,6 @@ SHOWN_ERRORS = 500
 # Every row is applied through the services: keep one upload well inside a request's time.
 # The command line takes up to io.MAX_ROWS.
 WEB_MAX_ROWS = 2_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @person_required
@@ -58,10 +57,4 @@ def import_view(request):
 @require_GET
 def export_view(request, unit_id: int, kind: str, fmt: str):
     unit = get_visible_or_404(Unit.objects.all(), request.person, pk=unit_id)
-    body = export(request.person, unit, kind, fmt)
-    filename = f"{kind}-{unit.pk}.{fmt}"
-    if fmt == "xlsx":
-        return FileResponse(body, as_attachment=True, filename=filename, content_type=XLSX)
-    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return tables.table_response(f"{kind}-{unit.pk}.{fmt}", fmt, *export_table(request.person, unit, kind))

@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sampark.core import audit, paths
+from sampark.core import audit, files, paths
 from sampark.core.locks import tree_lock
 from sampark.core.models import AuditEntry
 from sampark.core.text import ascii_digits, clean
@@ -37,6 +37,7 @@ from sampark.reports.models import (
 
 TEXT_MAX = 1000
 MAX_PHOTOS = 5
+PHOTO_KIND = "reports"
 # How far back a report may be dated (a phone may have been offline for a while).
 MAX_AGE_DAYS = 366
 
@@ -543,8 +544,6 @@ def correct_report(actor: Person, report: Report, *, values: dict | None = None,
 def add_photo(actor: Person, report: Report, *, photo_id, upload) -> tuple[ReportPhoto, bool]:
     """Attach a photo (idempotent on the client's photo id). The image is checked and re-encoded
     (which drops EXIF, and with it the GPS location unless the organisation keeps it)."""
-    from sampark.reports import photos
-
     pid = _parse_id(photo_id)
     if not can_correct(actor, report):
         raise NotAllowed(_("Only the author or a leader above can add photos to this report."))
@@ -555,14 +554,17 @@ def add_photo(actor: Person, report: Report, *, photo_id, upload) -> tuple[Repor
         return existing, False
     if report.photos.count() >= MAX_PHOTOS:
         raise ReportError(_("A report can have at most {n} photos.").format(n=MAX_PHOTOS))
-    image = photos.process(upload, keep_location=ReportSettings.current().keep_photo_location)
-    relpath = photos.store(pid, image.data)
+    try:
+        image = files.clean_photo(upload, keep_location=ReportSettings.current().keep_photo_location)
+    except files.Rejected as exc:
+        raise ReportError(str(exc), status=exc.status) from None
+    relpath = files.store(PHOTO_KIND, image)
     try:
         with transaction.atomic():
             photo = ReportPhoto.objects.create(id=pid, report=report, file=relpath, width=image.width,
                                                height=image.height, size=len(image.data), uploaded_by=actor)
             audit.record(actor, "report.photo_add", photo, after={"report": str(report.pk), "file": relpath})
     except Exception:
-        photos.remove(relpath)
+        files.remove(relpath)
         raise
     return photo, True

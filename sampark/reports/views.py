@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +14,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sampark.core import files, tables
 from sampark.core.decorators import person_required
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
 from sampark.people.visibility import get_visible_or_404, visible_roots
-from sampark.reports import exports, photos, selectors, services, svg
+from sampark.reports import exports, selectors, services, svg
 from sampark.reports.models import FieldKind, Report, ReportPhoto
 
 STATIC = Path(__file__).parent / "static" / "reports"
@@ -130,14 +131,7 @@ def photo(request, photo_id):
     p = ReportPhoto.objects.filter(pk=photo_id, report__in=reports).first()
     if p is None:
         raise Http404
-    try:
-        fh = photos.open_stored(p.file)
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(fh, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return files.serve_file(request, p.file, content_type="image/jpeg", max_age=86400)
 
 
 @person_required
@@ -274,11 +268,5 @@ def unit_export(request, unit_id: int, fmt: str):
     dash = selectors.dashboard(unit, p["start"], p["end"], p["rtype"], silent_days=p["silent"],
                                today=timezone.localdate())
     name = f"sampark-{unit.pk}-{p['start']:%Y%m%d}-{p['end']:%Y%m%d}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(exports.to_csv(dash), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(exports.to_xlsx(dash),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return tables.table_response(name, fmt, *exports.table(dash), title=_("Report"))
 

@@ -4,8 +4,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from sampark.org.exports import export
-from sampark.people.management.commands.import_people import person_by_phone
 from sampark.org.models import Unit
+from sampark.people.management.commands.import_people import person_by_phone
 
 
 class ExportCommand(BaseCommand):

@@ -1,0 +1,273 @@
+"""Uploaded files, written once for every app: check what a file really is (by its content, never by
+its name or the browser's content type), drop what it tells about the sender (EXIF: camera, time,
+GPS location), store it under a random name, and hand it back only to a view that has already
+found its row through a visibility check.
+
+* ``clean_photo``: any readable photo becomes an upright JPEG of at most ``PHOTO_LONG_SIDE``.
+* ``clean_image``: a JPEG, PNG or WebP keeps its format and size, without metadata (a GIF becomes
+  a PNG of its first frame).
+* ``sniff_document``: a PDF is kept as it is (it is never shown inline).
+* ``store`` / ``remove`` / ``serve_file``: under MEDIA_ROOT/<kind>/<year>/<month>/<random>.<ext>.
+"""
+
+import io
+import mimetypes
+import secrets
+import threading
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
+from django.http import FileResponse, Http404, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.views.static import was_modified_since
+from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+# Stored photos are scaled down to this longest side: enough for a report, light on 2G.
+PHOTO_LONG_SIDE = 2048
+JPEG_QUALITY = 82
+WEBP_QUALITY = 85
+# What a photo may arrive as; it is always stored as JPEG.
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO", "HEIF")
+# What an image keeping its format may arrive as, and what it is stored as.
+IMAGE_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
+STORED_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+PDF_TYPE = ("application/pdf", "pdf")
+# Shown in the browser; anything else is downloaded. (GIF: attachments stored before GIFs became PNGs.)
+INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
+
+
+class Rejected(ValueError):
+    """The upload is refused. The message is for the user, ``status`` the HTTP code and ``reason``
+    one of "too_large", "empty", "not_image", "too_many_pixels", "damaged_pdf"."""
+
+    def __init__(self, message: str, *, reason: str, status: int = 422):
+        super().__init__(message)
+        self.reason = reason
+        self.status = status
+
+
+@dataclass
+class Clean:
+    """Bytes that are safe to store, with what they are."""
+
+    data: bytes
+    content_type: str
+    extension: str
+    width: int = 0
+    height: int = 0
+    name: str = ""  # the sender's name for it, to show; never used to store it
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def media_root() -> Path:
+    return Path(settings.MEDIA_ROOT)
+
+
+def too_large_message(max_bytes: int = MAX_BYTES) -> str:
+    return _("The file is too large: at most {mb} MB.").format(mb=max_bytes // (1024 * 1024))
+
+
+def photo_too_large_message(max_bytes: int = MAX_BYTES) -> str:
+    return _("The photo is too large: at most {mb} MB.").format(mb=max_bytes // (1024 * 1024))
+
+
+def read_upload(upload, max_bytes: int = MAX_BYTES, too_large: str | None = None) -> bytes:
+    """The whole upload, read at most one byte past the limit whatever its declared size."""
+    too_large = too_large or too_large_message(max_bytes)
+    size = getattr(upload, "size", None)
+    if size is not None and size > max_bytes:
+        raise Rejected(too_large, reason="too_large", status=413)
+    upload.seek(0)
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise Rejected(too_large, reason="too_large", status=413)
+    if not data:
+        raise Rejected(_("The file is empty."), reason="empty")
+    return data
+
+
+class LimitedUploadHandler(TemporaryFileUploadHandler):
+    """Streams an upload to a temporary file and skips the file once it passes the limit, so a body
+    without a declared length (chunked) is never held whole."""
+
+    def __init__(self, request=None, limit: int = MAX_BYTES):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.too_large = False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.too_large = True
+            raise SkipFile
+        return super().receive_data_chunk(raw_data, start)
+
+
+_strict = threading.Lock()
+
+
+@contextmanager
+def strict_decoding():
+    """Decode with truncated images refused. WeasyPrint switches Pillow's global
+    LOAD_TRUNCATED_IMAGES on when imported, which would let a damaged photo through as grey."""
+    with _strict:
+        old = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = old
+
+
+def decode(data: bytes, formats, *, max_pixels: int = MAX_PIXELS, not_image: str) -> Image.Image:
+    """Every pixel decoded, or Rejected. The pixel count is checked from the header before any
+    decoding, so a small file claiming huge dimensions (a decompression bomb) costs nothing."""
+    too_many = Rejected(_("The photo has too many pixels: at most {n} megapixels.").format(
+        n=max_pixels // 1_000_000), reason="too_many_pixels")
+    try:
+        with strict_decoding(), warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+            if probe.format not in formats:
+                raise Rejected(not_image, reason="not_image")
+            if probe.width * probe.height > max_pixels:
+                raise too_many
+            probe.verify()  # checks the whole file's structure; the image must be opened again after
+            img = Image.open(io.BytesIO(data))
+            img.load()  # decode every pixel: a truncated file fails here
+    except Rejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_many from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise Rejected(not_image, reason="not_image") from None
+    return img
+
+
+def _without_metadata(img: Image.Image, *, alpha: bool) -> Image.Image:
+    """Upright pixels only: the orientation tag is applied, then EXIF, XMP, ICC and comments go."""
+    img = ImageOps.exif_transpose(img)
+    if alpha and (img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info):
+        img = img.convert("RGBA")
+    elif img.mode not in ("RGB", "L"):
+        img = img.convert("RGBA").convert("RGB") if "A" in img.mode or img.mode == "P" else img.convert("RGB")
+    img.info = {}
+    return img
+
+
+def _encode(img: Image.Image, fmt: str, exif: bytes | None = None) -> bytes:
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        params = {"quality": JPEG_QUALITY, "optimize": True}
+        if exif:
+            params["exif"] = exif
+        img.save(out, "JPEG", **params)
+    elif fmt == "WEBP":
+        img.save(out, "WEBP", quality=WEBP_QUALITY)
+    else:
+        img.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def clean_photo(upload, *, keep_location: bool = False, max_bytes: int = MAX_BYTES,
+                max_pixels: int = MAX_PIXELS, long_side: int = PHOTO_LONG_SIDE) -> Clean:
+    """A photo as an upright JPEG no longer than ``long_side``, without metadata; the GPS location
+    is carried over only when the organisation keeps it (``keep_location``)."""
+    data = read_upload(upload, max_bytes, photo_too_large_message(max_bytes))
+    img = decode(data, PHOTO_FORMATS, max_pixels=max_pixels,
+                 not_image=_("This file is not a photo we can read (JPEG, PNG or WebP), or it is damaged."))
+    exif = None
+    if keep_location:
+        gps = img.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+        if gps:
+            kept = Image.Exif()
+            kept[ExifTags.IFD.GPSInfo] = gps
+            exif = kept.tobytes()
+    img = _without_metadata(img, alpha=False)
+    img.thumbnail((long_side, long_side))
+    content_type, ext = STORED_TYPES["JPEG"]
+    return Clean(_encode(img, "JPEG", exif), content_type, ext, img.width, img.height)
+
+
+def clean_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Clean:
+    """An image re-encoded in its own format (see IMAGE_FORMATS) at its own size, without metadata."""
+    img = decode(data, IMAGE_FORMATS, max_pixels=max_pixels,
+                 not_image=_("This file is not an image we can read (JPEG, PNG, WebP or GIF), or it is damaged."))
+    fmt = IMAGE_FORMATS[img.format]
+    img = _without_metadata(img, alpha=fmt != "JPEG")
+    content_type, ext = STORED_TYPES[fmt]
+    return Clean(_encode(img, fmt), content_type, ext, img.width, img.height)
+
+
+def sniff_document(data: bytes) -> Clean | None:
+    """A PDF as it is, None for anything that does not start like one."""
+    if not data.startswith(b"%PDF-"):
+        return None
+    if b"%%EOF" not in data[-2048:]:
+        raise Rejected(_("The PDF is incomplete or damaged."), reason="damaged_pdf")
+    return Clean(data, *PDF_TYPE)
+
+
+def store(kind: str, clean: Clean, *, today: date | None = None) -> str:
+    """Write the bytes under a name nobody can guess or choose; returns the path under MEDIA_ROOT."""
+    today = today or timezone.localdate()
+    rel = f"{kind}/{today:%Y/%m}/{secrets.token_hex(16)}.{clean.extension}"
+    path = media_root() / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(clean.data)
+    tmp.replace(path)
+    return rel
+
+
+def remove(rel: str) -> None:
+    (media_root() / rel).unlink(missing_ok=True)
+
+
+def stored_path(rel: str) -> Path:
+    """The file of a stored path, refused (FileNotFoundError) if it would lead outside MEDIA_ROOT/<kind>."""
+    kind = rel.split("/", 1)[0]
+    root = (media_root() / kind).resolve()
+    path = (media_root() / rel).resolve()
+    if not kind or root not in path.parents or not path.is_file():
+        raise FileNotFoundError(rel)
+    return path
+
+
+def serve_file(request, file, *, content_type: str | None = None, filename: str | None = None,
+               inline: bool | None = None, max_age: int = 3600):
+    """The response for a stored file (a FieldFile or its path under MEDIA_ROOT). Call it only with
+    a row found through ``visible_to``: the path comes from that row, never from the URL.
+    Images are shown inline, anything else is downloaded; nothing is sniffed or run by the browser."""
+    rel = str(getattr(file, "name", file) or "")
+    try:
+        path = stored_path(rel)
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = content_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if inline is None:
+        inline = content_type in INLINE_TYPES
+    mtime = path.stat().st_mtime
+    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), int(mtime)):
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(path.open("rb"), content_type=content_type, as_attachment=not inline,
+                                filename=filename or path.name)
+    response["Last-Modified"] = http_date(mtime)
+    response["Cache-Control"] = f"private, max-age={max_age}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
