@@ -19,7 +19,7 @@ from sampark.core import files
 from sampark.difficulties.models import Difficulty
 from sampark.difficulties.services import raise_difficulty
 from sampark.directives.models import Attachment
-from tests.test_directives_pages import _login
+from tests.personas import log_in
 
 GPS = {1: "N", 2: (24.0, 41.0, 45.0), 3: "E", 4: (84.0, 59.0, 30.0)}
 NOT_A_PHOTO = "This file is not a photo we can read (JPEG, PNG or WebP), or it is damaged."
@@ -180,7 +180,7 @@ def raise_form(client, world, photo, **extra):
 
 @pytest.mark.parametrize("name,data", [("poster.png", HTML), ("poster.png", SVG), ("poster.svg", SVG)])
 def test_difficulty_photo_that_is_html_or_svg_is_refused_in_hindi(world, media, name, data):
-    c = _login(Client(), world.gaya_worker)
+    c = log_in(Client(), world.gaya_worker)
     r = raise_form(c, world, upload(name, data, "image/png"))
     with translation.override("hi"):
         hindi = translation.gettext(NOT_A_PHOTO)
@@ -190,7 +190,7 @@ def test_difficulty_photo_that_is_html_or_svg_is_refused_in_hindi(world, media, 
 
 
 def test_difficulty_photo_is_stripped_and_only_its_viewers_see_it(world, media):
-    gaya_worker = _login(Client(), world.gaya_worker)
+    gaya_worker = log_in(Client(), world.gaya_worker)
     r = raise_form(gaya_worker, world, upload("my-village-house.jpg", jpeg_with_gps()))
     assert r.status_code == 302
     d = Difficulty.objects.get()
@@ -200,25 +200,25 @@ def test_difficulty_photo_is_stripped_and_only_its_viewers_see_it(world, media):
     url = f"/difficulties/{d.pk}/photo/"
     assert url in gaya_worker.get(f"/difficulties/{d.pk}/").content.decode()
     for person in (world.gaya_worker, world.gaya_coord, world.state_admin):
-        got = _login(Client(), person).get(url)
+        got = log_in(Client(), person).get(url)
         assert got.status_code == 200, person
         assert got["Content-Type"] == "image/jpeg" and got["X-Content-Type-Options"] == "nosniff"
         assert no_metadata(io.BytesIO(b"".join(got.streaming_content)))
     for person in (world.patna_coord, world.patna_worker, world.up_coord):
-        assert _login(Client(), person).get(url).status_code == 404, person
+        assert log_in(Client(), person).get(url).status_code == 404, person
     assert Client().get("/media/" + d.photo.name).status_code == 404
 
 
 def test_difficulty_without_a_photo_has_no_photo_url(world):
     d, _ = raise_difficulty(world.gaya_worker, id=uuid.uuid4(), unit=world.gaya_booth, category="technical",
                             text="x", now=timezone.now())
-    assert _login(Client(), world.gaya_coord).get(f"/difficulties/{d.pk}/photo/").status_code == 404
+    assert log_in(Client(), world.gaya_coord).get(f"/difficulties/{d.pk}/photo/").status_code == 404
 
 
 def test_directive_image_attachment_is_stripped(world, media):
     from tests.test_directives_attachments import compose
 
-    admin = _login(Client(), world.state_admin)
+    admin = log_in(Client(), world.state_admin)
     assert compose(admin, world, files=[upload("rally.jpg", jpeg_with_gps())]).status_code == 302
     a = Attachment.objects.get()
     assert a.content_type == "image/jpeg" and a.name == "rally.jpg" and "rally" not in a.file
