@@ -10,7 +10,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-from sampark.core import audit, paths
+from sampark.core import audit, bulk, paths
 from sampark.demo.data import BOOTH_HEAD, LEVEL_POSTS, SCALES, SEED, WORKER_TEAMS, Names, Scale
 from sampark.demo.logins import DEMO_LOGINS, DemoLogin
 from sampark.demo.tree import BIHAR_ECI_CODE, Node, upper_tree, walk
@@ -172,11 +172,11 @@ class _Loader:
                         "n integer NOT NULL, first_pid bigint NOT NULL, demo integer NOT NULL)" + drop)
             cur.execute("CREATE TEMPORARY TABLE demo_place (i integer PRIMARY KEY, role varchar(16) NOT NULL, "
                         "team varchar(16) NOT NULL)" + drop)
-            cur.executemany("INSERT INTO demo_place (i, role, team) VALUES (%s, %s, %s)", places)
             cur.execute("CREATE TEMPORARY TABLE demo_name (slot integer PRIMARY KEY, name_hi varchar(200) NOT NULL, "
                         "name_en varchar(200) NOT NULL, search_name varchar(255) NOT NULL)" + drop)
-            cur.executemany("INSERT INTO demo_name (slot, name_hi, name_en, search_name) VALUES (%s, %s, %s, %s)",
-                            [(i, hi, en, sname) for i, (hi, en, sname, _t) in enumerate(names)])
+        bulk.insert_rows("demo_place", ["i", "role", "team"], places)
+        bulk.insert_rows("demo_name", ["slot", "name_hi", "name_en", "search_name"],
+                         [(i, hi, en, sname) for i, (hi, en, sname, _t) in enumerate(names)])
 
     def _write_booth_people(self) -> None:
         """The booths' people and their posts, from demo_booth × demo_place in two INSERT ... SELECT
@@ -227,7 +227,8 @@ class _Loader:
             cur.execute("CREATE TEMPORARY TABLE demo_name_token (name_hi varchar(200) NOT NULL, "
                         "name_en varchar(200) NOT NULL, token varchar(32) NOT NULL)"
                         + (" ON COMMIT DROP" if pg else ""))  # dropped below; at commit if a statement fails
-            cur.executemany("INSERT INTO demo_name_token (name_hi, name_en, token) VALUES (%s, %s, %s)", rows)
+        bulk.insert_rows("demo_name_token", ["name_hi", "name_en", "token"], rows)
+        with connection.cursor() as cur:
             if pg:
                 cur.execute("ANALYZE demo_name_token")
                 join = "people_person p JOIN demo_name_token t"

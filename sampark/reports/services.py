@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sampark.core import audit, files, paths
+from sampark.core import audit, bulk, files, paths
 from sampark.core.locks import tree_lock
 from sampark.core.models import AuditEntry
 from sampark.core.text import ascii_digits, clean
@@ -436,9 +436,12 @@ def submit_reports(actor: Person, submissions: list[Submission], *, _retry: bool
                          f'"values":{values_json},"version":1}}')
                 audits.append((now_db, author, "report.submit", "reports.report", str(rid), None, after, None))
                 outcomes[i] = Outcome(None, created=True, id=rid)
-            bulk_append(Report, REPORT_COLS, reports)
-            bulk_append(RollupPending, PENDING_COLS, pending)
-            bulk_append(AuditEntry, AUDIT_COLS, audits)
+            if reports:
+                # Rows in database form (the column names are the fields' attnames), without a
+                # model instance each: compiling them per value cost more than the database.
+                bulk.insert_rows(Report._meta.db_table, REPORT_COLS, reports)
+                bulk.insert_rows(RollupPending._meta.db_table, PENDING_COLS, pending)
+                bulk.insert_rows(AuditEntry._meta.db_table, AUDIT_COLS, audits)
     except (IntegrityError, _TreeMoved):
         if not _retry:
             raise
@@ -471,25 +474,6 @@ def _known_reports(ids, pg: bool) -> dict:
         for rid, digest, author in cur.fetchall():
             out[rid if pg else uuid.UUID(rid)] = _Seen(digest, author)
     return out
-
-
-def bulk_append(model, attnames: list[str], rows: list[tuple]) -> None:
-    """Append rows already in database form (JSON as text; on SQLite dates, times and UUIDs as
-    text too): COPY on PostgreSQL, one executemany on SQLite. What bulk_create does, without
-    building a model instance and compiling each value, which cost more than the database here."""
-    if not rows:
-        return
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    cols = ", ".join(qn(fields[a].column) for a in attnames)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(attnames))})", rows)
 
 
 def _known_id(raw, existing, seen):
