@@ -56,9 +56,9 @@ def _login(client, person):
 
 
 def test_ack_form_needs_csrf(world):
-    from sampark.directives import services
+    from sampark.directives import authoring
 
-    d = services.publish_directive(world.state_admin, services.create_directive(
+    d = authoring.publish_directive(world.state_admin, authoring.create_directive(
         world.state_admin, target_unit=world.bihar, title="CSRF"))
     strict = _login(Client(enforce_csrf_checks=True), world.gaya_worker)
     assert strict.post(f"/directives/{d.pk}/ack/").status_code == 403
@@ -66,11 +66,11 @@ def test_ack_form_needs_csrf(world):
 
 
 def test_rollup_and_silent_pages_drill_down_and_hide_other_districts(client, world):
-    from sampark.directives import services
+    from sampark.directives import authoring, receipts
 
-    d = services.publish_directive(world.state_admin, services.create_directive(
+    d = authoring.publish_directive(world.state_admin, authoring.create_directive(
         world.state_admin, target_unit=world.bihar, title="Rollup", due_at=timezone.now() + timedelta(hours=1)))
-    services.acknowledge(world.patna_worker, d)
+    receipts.acknowledge(world.patna_worker, d)
     jobs.tick(timezone.now())
     admin = _login(Client(), world.state_admin)
     page = admin.get(f"/directives/{d.pk}/rollup/").content.decode()
@@ -90,23 +90,23 @@ def test_rollup_and_silent_pages_drill_down_and_hide_other_districts(client, wor
 
 
 def test_inbox_poll_is_tiny_and_sees_new_directives(client, world):
-    from sampark.directives import services
+    from sampark.directives import authoring
 
     worker = _login(Client(), world.gaya_worker)
     before = timezone.now()
     r = worker.get("/directives/inbox/updates", {"since": before.isoformat()})
     assert r.json() == {"new": 0, "latest": ""}
-    services.publish_directive(world.state_admin, services.create_directive(
+    authoring.publish_directive(world.state_admin, authoring.create_directive(
         world.state_admin, target_unit=world.bihar, title="New one"))
     r = worker.get("/directives/inbox/updates", {"since": before.isoformat()})
     assert r.json()["new"] == 1 and len(r.content) < 100
 
 
 def test_inbox_page_query_count(client, world, django_assert_max_num_queries):
-    from sampark.directives import services
+    from sampark.directives import authoring
 
     for i in range(5):
-        services.publish_directive(world.state_admin, services.create_directive(
+        authoring.publish_directive(world.state_admin, authoring.create_directive(
             world.state_admin, target_unit=world.bihar, title=f"D{i}"))
     worker = _login(Client(), world.gaya_worker)
     with django_assert_max_num_queries(8):

@@ -6,7 +6,7 @@ class DirectivesConfig(AppConfig):
     label = "directives"
 
     def ready(self):
-        from sampark.directives.services import on_subtree_moved
+        from sampark.directives.counters import on_subtree_moved
         from sampark.org.signals import subtree_moved
 
         subtree_moved.connect(on_subtree_moved, dispatch_uid="directives.subtree_moved")

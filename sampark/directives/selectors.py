@@ -10,8 +10,8 @@ from django.http import Http404
 from sampark.core import paths
 from sampark.core.sql import prepared
 from sampark.directives.audience import audience_q, matching_posts_q, post_keys, prefixes
+from sampark.directives.authoring import policy
 from sampark.directives.models import Directive, Receipt, UnitCount
-from sampark.directives.services import policy
 from sampark.org.models import Unit
 from sampark.people.models import Post
 from sampark.people.visibility import leading_roots
