@@ -3,10 +3,9 @@ withdraw. Each is atomic and writes an audit row; publishing sets the directive'
 
 import uuid
 from contextvars import ContextVar
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import wraps
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -16,6 +15,7 @@ from sampark.core import audit, paths
 from sampark.core.text import clean
 from sampark.directives import attachments as files
 from sampark.directives.models import Attachment, Directive, Revision, Timer, from_codes
+from sampark.directives.policies import remind_before
 from sampark.org.models import Level, Unit
 from sampark.people.models import Person, Role, Team
 from sampark.people.visibility import leading_roots
@@ -23,19 +23,6 @@ from sampark.people.visibility import leading_roots
 TITLE_MAX = 200
 BODY_MAX = 10_000
 ACTION_MAX = 300
-
-
-def policy(name: str, default):
-    """Organisation policy with a laptop default; settings may override it."""
-    return getattr(settings, name, default)
-
-
-def remind_before() -> timedelta:
-    return timedelta(minutes=policy("SAMPARK_DIRECTIVE_REMIND_BEFORE_MINUTES", 120))
-
-
-def escalation_interval() -> timedelta:
-    return timedelta(minutes=policy("SAMPARK_DIRECTIVE_ESCALATION_MINUTES", 60))
 
 
 class DirectiveError(ValueError):

@@ -19,8 +19,8 @@ from django.db.models import F
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from sampark.core import paths
-from sampark.directives import authoring, counters
+from sampark.core import paths, policies
+from sampark.directives import counters
 from sampark.directives.audience import matching_posts_q
 from sampark.directives.channels import (
     PermanentError,
@@ -30,7 +30,8 @@ from sampark.directives.channels import (
     queue_messages,
 )
 from sampark.directives.models import Directive, Message, Receipt, Timer
-from sampark.directives.selectors import silent_below_percent, silent_counts
+from sampark.directives.policies import escalation_interval, silent_below_percent
+from sampark.directives.selectors import silent_counts
 from sampark.people.models import LEADING_ROLES, Person, Post
 
 log = logging.getLogger("sampark.directives")
@@ -46,6 +47,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def tick(now: datetime) -> dict:
+    policies.refresh()  # an administrator's change applies from the next tick
     folded = fold_all()
     timers = run_timers(now)
     sent = deliver(now)
@@ -106,7 +108,7 @@ def run_timer(timer: Timer, original_due: datetime, now: datetime) -> None:
                 Timer.objects.filter(pk=timer.pk).update(done=True)
             else:
                 Timer.objects.filter(pk=timer.pk).update(
-                    step_depth=next_depth, due_at=original_due + authoring.escalation_interval())
+                    step_depth=next_depth, due_at=original_due + escalation_interval())
 
 
 def _when(value: datetime) -> str:

@@ -10,20 +10,14 @@ from django.http import Http404
 from sampark.core import paths
 from sampark.core.sql import prepared
 from sampark.directives.audience import audience_q, matching_posts_q, post_keys, prefixes
-from sampark.directives.authoring import policy
 from sampark.directives.models import Directive, Receipt, UnitCount
+from sampark.directives.policies import silent_below_percent
 from sampark.org.models import Unit
 from sampark.people.models import Post
 from sampark.people.visibility import leading_roots
 from sampark.reports.models import ReportType
 
 INBOX_SIZE = 50
-
-
-def silent_below_percent() -> int:
-    """A unit is silent when fewer than this share of its expected posts acknowledged (or read,
-    when no acknowledgement is asked)."""
-    return int(policy("SAMPARK_DIRECTIVE_SILENT_BELOW_PERCENT", 50))
 
 
 def _flag(items: list[Directive], person) -> list[Directive]:

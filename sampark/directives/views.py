@@ -7,7 +7,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sampark.directives import attachments, authoring, receipts, selectors
+from sampark.directives import attachments, authoring, policies, receipts, selectors
 from sampark.directives.authoring import DirectiveError
 from sampark.directives.forms import AckForm, AttachForm, ComposeForm, EditForm
 from sampark.directives.models import Attachment, Directive, Message
@@ -179,4 +179,4 @@ def silent(request, directive_id: int):
     unit = selectors.rollup_unit(person, d, request.GET.get("unit"))
     return render(request, "directives/silent.html", {
         "d": d, "unit": unit, "levels": selectors.silent_units(d, unit),
-        "pct": selectors.silent_below_percent()})
+        "pct": policies.silent_below_percent()})

@@ -1,8 +1,8 @@
 """Read queries for dashboards, maps, exports and the roll-up API.
 
-From the Centre down to the mandal (rollups.FOLD_DEPTH) they read the daily table kept by
-the fold step, never the report rows, so a page costs the same with 10 reports or 10 million.
-Below it a subtree holds a few reports a day, counted from the report rows on the (unit_path,
+From the Centre down to the fold level (policies.fold_depth(), the mandal by default) they read
+the daily table kept by the fold step, never the report rows, so a page costs the same with 10
+reports or 10 million. Below it a subtree holds a few reports a day, counted from the report rows on the (unit_path,
 date) index. Callers pass a unit they already got through visible_to()."""
 
 from dataclasses import dataclass, field
@@ -17,7 +17,7 @@ from sampark.core import paths
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
 from sampark.reports.models import FieldKind, Report, ReportDaily, ReportType
-from sampark.reports.rollups import FOLD_DEPTH
+from sampark.reports.policies import fold_depth
 
 SLOT_COLS = ("v1", "v2", "v3", "v4")
 
@@ -39,8 +39,8 @@ def measures(rtype: ReportType | None) -> list[tuple[str, str, str]]:
 
 
 def folded(depth: int) -> bool:
-    """Whether units at this depth have daily rows (see rollups.FOLD_DEPTH)."""
-    return depth <= FOLD_DEPTH
+    """Whether units at this depth have daily rows (see policies.fold_depth)."""
+    return depth <= fold_depth()
 
 
 def _daily(start: date, end: date, rtype: ReportType | None, **where):
