@@ -41,9 +41,19 @@ class Spec:
 
 
 _declared: dict[str, Spec] = {}
-_rows: dict[str, str] | None = None
-_loaded_at = 0.0
-_parsed: dict[str, Any] = {}
+
+
+@dataclass
+class _Snapshot:
+    """The rows as read at one time, and the values parsed from them so far. A new read makes a
+    new snapshot, so threads serving requests meanwhile each keep one consistent set."""
+
+    rows: dict[str, str]
+    read_at: float
+    parsed: dict[str, Any]
+
+
+_snapshot: _Snapshot | None = None
 
 
 def declare(key: str, label, default: str, parse: Callable[[str], Any],
@@ -71,31 +81,30 @@ def whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], in
 
 def refresh() -> None:
     """Forget the values read: the next get() reads the table again."""
-    global _rows
-    _rows = None
-    _parsed.clear()
+    global _snapshot
+    _snapshot = None
 
 
-def _stored() -> dict[str, str]:
-    global _rows, _loaded_at
-    if _rows is None or time.monotonic() - _loaded_at > MAX_AGE:
-        _parsed.clear()
-        _rows = dict(Policy.objects.values_list("key", "value"))
-        _loaded_at = time.monotonic()
-    return _rows
+def _current() -> _Snapshot:
+    global _snapshot
+    snap = _snapshot
+    if snap is None or time.monotonic() - snap.read_at > MAX_AGE:
+        snap = _snapshot = _Snapshot(dict(Policy.objects.values_list("key", "value")), time.monotonic(), {})
+    return snap
 
 
 def get(spec: Spec) -> Any:
     """The policy's value in use (parsed), read at most once per MAX_AGE in this process."""
-    rows = _stored()
-    if spec.key not in _parsed:
-        raw = rows.get(spec.key, spec.default)
-        try:
-            _parsed[spec.key] = spec.parse(raw)
-        except PolicyError as exc:
-            raise PolicyError(_("The stored value of policy {key} is refused: {reason} Set it again with "
-                                "`sampark policy --set`.").format(key=spec.key, reason=exc)) from None
-    return _parsed[spec.key]
+    snap = _current()
+    if spec.key in snap.parsed:
+        return snap.parsed[spec.key]
+    try:
+        value = spec.parse(snap.rows.get(spec.key, spec.default))
+    except PolicyError as exc:
+        raise PolicyError(_("The stored value of policy {key} is refused: {reason} Set it again with "
+                            "`sampark policy --set`.").format(key=spec.key, reason=exc)) from None
+    snap.parsed[spec.key] = value
+    return value
 
 
 def declared() -> list[Spec]:
@@ -110,29 +119,36 @@ def listing() -> list[tuple[Spec, str]]:
     return [(spec, stored.get(spec.key, spec.default)) for spec in declared()]
 
 
-@transaction.atomic
 def set_policy(actor, key: str, raw: str) -> Any:
     """Check and store a new value (audited); returns the parsed value. Refused values raise
     PolicyError and change nothing."""
+    try:
+        return _set_policy(actor, key, str(raw).strip())
+    finally:
+        refresh()  # values read inside the transaction are not kept if it was rolled back
+
+
+@transaction.atomic
+def _set_policy(actor, key: str, raw: str) -> Any:
     spec = next((s for s in declared() if s.key == key), None)
     if spec is None:
         raise PolicyError(_("There is no policy {key}. Known policies: {keys}.").format(
             key=key, keys=", ".join(s.key for s in declared())))
-    raw = str(raw).strip()
     try:
-        spec.parse(raw)
+        value = spec.parse(raw)
     except PolicyError as exc:
         raise PolicyError(_("Policy {key} not changed: {reason}").format(key=key, reason=exc)) from None
     row = Policy.objects.select_for_update().filter(key=key).first()
     before = row.value if row is not None else None
+    if before == raw:
+        return value
     if row is None:
         row = Policy.objects.create(key=key, value=raw)
-    elif row.value != raw:
+    else:
         row.value = raw
         row.save(update_fields=["value", "updated_at"])
-    refresh()
-    if before != raw:
-        audit.record(actor, "policy.set", row, before={"value": before}, after={"value": raw})
-        if spec.on_change is not None:
-            spec.on_change()
-    return get(spec)
+    audit.record(actor, "policy.set", row, before={"value": before}, after={"value": raw})
+    if spec.on_change is not None:
+        refresh()  # the step reads the new value
+        spec.on_change()
+    return value
