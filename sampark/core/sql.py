@@ -2,11 +2,10 @@
 
 Django's psycopg cursors bind parameters on the client, so PostgreSQL parses and plans every
 statement afresh. For a statement with a few CTEs and joins, run once per request, planning cost
-more than executing. Measured at Bihar scale on the acknowledgement's statement: pgbench, one
-client, 940 transactions/s re-planned, 1,940/s prepared; through the service with 4 processes,
-1,200 acks/s before, 2,700-2,950 prepared with a generic plan (settings: prepare_threshold,
-plan_cache_mode). `prepared()` runs such a statement through a server-binding psycopg cursor on
-the same connection (so in the caller's transaction, if any), prepared once per connection."""
+more than executing, so the hot ones (the acknowledgement's, the inbox's; see bench/results/) are
+prepared, with a generic plan (settings: prepare_threshold, plan_cache_mode). `prepared()` runs
+such a statement through a server-binding psycopg cursor on the same connection (so in the
+caller's transaction, if any), prepared once per connection."""
 
 import time
 

@@ -86,8 +86,8 @@ def _inbox_sql() -> str:
 
 
 def _inbox_pg(person, limit: int) -> list[Directive]:
-    """The inbox as one prepared statement: building the ORM query cost more (~2.5 ms) than
-    running it, and a statement prepared once per connection is not planned again."""
+    """The inbox as one prepared statement: building the ORM query cost more than running it,
+    and a statement prepared once per connection is not planned again."""
     keys = {(path, k.level, k.role, k.team) for k in post_keys(person) for path in prefixes(k.unit_path)}
     if not keys:
         return []

@@ -234,9 +234,9 @@ RECENT_MIN_DEPTH = 3
 
 def recent_reports(unit: Unit, limit: int = 20, today: date | None = None) -> list[Report]:
     """The newest reports of the last year in the unit's subtree (for the dashboard's list), from
-    constituency level down. Sorting a constituency's year cost ~27 ms at Bihar scale, so the
-    last week is tried first, then a month, then the year: a window holding `limit` reports holds
-    the newest ones. (A report cannot be dated more than a year back.)"""
+    constituency level down. Sorting a constituency's whole year is slow, so the last week is
+    tried first, then a month, then the year: a window holding `limit` reports holds the newest
+    ones. (A report cannot be dated more than a year back.)"""
     if paths.depth(unit.path) < RECENT_MIN_DEPTH:
         return []
     today = today or timezone.localdate()
