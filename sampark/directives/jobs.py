@@ -7,7 +7,8 @@ messages with retries and backoff.
 Escalation climbs one level per interval. At step depth k it finds the units at depth k (inside
 the target) below the silence threshold and tells the leaders of each one's parent, one message
 per leader listing all their silent units; then it moves to depth k-1 one interval later, until
-it has reported the target's own children.
+it has reported the target's own children. The reminder lead time, the interval and the silence
+threshold are policies (directives/policies.py), read afresh at each tick.
 """
 
 import logging

@@ -4,7 +4,9 @@ From the Centre down to that level a unit's subtree holds thousands to millions 
 the fold keeps daily rows for it and dashboards read them; below it a subtree holds a few reports
 a day, which dashboards count from the report rows. The cut is a depth in the tree: the level's
 place in the ladder (Centre 0, state 1, ...), read off the Level rows, so it follows the ladder
-an organisation defines. Changing it rebuilds the daily table in the same transaction."""
+an organisation defines. Changing it rebuilds the daily table in the same transaction; a change
+of the ladder above the cut (a level added or re-ranked) moves the cut too, and needs
+rollups.rebuild() as well."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
