@@ -46,6 +46,23 @@ def test_reads_are_kept_in_the_process_and_a_change_is_seen_at_once_where_it_was
     assert (entry.before, entry.after) == ({"value": "50"}, {"value": "70"})
 
 
+def test_a_change_made_by_another_process_reaches_the_worker_at_its_next_tick(world):
+    assert escalation_interval() == timedelta(minutes=60)
+    Policy.objects.filter(key="directives.escalation_minutes").update(value="90")  # `sampark policy` elsewhere
+    assert escalation_interval() == timedelta(minutes=60)  # kept in this process meanwhile
+    jobs.tick(timezone.now())
+    assert escalation_interval() == timedelta(minutes=90)
+
+
+def test_the_fold_depth_costs_no_query_once_read(db, django_assert_num_queries):
+    from sampark.reports.policies import fold_depth
+    from sampark.reports.selectors import folded
+
+    fold_depth()
+    with django_assert_num_queries(0):
+        assert [folded(depth) for depth in range(7)] == [True] * 5 + [False] * 2
+
+
 @pytest.mark.parametrize(("key", "value", "reason"), [
     ("directives.remind_before_minutes", "0", "कम से कम 1"),
     ("directives.escalation_minutes", "an hour", "पूर्ण संख्या नहीं"),
