@@ -161,23 +161,44 @@ def test_the_old_environment_variables_are_refused_not_ignored():
     assert "sampark policy" in run.stderr
 
 
-def test_changing_the_fold_level_rebuilds_the_daily_table(world):
+def _deepest_daily_row() -> int:
     from sampark.core import paths
     from sampark.org.models import Unit
-    from sampark.reports import rollups
     from sampark.reports.models import ReportDaily
+
+    folded = Unit.objects.filter(pk__in=ReportDaily.objects.values("unit_id"))
+    return max(paths.depth(p) for p in folded.values_list("path", flat=True))
+
+
+def _two_reports(world, first: int = 0) -> None:
     from sampark.reports.services import submit_report
 
     for i, (person, unit) in enumerate([(world.patna_worker, world.patna_booth), (world.gaya_worker, world.gaya_booth)]):
-        submit_report(person, id=f"00000000-0000-7000-8000-00000000000{i}", unit=unit, type="meeting",
+        submit_report(person, id=f"00000000-0000-7000-8000-0000000000{first + i:02d}", unit=unit, type="meeting",
                       date=timezone.localdate(), values={"attendance": 3 + i})
+
+
+def test_changing_the_fold_level_rebuilds_the_daily_table(world):
+    from sampark.reports import rollups
+
+    _two_reports(world)
     rollups.fold_all()
-
-    def deepest() -> int:
-        folded = Unit.objects.filter(pk__in=ReportDaily.objects.values("unit_id"))
-        return max(paths.depth(p) for p in folded.values_list("path", flat=True))
-
-    assert deepest() == 4
+    assert _deepest_daily_row() == 4
     policies.set_policy(None, "reports.fold_level", "assembly")
-    assert deepest() == 3
+    assert _deepest_daily_row() == 3
+    assert rollups.current() == rollups.recount()
+
+
+def test_the_fold_follows_a_level_changed_by_another_process_at_once(world):
+    """The fold reads the level for each batch: a batch folded to the old depth after the other
+    process rebuilt the table would leave it wrong for good."""
+    from sampark.reports import rollups
+    from sampark.reports.policies import fold_depth
+
+    assert fold_depth() == 4  # kept in this process
+    Policy.objects.filter(key="reports.fold_level").update(value="assembly")
+    rollups.rebuild()  # as set_policy did there
+    _two_reports(world)
+    rollups.fold_all()
+    assert _deepest_daily_row() == 3
     assert rollups.current() == rollups.recount()

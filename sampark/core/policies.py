@@ -10,7 +10,8 @@ row and runs the policy's on_change step in the same transaction.
 
 Reads go through get(): the first loads every row in one query and the parsed values stay in the
 process for MAX_AGE seconds, so a page or an acknowledgement pays nothing for them. A change
-reaches the web processes within MAX_AGE; the worker calls refresh() at each tick."""
+reaches the web processes within MAX_AGE; the worker calls refresh() at each tick, and a writer
+that must follow a change at once reads the row itself (get(..., fresh=True): the fold, per batch)."""
 
 import time
 from collections.abc import Callable
@@ -93,18 +94,24 @@ def _current() -> _Snapshot:
     return snap
 
 
-def get(spec: Spec) -> Any:
-    """The policy's value in use (parsed), read at most once per MAX_AGE in this process."""
+def get(spec: Spec, *, fresh: bool = False) -> Any:
+    """The policy's value in use (parsed), read at most once per MAX_AGE in this process; `fresh`
+    reads the row now, for a writer whose work must follow a change at once (the fold)."""
+    if fresh:
+        stored = Policy.objects.filter(key=spec.key).values_list("value", flat=True).first()
+        return _parse(spec, spec.default if stored is None else stored)
     snap = _current()
-    if spec.key in snap.parsed:
-        return snap.parsed[spec.key]
+    if spec.key not in snap.parsed:
+        snap.parsed[spec.key] = _parse(spec, snap.rows.get(spec.key, spec.default))
+    return snap.parsed[spec.key]
+
+
+def _parse(spec: Spec, raw: str) -> Any:
     try:
-        value = spec.parse(snap.rows.get(spec.key, spec.default))
+        return spec.parse(raw)
     except PolicyError as exc:
         raise PolicyError(_("The stored value of policy {key} is refused: {reason} Set it again with "
                             "`sampark policy --set`.").format(key=spec.key, reason=exc)) from None
-    snap.parsed[spec.key] = value
-    return value
 
 
 def declared() -> list[Spec]:

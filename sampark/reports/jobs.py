@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from sampark.core import policies
 from sampark.reports.rollups import BATCH, fold_pending, vacuum
 
 # Stop after this many batches in one tick, so the other apps' timers run too.
@@ -15,7 +14,6 @@ _since_vacuum = 0
 
 def tick(now: datetime) -> dict:  # noqa: ARG001
     global _since_vacuum
-    policies.refresh()  # the fold level an administrator changed applies from the next tick
     folded = 0
     for _i in range(MAX_BATCHES_PER_TICK):
         n = fold_pending(BATCH)

@@ -38,6 +38,8 @@ FOLD_LEVEL = policies.declare(
     "mandal", _depth_of_level, on_change=_rebuild_rollups)
 
 
-def fold_depth() -> int:
-    """Units at this depth and above have daily rows (root 0, state 1, district 2, ...)."""
-    return policies.get(FOLD_LEVEL)
+def fold_depth(*, fresh: bool = False) -> int:
+    """Units at this depth and above have daily rows (root 0, state 1, district 2, ...). The fold
+    reads it `fresh` for each batch: a batch folded to an old depth after the table was rebuilt to
+    a new one would leave it wrong for good; a page that read an old depth is only wrong once."""
+    return policies.get(FOLD_LEVEL, fresh=fresh)

@@ -14,7 +14,7 @@ correction). The fold step:
 1. claims the oldest pending rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so a second folder takes
    other rows; SQLite has one writer anyway),
 2. adds each row's counts to its unit's ancestors from the root down to the fold depth (read off
-   the path, no query; the depth is read once per batch), summing in memory per (unit, type, day),
+   the path; the depth is read once per batch), summing in memory per (unit, type, day),
 3. upserts those sums into ReportDaily with "reports = reports + excluded.reports" (one
    executemany), and deletes the claimed rows, all in one transaction.
 
@@ -64,11 +64,11 @@ def _upsert(sums: dict) -> None:
         cur.executemany(head + "VALUES (" + ", ".join(["%s"] * 9) + ")" + tail, rows)
 
 
-def _spread(rows, sums: dict) -> None:
+def _spread(rows, sums: dict, depth: int) -> None:
     """Add each change to the unit's ancestors from the root down to the fold depth (changes below
     the same folded unit, type and day are summed first, so each is spread up the path once)."""
     leaf: dict = {}
-    cut = paths.SEGMENT * (fold_depth() + 1)
+    cut = paths.SEGMENT * (depth + 1)
     for unit_path, type_id, day, *vals in rows:
         key = (unit_path[:cut], type_id, day)
         acc = leaf.get(key)
@@ -110,7 +110,7 @@ def fold_pending(batch: int = BATCH) -> int:
             return 0
         # (On SQLite the day stays the text it is stored as: it is only a key, and written back.)
         sums: dict = {}
-        _spread(claimed, sums)
+        _spread(claimed, sums, fold_depth(fresh=True))
         _upsert(sums)
     return len(claimed)
 
@@ -149,7 +149,7 @@ def recount() -> dict:
     rows = []
     for unit_path, type_id, day, values in Report.objects.values_list("unit_path", "type_id", "date", "values").iterator():
         rows.append((unit_path, type_id, day, 1, *slot_values(types[type_id], values)))
-    _spread(rows, sums)
+    _spread(rows, sums, fold_depth(fresh=True))
     return {k: v[1] for k, v in sums.items()}
 
 
