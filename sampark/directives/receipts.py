@@ -4,8 +4,9 @@ SMS-reply or offline-sync batch).
 Receipts are append-only rows that are their own record of who did what and when, so they carry
 no separate audit row; an acknowledgement request inserts rows and never updates one: the
 per-unit counters are folded in by the worker from the pending rows it leaves (see
-counters.fold_pending). The audience match and the inserts are one statement per database
-(PostgreSQL: one prepared statement; SQLite: a few constant statements in one transaction)."""
+counters.fold_pending). The audience match and the inserts are SQL written for each database:
+one prepared statement on PostgreSQL, a few constant statements in one transaction on SQLite
+(which has no INSERT inside a WITH). A test holds both to the audience rule (audience.matches)."""
 
 import json
 from datetime import datetime
