@@ -28,3 +28,11 @@ def api_as(client):
         return {"HTTP_AUTHORIZATION": "Bearer " + issue_token(None, person)}
 
     return _headers
+
+
+@pytest.fixture(autouse=True)
+def _policies_read_afresh():
+    """Policies are kept in the process between reads: each test starts from its own database."""
+    from sampark.core import policies
+
+    policies.refresh()

@@ -64,14 +64,14 @@ def _background(author, state, n: int) -> None:
 
 
 def _publish(ctx, author, state, n: int):
-    from sampark.directives import services
+    from sampark.directives import authoring
 
     times = []
     for i in range(n):
-        d = services.create_directive(author, target_unit=state, title=f"{BENCH_TAG} publish {i}",
+        d = authoring.create_directive(author, target_unit=state, title=f"{BENCH_TAG} publish {i}",
                                       priority="urgent", due_at=timezone.now() + timedelta(days=1))
         t0 = time.perf_counter()
-        services.publish_directive(author, d)
+        authoring.publish_directive(author, d)
         times.append(time.perf_counter() - t0)
     ctx.record("directives.publish_state_p50", _ms(pct(times, 50)), "ms")
     ctx.record("directives.publish_state_p99", _ms(pct(times, 99)), "ms", target=50)
@@ -177,8 +177,8 @@ def _folder(stop, out) -> None:
     each tick folds full batches until the queue is short, then it sleeps its interval),
     measuring for each batch how old its oldest row was when the batch was folded; the ages go
     back through `out`."""
+    from sampark.directives.counters import fold_pending
     from sampark.directives.models import PendingCount
-    from sampark.directives.services import fold_pending
 
     lags = []
     limit = 20_000
@@ -200,13 +200,13 @@ def _folder(stop, out) -> None:
 
 
 def _acks(ctx, author, state, people: list[int]) -> None:
-    from sampark.directives import services
+    from sampark.directives import authoring, counters, receipts
     from sampark.directives.models import UnitCount
 
-    d = services.publish_directive(author, services.create_directive(
+    d = authoring.publish_directive(author, authoring.create_directive(
         author, target_unit=state, title=f"{BENCH_TAG} acks"))
     t0 = time.perf_counter()
-    services.compute_expected(d)
+    counters.compute_expected(d)
     ctx.record("directives.expected_counts_state", round(time.perf_counter() - t0, 2), "s")
 
     # Batches of random people, as an SMS gateway or many phones' syncs deliver them (people in
@@ -219,7 +219,7 @@ def _acks(ctx, author, state, people: list[int]) -> None:
     folder.start()
     t0 = time.perf_counter()
     for i in range(0, len(people), 500):
-        services.acknowledge_many(d, people[i:i + 500])
+        receipts.acknowledge_many(d, people[i:i + 500])
     elapsed = time.perf_counter() - t0
     stop.set()
     lags = out.get()
@@ -244,23 +244,23 @@ def _acks(ctx, author, state, people: list[int]) -> None:
 
 
 def _ack_one_by_one(directive_id: int, person_ids: list[int], out) -> None:
-    from sampark.directives import services
+    from sampark.directives import receipts
     from sampark.directives.models import Directive
     from sampark.people.models import Person
 
     d = Directive.objects.get(pk=directive_id)
     t0 = time.perf_counter()
     for pid in person_ids:
-        services.acknowledge(Person(pk=pid), d)  # one request: its posts query and one transaction
+        receipts.acknowledge(Person(pk=pid), d)  # one request: its posts query and one transaction
     out.put((len(person_ids), time.perf_counter() - t0))
     connection.close()
 
 
 def _acks_per_request(ctx, author, state, people: list[int], per_proc: int) -> None:
     """Four worker processes, one transaction per acknowledgement (PostgreSQL: SQLite has one writer)."""
-    from sampark.directives import services
+    from sampark.directives import authoring
 
-    d = services.publish_directive(author, services.create_directive(
+    d = authoring.publish_directive(author, authoring.create_directive(
         author, target_unit=state, title=f"{BENCH_TAG} acks one by one"))
     sample = random.sample(people, min(len(people), 4 * per_proc))
     slices = [sample[i::4] for i in range(4)]

@@ -57,8 +57,8 @@ def _load_history(rtype, actor, target: int) -> tuple[int, float]:
     ten million rows need not pass through Python. An earlier, shorter history is replaced.
     The ids are sequential, not random as phones make them: only the dashboards read this."""
     from sampark.core import paths
-    from sampark.reports import rollups
     from sampark.reports.models import Report, ReportDaily, RollupPending
+    from sampark.reports.policies import fold_depth
 
     have = Report.objects.filter(type=rtype).count()
     # Each run adds its ingested reports (all in the last 30 days): past 2 % more than designed,
@@ -97,14 +97,14 @@ def _load_history(rtype, actor, target: int) -> tuple[int, float]:
                     f"version, created_at, updated_at) SELECT {cols}, %s, 'bench', 1, %s, %s "
                     f"FROM {series} JOIN bench_leaf l ON l.i = (q.s * 7919) %% %s",
                     [rtype.pk, today, actor.pk, now, now, target, leaves])
-        # Daily roll-ups: the folded units nearest the reports (rollups.FOLD_DEPTH) from the
+        # Daily roll-ups: the folded units nearest the reports (policies.fold_depth()) from the
         # reports, grouped by that prefix of their paths, then each level from the one below.
         cur.execute("DROP TABLE IF EXISTS bench_level")
         cur.execute(f"CREATE TEMPORARY TABLE bench_level AS SELECT u.id AS unit_id, u.parent_id, g.day, g.reports, g.v1 "
                     f"FROM (SELECT substr(r.unit_path, 1, %s) AS path, r.date AS day, count(*) AS reports, "
                     f"sum({attendance}) AS v1 FROM {reports} r WHERE r.type_id = %s GROUP BY 1, 2) g "
                     f"JOIN {units} u ON u.path = g.path",
-                    [paths.SEGMENT * (rollups.FOLD_DEPTH + 1), rtype.pk])
+                    [paths.SEGMENT * (fold_depth() + 1), rtype.pk])
         while True:
             cur.execute(f"INSERT INTO {daily} (unit_id, parent_id, type_id, day, reports, v1, v2, v3, v4) "
                         f"SELECT unit_id, parent_id, %s, day, reports, v1, 0, 0, 0 FROM bench_level", [rtype.pk])
@@ -229,7 +229,7 @@ def run(ctx):
     states = list(Unit.objects.filter(parent=root).order_by("-child_count")[:1])
     state = states[0] if states else root
     district = Unit.objects.filter(parent=state).order_by("-child_count").first() or state
-    # Below the folded levels (rollups.FOLD_DEPTH) a constituency's children and a mandal are
+    # Below the folded levels (policies.fold_depth()) a constituency's children and a mandal are
     # counted from the report rows: measured too.
     constituency = Unit.objects.filter(parent=district).order_by("-child_count").first() or district
     mandal = Unit.objects.filter(parent=constituency).order_by("-child_count").first() or constituency

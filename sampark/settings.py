@@ -137,20 +137,8 @@ SAMPARK_OTP_PER_PHONE_HOUR = int(os.environ.get("SAMPARK_OTP_PER_PHONE_HOUR") or
 SAMPARK_OTP_PER_IP_HOUR = int(os.environ.get("SAMPARK_OTP_PER_IP_HOUR", "30"))
 
 
-def env_int(name: str, default: int, minimum: int = 0) -> int:
-    raw = os.environ.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from exc
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}")
-    return value
-
-
-# Directives: how they go out beyond the app, and the timing of reminders and escalation.
+# Directives: how they go out beyond the app. (When reminders and escalations go out is a policy
+# in the database, see core.policies.)
 SAMPARK_DIRECTIVE_CHANNEL = os.environ.get("SAMPARK_DIRECTIVE_CHANNEL", "console")
 if SAMPARK_DIRECTIVE_CHANNEL not in ("console", "sms", "whatsapp", "none"):
     raise ImproperlyConfigured("SAMPARK_DIRECTIVE_CHANNEL must be one of: console, sms, whatsapp, none")
@@ -158,9 +146,11 @@ SAMPARK_GATEWAY_URL = os.environ.get("SAMPARK_GATEWAY_URL", "")
 SAMPARK_GATEWAY_TOKEN = os.environ.get("SAMPARK_GATEWAY_TOKEN", "")
 if SAMPARK_DIRECTIVE_CHANNEL in ("sms", "whatsapp") and not SAMPARK_GATEWAY_URL:
     raise ImproperlyConfigured("SAMPARK_GATEWAY_URL is needed when SAMPARK_DIRECTIVE_CHANNEL is sms or whatsapp")
-SAMPARK_DIRECTIVE_REMIND_BEFORE_MINUTES = env_int("SAMPARK_DIRECTIVE_REMIND_BEFORE_MINUTES", 120, 1)
-SAMPARK_DIRECTIVE_ESCALATION_MINUTES = env_int("SAMPARK_DIRECTIVE_ESCALATION_MINUTES", 60, 1)
-SAMPARK_DIRECTIVE_SILENT_BELOW_PERCENT = env_int("SAMPARK_DIRECTIVE_SILENT_BELOW_PERCENT", 50, 0)
+for _moved in ("SAMPARK_DIRECTIVE_REMIND_BEFORE_MINUTES", "SAMPARK_DIRECTIVE_ESCALATION_MINUTES",
+               "SAMPARK_DIRECTIVE_SILENT_BELOW_PERCENT"):
+    if os.environ.get(_moved):
+        raise ImproperlyConfigured(f"{_moved} is no longer read: it is a policy in the database now "
+                                   "(sampark policy --list, sampark policy --set KEY=VALUE)")
 
 # Geography and names for the demo and the maps; they ship in sampark/data with their licences.
 SAMPARK_DATA_DIR = Path(os.environ.get("SAMPARK_DATA_DIR") or Path(__file__).resolve().parent / "data")

@@ -6,7 +6,7 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from sampark.directives import jobs, services
+from sampark.directives import authoring, jobs, receipts
 from sampark.directives.models import Directive, Message, PendingCount, Receipt, Timer, UnitCount
 from sampark.org.models import Level
 from sampark.org.services import create_unit
@@ -110,10 +110,10 @@ def test_done_when_state_sends_booths_acknowledge_rollup_moves_and_silent_units_
 
 def test_reminder_before_due_goes_once_to_those_who_have_not_acknowledged(world, more):
     now = timezone.now()
-    d = services.create_directive(world.state_admin, target_unit=world.bihar, title="Reminder test",
+    d = authoring.create_directive(world.state_admin, target_unit=world.bihar, title="Reminder test",
                                   due_at=now + timedelta(hours=4), teams=["social_media"], now=now)
-    d = services.publish_directive(world.state_admin, d, now=now)
-    services.acknowledge(world.patna_worker, d, now=now)
+    d = authoring.publish_directive(world.state_admin, d, now=now)
+    receipts.acknowledge(world.patna_worker, d, now=now)
     jobs.tick(now + timedelta(hours=1))
     assert not Message.objects.filter(kind="reminder").exists()
     jobs.tick(now + timedelta(hours=3))
@@ -138,20 +138,20 @@ def test_drafts_are_invisible_to_the_audience(client, world, api_as):
 
 
 def test_publish_is_atomic(world, monkeypatch):
-    d = services.create_directive(world.state_admin, target_unit=world.bihar, title="Atomic",
+    d = authoring.create_directive(world.state_admin, target_unit=world.bihar, title="Atomic",
                                   due_at=timezone.now() + timedelta(days=1))
 
     def boom(*args, **kwargs):
         raise RuntimeError("crash between the steps")
 
-    monkeypatch.setattr(services.audit, "record", boom)
+    monkeypatch.setattr(authoring.audit, "record", boom)
     with pytest.raises(RuntimeError):
-        services.publish_directive(world.state_admin, d)
+        authoring.publish_directive(world.state_admin, d)
     d.refresh_from_db()
     assert d.status == "draft" and d.published_at is None
     assert not Timer.objects.filter(directive=d).exists()
     monkeypatch.undo()
-    services.publish_directive(world.state_admin, d)
+    authoring.publish_directive(world.state_admin, d)
     assert Timer.objects.filter(directive=d).count() == 3  # expected, remind, escalate
 
 
@@ -215,14 +215,14 @@ def test_inbox_orders_urgent_first_then_newest_with_flags_in_two_queries(client,
     now = timezone.now()
     ids = {}
     for i, (title, priority) in enumerate((("old urgent", "urgent"), ("normal", "normal"), ("new urgent", "urgent"))):
-        d = services.create_directive(world.state_admin, target_unit=world.bihar, title=title, priority=priority)
-        ids[title] = services.publish_directive(world.state_admin, d, now=now + timedelta(minutes=i)).pk
+        d = authoring.create_directive(world.state_admin, target_unit=world.bihar, title=title, priority=priority)
+        ids[title] = authoring.publish_directive(world.state_admin, d, now=now + timedelta(minutes=i)).pk
     from sampark.directives.selectors import inbox
     from sampark.people.models import Person
 
-    services.acknowledge(world.gaya_worker, Directive.objects.get(pk=ids["normal"]))
-    services.mark_read(world.gaya_worker, Directive.objects.get(pk=ids["old urgent"]))
-    services.acknowledge(world.patna_worker, Directive.objects.get(pk=ids["new urgent"]))  # not Gaya's flag
+    receipts.acknowledge(world.gaya_worker, Directive.objects.get(pk=ids["normal"]))
+    receipts.mark_read(world.gaya_worker, Directive.objects.get(pk=ids["old urgent"]))
+    receipts.acknowledge(world.patna_worker, Directive.objects.get(pk=ids["new urgent"]))  # not Gaya's flag
     person = Person.objects.get(pk=world.gaya_worker.pk)
     with django_assert_max_num_queries(2):
         items = inbox(person)
@@ -233,16 +233,16 @@ def test_inbox_orders_urgent_first_then_newest_with_flags_in_two_queries(client,
 def test_fold_matches_a_recount_after_many_acks(world, more):
     from sampark.people.models import Person, Post
 
-    d = services.create_directive(world.state_admin, target_unit=world.bihar, title="Many")
-    d = services.publish_directive(world.state_admin, d)
+    d = authoring.create_directive(world.state_admin, target_unit=world.bihar, title="Many")
+    d = authoring.publish_directive(world.state_admin, d)
     ids = list(Person.objects.values_list("pk", flat=True))
-    assert services.acknowledge_many(d, ids) == 9  # everyone with a post in Bihar, not the UP coordinator
+    assert receipts.acknowledge_many(d, ids) == 9  # everyone with a post in Bihar, not the UP coordinator
     # One pending row per unit the batch touched, carrying how many reads and acks it adds.
     units = set(Post.objects.filter(active=True, unit_path__startswith=world.bihar.path).values_list("unit_path", flat=True))
     pending = PendingCount.objects.filter(directive=d)
     assert pending.count() == len(units) < 9
     assert pending.aggregate(r=Sum("reads"), a=Sum("acks")) == {"r": 9, "a": 9}
-    assert services.acknowledge_many(d, ids) == 0
+    assert receipts.acknowledge_many(d, ids) == 0
     assert pending.count() == len(units)
     jobs.tick(timezone.now())
     bihar = UnitCount.objects.get(directive=d, unit=world.bihar)
@@ -255,9 +255,9 @@ def test_receipt_and_pending_times_round_trip(world):
     from datetime import datetime
 
     when = datetime(2026, 11, 27, 4, 30, tzinfo=UTC)
-    d = services.publish_directive(world.state_admin, services.create_directive(
+    d = authoring.publish_directive(world.state_admin, authoring.create_directive(
         world.state_admin, target_unit=world.bihar, title="Times"), now=when)
-    services.acknowledge(world.gaya_worker, d, now=when)
+    receipts.acknowledge(world.gaya_worker, d, now=when)
     assert Receipt.objects.get(directive=d, kind="ack").at == when
     assert Receipt.objects.filter(directive=d, at__lte=when).count() == 2
     assert set(PendingCount.objects.values_list("created_at", flat=True)) == {when}
@@ -278,13 +278,13 @@ def test_acknowledge_matches_the_audience_rule_for_every_person(world, more, fil
     from sampark.people.models import Person
 
     for target in (world.bihar, world.gaya):
-        d = services.publish_directive(world.state_admin, services.create_directive(
+        d = authoring.publish_directive(world.state_admin, authoring.create_directive(
             world.state_admin, target_unit=target, title="Rule", **filters))
         admitted = 0
         for person in Person.objects.order_by("pk"):
             expected = any(matches(d, k) for k in post_keys(Person.objects.get(pk=person.pk)))
             try:
-                assert services.acknowledge(person, d) is True
+                assert receipts.acknowledge(person, d) is True
                 got = True
             except Http404:
                 got = False
@@ -306,10 +306,10 @@ def test_acknowledgements_run_prepared_with_a_generic_plan_on_postgresql(world):
 
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
-    d = services.publish_directive(world.state_admin, services.create_directive(
+    d = authoring.publish_directive(world.state_admin, authoring.create_directive(
         world.state_admin, target_unit=world.bihar, title="Prepared"))
     for person in (world.patna_worker, world.gaya_worker, world.patna_coord):
-        services.acknowledge(person, d)
+        receipts.acknowledge(person, d)
     with connection.cursor() as cur:
         cur.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
                     "WHERE statement LIKE %s", ["%INSERT INTO directives_receipt%"])
@@ -340,18 +340,18 @@ def test_inbox_statement_agrees_with_the_orm_for_every_person(world, more):
                                                 "required_action": "बैठक करें"})]
     ids = []
     for i, (author, target, filters) in enumerate(cases * 2):
-        d = services.create_directive(author, target_unit=target, title=f"D{i}",
+        d = authoring.create_directive(author, target_unit=target, title=f"D{i}",
                                       priority="urgent" if i % 3 == 0 else "normal", **filters)
         if i % 5 != 4:  # some stay drafts
-            d = services.publish_directive(author, d, now=timezone.now() + timedelta(seconds=i))
+            d = authoring.publish_directive(author, d, now=timezone.now() + timedelta(seconds=i))
         ids.append(d.pk)
-    services.withdraw_directive(world.state_admin, Directive.objects.get(pk=ids[0]))
+    authoring.withdraw_directive(world.state_admin, Directive.objects.get(pk=ids[0]))
     for person in Person.objects.all():
         for d in Directive.objects.filter(pk__in=ids[1:6], status="published"):
             try:
-                services.mark_read(person, d)
+                receipts.mark_read(person, d)
                 if d.pk % 2:
-                    services.acknowledge(person, d)
+                    receipts.acknowledge(person, d)
             except Http404:  # outside this directive's audience
                 pass
     fields = [f.attname for f in Directive._meta.concrete_fields if f.attname != "body"]
@@ -377,7 +377,7 @@ def test_a_directive_aimed_inside_a_moved_subtree_still_reaches_it(world):
     from sampark.org.services import move_unit
     from sampark.people.models import Person
 
-    d = services.publish_directive(world.state_admin, services.create_directive(
+    d = authoring.publish_directive(world.state_admin, authoring.create_directive(
         world.state_admin, target_unit=world.patna_ac, title="Bankipur"))
     jobs.tick(timezone.now())
     move_unit(world.state_admin, world.patna_ac, world.gaya)
@@ -385,7 +385,7 @@ def test_a_directive_aimed_inside_a_moved_subtree_still_reaches_it(world):
     assert d.target_path == Unit.objects.get(pk=world.patna_ac.pk).path
     worker = Person.objects.get(pk=world.patna_worker.pk)
     assert [x.pk for x in selectors.inbox(worker)] == [d.pk]
-    assert services.acknowledge(worker, d) is True
+    assert receipts.acknowledge(worker, d) is True
     jobs.tick(timezone.now())
     row = UnitCount.objects.get(directive=d, unit=world.patna_ac)
     assert (row.acks, row.unit_path, row.depth) == (1, d.target_path, 3)
@@ -394,7 +394,7 @@ def test_a_directive_aimed_inside_a_moved_subtree_still_reaches_it(world):
 
 
 def test_a_too_long_reply_is_refused_with_the_reason_and_records_nothing(client, world, api_as):
-    d = services.publish_directive(world.state_admin, services.create_directive(
+    d = authoring.publish_directive(world.state_admin, authoring.create_directive(
         world.state_admin, target_unit=world.bihar, title="Reply"))
     gw = api_as(world.gaya_worker)
     r = client.post(f"/api/v1/directives/{d.pk}/ack", {"reply": "क" * 501}, content_type="application/json", **gw)

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from sampark.directives import attachments, services
+from sampark.directives import attachments, authoring
 from sampark.directives.models import Attachment, Directive, Revision
 from sampark.org.models import Unit
 from tests.personas import log_in
@@ -86,7 +86,7 @@ def test_compose_with_attachments_and_only_the_audience_can_download(world, medi
     # Patna-only: the Gaya coordinator and the UP coordinator get 404, as does a wrong directive id.
     for outsider in (world.gaya_coord, world.up_coord, world.gaya_worker):
         assert log_in(Client(), outsider).get(url).status_code == 404, outsider
-    other = services.create_directive(world.state_admin, target_unit=world.gaya, title="Gaya")
+    other = authoring.create_directive(world.state_admin, target_unit=world.gaya, title="Gaya")
     assert worker.get(f"/directives/{other.pk}/files/{pdf.pk}/").status_code == 404
     assert worker.get(f"/directives/{d.pk}/files/999999/").status_code == 404
     # Not served as public media either.
@@ -164,7 +164,7 @@ def test_api_attach_only_the_author_only_draft_or_as_a_new_revision(client, worl
 
 
 def test_attachment_download_for_an_author_draft_only(world):
-    d = services.create_directive(world.state_admin, target_unit=world.patna, title="Draft",
+    d = authoring.create_directive(world.state_admin, target_unit=world.patna, title="Draft",
                                   attachments=[upload("a.pdf", PDF)])
     a = d.attachments.get()
     url = f"/directives/{d.pk}/files/{a.pk}/"
@@ -221,21 +221,21 @@ def test_a_crash_after_the_files_are_stored_leaves_neither_rows_nor_files(world,
     def boom(*args, **kwargs):
         raise RuntimeError("crash after the files were written")
 
-    monkeypatch.setattr(services.audit, "record", boom)
+    monkeypatch.setattr(authoring.audit, "record", boom)
     with pytest.raises(RuntimeError):
-        services.create_directive(world.state_admin, target_unit=world.patna, title="Crash",
+        authoring.create_directive(world.state_admin, target_unit=world.patna, title="Crash",
                                   attachments=[upload("a.pdf", PDF), upload("b.png", png())])
     assert not Directive.objects.exists() and not Attachment.objects.exists() and not stored_files(media)
     monkeypatch.undo()
-    d = services.create_directive(world.state_admin, target_unit=world.patna, title="Fine")
-    monkeypatch.setattr(services.audit, "record", boom)
+    d = authoring.create_directive(world.state_admin, target_unit=world.patna, title="Fine")
+    monkeypatch.setattr(authoring.audit, "record", boom)
     with pytest.raises(RuntimeError):
-        services.add_attachment(world.state_admin, d, upload("c.pdf", PDF))
+        authoring.add_attachment(world.state_admin, d, upload("c.pdf", PDF))
     assert not Attachment.objects.exists() and not stored_files(media)
 
 
 def test_the_author_attaches_on_the_page_and_others_get_404(world, media):
-    d = services.publish_directive(world.state_admin, services.create_directive(
+    d = authoring.publish_directive(world.state_admin, authoring.create_directive(
         world.state_admin, target_unit=world.patna, title="Page attach"))
     admin = log_in(Client(), world.state_admin)
     assert 'enctype="multipart/form-data"' in admin.get(f"/directives/{d.pk}/").content.decode()
@@ -254,7 +254,7 @@ def test_the_author_attaches_on_the_page_and_others_get_404(world, media):
 def test_directive_page_queries_do_not_grow_with_attachments(world, django_assert_max_num_queries):
     counts = []
     for n in (1, 5):
-        d = services.publish_directive(world.state_admin, services.create_directive(
+        d = authoring.publish_directive(world.state_admin, authoring.create_directive(
             world.state_admin, target_unit=world.patna, title=f"{n} files",
             attachments=[upload(f"{i}.pdf", PDF) for i in range(n)]))
         worker = log_in(Client(), world.patna_worker)

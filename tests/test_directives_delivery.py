@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from sampark.core.models import OutboxMessage
-from sampark.directives import jobs, services
+from sampark.directives import authoring, channels, jobs, receipts
 from sampark.directives.models import Message
 
 
@@ -52,16 +52,16 @@ class FakeGateway:
 
 
 def publish_with_due(world, now):
-    d = services.create_directive(world.state_admin, target_unit=world.bihar, title="बूथ बैठक",
+    d = authoring.create_directive(world.state_admin, target_unit=world.bihar, title="बूथ बैठक",
                                   due_at=now + timedelta(hours=4), now=now)
-    return services.publish_directive(world.state_admin, d, now=now)
+    return authoring.publish_directive(world.state_admin, d, now=now)
 
 
 def test_sms_gateway_gets_the_reminder_and_retries_after_500(world):
     now = timezone.now()
     with FakeGateway() as gw, override_settings(SAMPARK_DIRECTIVE_CHANNEL="sms", SAMPARK_GATEWAY_URL=gw.url):
         d = publish_with_due(world, now)
-        services.acknowledge(world.patna_worker, d, now=now)
+        receipts.acknowledge(world.patna_worker, d, now=now)
         t = now + timedelta(hours=3)
         jobs.tick(t)
         sms = Message.objects.filter(directive=d, channel="sms", recipient=world.gaya_worker).get()
@@ -100,8 +100,8 @@ def test_whatsapp_sends_text_inside_24_hours_and_a_template_outside(world):
     with FakeGateway() as gw, override_settings(SAMPARK_DIRECTIVE_CHANNEL="whatsapp", SAMPARK_GATEWAY_URL=gw.url):
         d = publish_with_due(world, now)
         t = now + timedelta(hours=3)
-        services.note_whatsapp_inbound(world.gaya_worker, t - timedelta(hours=2))
-        services.note_whatsapp_inbound(world.patna_worker, t - timedelta(hours=30))
+        channels.note_whatsapp_inbound(world.gaya_worker, t - timedelta(hours=2))
+        channels.note_whatsapp_inbound(world.patna_worker, t - timedelta(hours=30))
         jobs.tick(t)
         by_phone = {r["to"]: r for r in gw.requests}
         inside, outside = by_phone[world.gaya_worker.phone], by_phone[world.patna_worker.phone]

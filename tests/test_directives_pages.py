@@ -43,9 +43,9 @@ def test_compose_publish_read_and_acknowledge_through_the_pages(client, world):
 
 
 def test_ack_form_needs_csrf(world):
-    from sampark.directives import services
+    from sampark.directives import authoring
 
-    d = services.publish_directive(world.state_admin, services.create_directive(
+    d = authoring.publish_directive(world.state_admin, authoring.create_directive(
         world.state_admin, target_unit=world.bihar, title="CSRF"))
     strict = log_in(Client(enforce_csrf_checks=True), world.gaya_worker)
     assert strict.post(f"/directives/{d.pk}/ack/").status_code == 403
@@ -53,11 +53,11 @@ def test_ack_form_needs_csrf(world):
 
 
 def test_rollup_and_silent_pages_drill_down_and_hide_other_districts(client, world):
-    from sampark.directives import services
+    from sampark.directives import authoring, receipts
 
-    d = services.publish_directive(world.state_admin, services.create_directive(
+    d = authoring.publish_directive(world.state_admin, authoring.create_directive(
         world.state_admin, target_unit=world.bihar, title="Rollup", due_at=timezone.now() + timedelta(hours=1)))
-    services.acknowledge(world.patna_worker, d)
+    receipts.acknowledge(world.patna_worker, d)
     jobs.tick(timezone.now())
     admin = log_in(Client(), world.state_admin)
     page = admin.get(f"/directives/{d.pk}/rollup/").content.decode()
@@ -77,23 +77,23 @@ def test_rollup_and_silent_pages_drill_down_and_hide_other_districts(client, wor
 
 
 def test_inbox_poll_is_tiny_and_sees_new_directives(client, world):
-    from sampark.directives import services
+    from sampark.directives import authoring
 
     worker = log_in(Client(), world.gaya_worker)
     before = timezone.now()
     r = worker.get("/directives/inbox/updates", {"since": before.isoformat()})
     assert r.json() == {"new": 0, "latest": ""}
-    services.publish_directive(world.state_admin, services.create_directive(
+    authoring.publish_directive(world.state_admin, authoring.create_directive(
         world.state_admin, target_unit=world.bihar, title="New one"))
     r = worker.get("/directives/inbox/updates", {"since": before.isoformat()})
     assert r.json()["new"] == 1 and len(r.content) < 100
 
 
 def test_inbox_page_query_count(client, world, django_assert_max_num_queries):
-    from sampark.directives import services
+    from sampark.directives import authoring
 
     for i in range(5):
-        services.publish_directive(world.state_admin, services.create_directive(
+        authoring.publish_directive(world.state_admin, authoring.create_directive(
             world.state_admin, target_unit=world.bihar, title=f"D{i}"))
     worker = log_in(Client(), world.gaya_worker)
     with django_assert_max_num_queries(8):

@@ -161,21 +161,35 @@ def test_vacuum_is_skipped_inside_a_transaction(world):
     assert rollups.vacuum() is False
 
 
-def test_every_units_dashboard_equals_a_count_of_its_reports_folded_or_not(world):
-    """Down to the constituency the dashboards read the folded daily table; below it they count
-    the report rows. At every unit, for a type and for all types, the totals, the day series and
-    each child's figures (reports, sums, children that reported, silent, last day) must equal a
-    plain count over the report rows, corrections included."""
+@pytest.mark.parametrize("ladder", ["as seeded", "folded to the constituency", "folded to the district",
+                                    "a level added above the district"])
+def test_every_units_dashboard_equals_a_count_of_its_reports_folded_or_not(world, ladder):
+    """Down to the fold level (the mandal as seeded) the dashboards read the folded daily table;
+    below it they count the report rows. At every unit, for a type and for all types, the totals,
+    the day series and each child's figures (reports, sums, children that reported, silent, last
+    day) must equal a plain count over the report rows, corrections included: with the seeded
+    ladder, with the fold level set higher, and with a ladder whose mandal sits one rung lower
+    (the cut follows the ladder, not the tree)."""
     import random
 
-    from sampark.core import paths
+    from sampark.core import paths, policies
     from sampark.org.models import Level, Unit
     from sampark.org.services import create_unit
     from sampark.reports import selectors
     from sampark.reports.models import ReportType
+    from sampark.reports.policies import fold_depth
 
     w = world
     rnd = random.Random(7)
+    if ladder == "folded to the constituency":
+        policies.set_policy(None, "reports.fold_level", "assembly")
+    elif ladder == "folded to the district":
+        policies.set_policy(None, "reports.fold_level", "district")
+    elif ladder == "a level added above the district":
+        Level.objects.create(code="zone", rank=15, name_hi="क्षेत्र", name_en="Zone")
+        policies.refresh()
+    assert fold_depth() == {"as seeded": 4, "folded to the constituency": 3, "folded to the district": 2,
+                            "a level added above the district": 5}[ladder]
     lv = {lv.code: lv for lv in Level.objects.all()}
     # Branch the Gaya constituency: two more mandals, each with shakti kendras and booths.
     for m in range(2):
@@ -195,7 +209,7 @@ def test_every_units_dashboard_equals_a_count_of_its_reports_folded_or_not(world
                        date=timezone.localdate() - timedelta(days=rnd.randrange(20)))
     rollups.fold_all()
     assert not ReportDaily.objects.filter(unit_id__in=[u.pk for u in bihar_units
-                                                       if paths.depth(u.path) > rollups.FOLD_DEPTH]).exists()
+                                                       if paths.depth(u.path) > fold_depth()]).exists()
 
     rows = list(Report.objects.values_list("unit_path", "date", "type__code", "values"))
     today = timezone.localdate()
@@ -225,8 +239,9 @@ def test_every_units_dashboard_equals_a_count_of_its_reports_folded_or_not(world
                 assert row.reported_below == len(grandchildren), (unit.name_en, kid.name_en, code)
                 recent = [r[1] for r in counted(kid.path, since, today, None)[0]]
                 assert row.silent == (not recent) and row.last_day == (max(recent) if recent else None)
-                checked_deep += paths.depth(kid.path) > rollups.FOLD_DEPTH
-    assert checked_deep > 20  # children below the folded levels were compared too
+                checked_deep += paths.depth(kid.path) > fold_depth()
+    # Children below the folded levels were compared too (with the cut at depth 5, only booths).
+    assert checked_deep > (10 if fold_depth() == 5 else 20)
 
 
 @pytest.mark.parametrize("ages", [[0, 1, 2, 3, 4], [0, 20, 40, 300, 360], [364, 200, 9, 3]])

@@ -56,3 +56,18 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.to}: {self.status}"
+
+
+class Policy(models.Model):
+    """The value of one organisation policy, as text. What it means and which values are allowed
+    is declared by the app that reads it (core.policies); a missing row means the default."""
+
+    key = models.CharField(max_length=64, unique=True)
+    value = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "policies"
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"

@@ -2,9 +2,10 @@
 
 Django's psycopg cursors bind parameters on the client, so PostgreSQL parses and plans every
 statement afresh. For a statement with a few CTEs and joins, run once per request, planning cost
-more than executing (the acknowledgement's statement ran about twice as fast prepared with a
-generic plan; settings: prepare_threshold, plan_cache_mode; figures in bench/results/). `prepared()` runs such a statement through a server-binding psycopg cursor on
-the same connection (so in the caller's transaction, if any), prepared once per connection."""
+more than executing, so the hot ones (the acknowledgement's, the inbox's; see bench/results/) are
+prepared, with a generic plan (settings: prepare_threshold, plan_cache_mode). `prepared()` runs
+such a statement through a server-binding psycopg cursor on the same connection (so in the
+caller's transaction, if any), prepared once per connection."""
 
 import time
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
-from sampark.directives import selectors, services
+from sampark.directives import authoring, receipts, selectors
+from sampark.directives.authoring import DirectiveError
 from sampark.directives.models import Directive
-from sampark.directives.services import DirectiveError
 
 router = Router(tags=["directives"])
 ERRORS = frozenset({400, 403, 404, 409, 422})
@@ -135,7 +135,7 @@ def _error(exc: DirectiveError):
 @router.post("/directives", response={201: DirectiveOut, 200: DirectiveOut, ERRORS: ErrorOut})
 def create(request, data: DirectiveIn):
     try:
-        d = services.create_directive(request.person, target_unit=data.target_unit, title=data.title,
+        d = authoring.create_directive(request.person, target_unit=data.target_unit, title=data.title,
                                       body=data.body, priority=data.priority, requires_ack=data.requires_ack,
                                       due_at=data.due_at, levels=data.levels, roles=data.roles, teams=data.teams,
                                       required_action=data.required_action,
@@ -154,7 +154,7 @@ def detail(request, directive_id: int):
 def edit(request, directive_id: int, data: EditIn):
     d = selectors.directive_for(request.person, directive_id)
     try:
-        return 200, directive_out(services.edit_directive(request.person, d, title=data.title, body=data.body))
+        return 200, directive_out(authoring.edit_directive(request.person, d, title=data.title, body=data.body))
     except DirectiveError as exc:
         return _error(exc)
 
@@ -163,7 +163,7 @@ def edit(request, directive_id: int, data: EditIn):
 def publish(request, directive_id: int):
     d = selectors.directive_for(request.person, directive_id)
     try:
-        return 200, directive_out(services.publish_directive(request.person, d))
+        return 200, directive_out(authoring.publish_directive(request.person, d))
     except DirectiveError as exc:
         return _error(exc)
 
@@ -174,7 +174,7 @@ def attach(request, directive_id: int, file: UploadedFile | None = OPTIONAL_FILE
     revision. Others get 404."""
     d = selectors.directive_for(request.person, directive_id)
     try:
-        return 201, attachment_out(services.add_attachment(request.person, d, file))
+        return 201, attachment_out(authoring.add_attachment(request.person, d, file))
     except DirectiveError as exc:
         return _error(exc)
 
@@ -182,7 +182,7 @@ def attach(request, directive_id: int, file: UploadedFile | None = OPTIONAL_FILE
 @router.post("/directives/{directive_id}/withdraw", response={200: DirectiveOut, ERRORS: ErrorOut})
 def withdraw(request, directive_id: int):
     d = selectors.directive_for(request.person, directive_id)
-    return 200, directive_out(services.withdraw_directive(request.person, d))
+    return 200, directive_out(authoring.withdraw_directive(request.person, d))
 
 
 @router.get("/inbox", response=list[DirectiveOut])
@@ -193,7 +193,7 @@ def inbox(request):
 @router.post("/directives/{directive_id}/read", response=ReceiptOut)
 def read(request, directive_id: int):
     d = selectors.directive_for(request.person, directive_id)
-    new = services.mark_read(request.person, d)
+    new = receipts.mark_read(request.person, d)
     return {"id": d.pk, "read": True, "acked": d.is_acked, "new": new}
 
 
@@ -218,7 +218,7 @@ def ack(request, directive_id: int):
     if reply is None:
         return 422, {"detail": _("Send {\"reply\": \"...\"} or nothing.")}
     try:
-        new = services.acknowledge(request.person, d, reply=reply)
+        new = receipts.acknowledge(request.person, d, reply=reply)
     except DirectiveError as exc:
         return _error(exc)
     return 200, {"id": d.pk, "read": True, "acked": True, "new": new}

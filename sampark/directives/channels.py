@@ -4,6 +4,9 @@ returns an external id or raises. The outbox (models.Message) keeps status and r
 - "console": the laptop default; prints and writes the core SMS outbox an operator can read.
 - "sms" / "whatsapp": an HTTP gateway (any provider that accepts a JSON POST); WhatsApp free text
   only within 24 hours of the person's last message to us, an approved template otherwise.
+
+queue_messages writes the outbox rows (one in the app, one for the phone) that deliver() in
+jobs.py sends; note_whatsapp_inbound opens a person's WhatsApp window.
 """
 
 import json
@@ -11,9 +14,11 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
 
+from django.conf import settings
+
 from sampark.core.channels import sms_channel
-from sampark.directives.models import Message, WhatsAppWindow
-from sampark.directives.services import policy
+from sampark.directives.models import Directive, Message, WhatsAppWindow
+from sampark.people.models import Person
 
 WHATSAPP_WINDOW = timedelta(hours=24)
 
@@ -76,15 +81,36 @@ def in_whatsapp_window(person_id: int, now: datetime) -> bool:
 
 def phone_channel_name() -> str:
     """The phone channel messages go out on besides the app: console, sms, whatsapp or none."""
-    return policy("SAMPARK_DIRECTIVE_CHANNEL", "console")
+    return settings.SAMPARK_DIRECTIVE_CHANNEL
 
 
 def channel_for(name: str):
     if name == "console":
         return ConsoleChannel()
     if name in ("sms", "whatsapp"):
-        url = policy("SAMPARK_GATEWAY_URL", "")
+        url = settings.SAMPARK_GATEWAY_URL
         if not url:
             raise PermanentError("SAMPARK_GATEWAY_URL is not set")
-        return HttpGateway(name, url, policy("SAMPARK_GATEWAY_TOKEN", ""))
+        return HttpGateway(name, url, settings.SAMPARK_GATEWAY_TOKEN)
     raise PermanentError(f"unknown channel {name}")
+
+
+def queue_messages(directive: Directive, kind: str, items: list[tuple[Person, str, str, list]], *,
+                   now: datetime, phone_channel: str) -> int:
+    """One in-app message (delivered at once) and, unless the phone channel is "none", one queued
+    phone message per recipient. items: (recipient, body, WhatsApp template, its parameters)."""
+    rows = []
+    for person, body, template, params in items:
+        rows.append(Message(recipient=person, directive=directive, kind=kind, channel="app", body=body,
+                            status=Message.Status.SENT, created_at=now, sent_at=now))
+        if phone_channel != "none":
+            rows.append(Message(recipient=person, directive=directive, kind=kind, channel=phone_channel,
+                                body=body, template=template, params=params, created_at=now,
+                                next_attempt_at=now))
+    Message.objects.bulk_create(rows, batch_size=1000)
+    return len(items)
+
+
+def note_whatsapp_inbound(person: Person, at: datetime) -> None:
+    """Called by the WhatsApp webhook when a person writes to us: opens the 24-hour window."""
+    WhatsAppWindow.objects.update_or_create(person=person, defaults={"last_inbound_at": at})

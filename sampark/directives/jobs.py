@@ -7,7 +7,8 @@ messages with retries and backoff.
 Escalation climbs one level per interval. At step depth k it finds the units at depth k (inside
 the target) below the silence threshold and tells the leaders of each one's parent, one message
 per leader listing all their silent units; then it moves to depth k-1 one interval later, until
-it has reported the target's own children.
+it has reported the target's own children. The reminder lead time, the interval and the silence
+threshold are policies (directives/policies.py), read afresh at each tick.
 """
 
 import logging
@@ -19,12 +20,19 @@ from django.db.models import F
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from sampark.core import paths
-from sampark.directives import services
+from sampark.core import paths, policies
+from sampark.directives import counters
 from sampark.directives.audience import matching_posts_q
-from sampark.directives.channels import PermanentError, TransientError, channel_for, phone_channel_name
+from sampark.directives.channels import (
+    PermanentError,
+    TransientError,
+    channel_for,
+    phone_channel_name,
+    queue_messages,
+)
 from sampark.directives.models import Directive, Message, Receipt, Timer
-from sampark.directives.selectors import silent_below_percent, silent_counts
+from sampark.directives.policies import escalation_interval, silent_below_percent
+from sampark.directives.selectors import silent_counts
 from sampark.people.models import LEADING_ROLES, Person, Post
 
 log = logging.getLogger("sampark.directives")
@@ -40,6 +48,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def tick(now: datetime) -> dict:
+    policies.refresh()  # an administrator's change applies from the next tick
     folded = fold_all()
     timers = run_timers(now)
     sent = deliver(now)
@@ -49,7 +58,7 @@ def tick(now: datetime) -> dict:
 def fold_all() -> int:
     total = 0
     for _round in range(FOLD_ROUNDS):
-        n = services.fold_pending()
+        n = counters.fold_pending()
         total += n
         if n == 0:
             break
@@ -88,7 +97,7 @@ def run_timer(timer: Timer, original_due: datetime, now: datetime) -> None:
             Timer.objects.filter(pk=timer.pk).update(done=True)
             return
         if timer.kind == Timer.Kind.EXPECTED:
-            services.compute_expected(d)
+            counters.compute_expected(d)
             Timer.objects.filter(pk=timer.pk).update(done=True)
         elif timer.kind == Timer.Kind.REMIND:
             remind(d, now)
@@ -100,7 +109,7 @@ def run_timer(timer: Timer, original_due: datetime, now: datetime) -> None:
                 Timer.objects.filter(pk=timer.pk).update(done=True)
             else:
                 Timer.objects.filter(pk=timer.pk).update(
-                    step_depth=next_depth, due_at=original_due + services.escalation_interval())
+                    step_depth=next_depth, due_at=original_due + escalation_interval())
 
 
 def _when(value: datetime) -> str:
@@ -119,9 +128,9 @@ def remind(d: Directive, now: datetime) -> int:
             body = _("Reminder: please acknowledge the directive “{title}” by {due}.").format(title=d.title, due=due)
         batch.append((person, body, "directive_reminder", [d.title, due]))
         if len(batch) >= 2000:
-            sent += services.queue_messages(d, Message.Kind.REMINDER, batch, now=now, phone_channel=channel)
+            sent += queue_messages(d, Message.Kind.REMINDER, batch, now=now, phone_channel=channel)
             batch = []
-    sent += services.queue_messages(d, Message.Kind.REMINDER, batch, now=now, phone_channel=channel)
+    sent += queue_messages(d, Message.Kind.REMINDER, batch, now=now, phone_channel=channel)
     return sent
 
 
@@ -157,7 +166,7 @@ def escalate_step(d: Directive, depth: int, now: datetime) -> int:
             body = _("Directive “{title}”: these units have not acknowledged (below {pct}%): {units}.").format(
                 title=d.title, pct=pct, units=names)
         items.append((person, body, "directive_silent_units", [d.title, names]))
-    return services.queue_messages(d, Message.Kind.ESCALATION, items, now=now, phone_channel=phone_channel_name())
+    return queue_messages(d, Message.Kind.ESCALATION, items, now=now, phone_channel=phone_channel_name())
 
 
 def deliver(now: datetime, limit: int = 200) -> int:

@@ -11,19 +11,13 @@ from sampark.core import paths
 from sampark.core.sql import prepared
 from sampark.directives.audience import audience_q, matching_posts_q, post_keys, prefixes
 from sampark.directives.models import Directive, Receipt, UnitCount
-from sampark.directives.services import policy
+from sampark.directives.policies import silent_below_percent
 from sampark.org.models import Unit
 from sampark.people.models import Post
 from sampark.people.visibility import leading_roots
 from sampark.reports.models import ReportType
 
 INBOX_SIZE = 50
-
-
-def silent_below_percent() -> int:
-    """A unit is silent when fewer than this share of its expected posts acknowledged (or read,
-    when no acknowledgement is asked)."""
-    return int(policy("SAMPARK_DIRECTIVE_SILENT_BELOW_PERCENT", 50))
 
 
 def _flag(items: list[Directive], person) -> list[Directive]:
@@ -92,8 +86,8 @@ def _inbox_sql() -> str:
 
 
 def _inbox_pg(person, limit: int) -> list[Directive]:
-    """The inbox as one prepared statement: building the ORM query cost more (~2.5 ms) than
-    running it, and a statement prepared once per connection is not planned again."""
+    """The inbox as one prepared statement: building the ORM query cost more than running it,
+    and a statement prepared once per connection is not planned again."""
     keys = {(path, k.level, k.role, k.team) for k in post_keys(person) for path in prefixes(k.unit_path)}
     if not keys:
         return []

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from sampark.core import files
 from sampark.core.decorators import person_required
-from sampark.directives import attachments, selectors, services
+from sampark.directives import attachments, authoring, policies, receipts, selectors
+from sampark.directives.authoring import DirectiveError
 from sampark.directives.forms import AckForm, AttachForm, ComposeForm, EditForm
 from sampark.directives.models import Attachment, Directive, Message
-from sampark.directives.services import DirectiveError
 from sampark.org.selectors import breadcrumbs
 from sampark.people.visibility import leading_roots
 
@@ -47,7 +47,7 @@ def detail(request, directive_id: int):
     d = selectors.directive_for(person, directive_id)
     in_audience = d.is_published and bool(selectors.audience_keys(person, d))
     if in_audience and not d.is_read:
-        services.mark_read(person, d)  # recorded on open; a reload inserts nothing
+        receipts.mark_read(person, d)  # recorded on open; a reload inserts nothing
         d.is_read = True
     return render(request, "directives/detail.html", {
         "d": d, "in_audience": in_audience, "ack_form": AckForm(), "is_author": d.author_id == person.pk,
@@ -67,7 +67,7 @@ def ack(request, directive_id: int):
     form = AckForm(request.POST)
     reply = form.cleaned_data["reply"] if form.is_valid() else ""
     try:
-        services.acknowledge(request.person, d, reply=reply)
+        receipts.acknowledge(request.person, d, reply=reply)
     except DirectiveError as exc:
         messages.error(request, str(exc))
     else:
@@ -82,7 +82,7 @@ def compose(request):
     if posted and form.is_valid():
         data = form.cleaned_data
         try:
-            d = services.create_directive(request.person, target_unit=data["target_unit"], title=data["title"],
+            d = authoring.create_directive(request.person, target_unit=data["target_unit"], title=data["title"],
                                           body=data["body"], priority=data["priority"],
                                           requires_ack=data["requires_ack"], due_at=data["due_at"],
                                           levels=data["levels"], roles=data["roles"], teams=data["teams"],
@@ -90,7 +90,7 @@ def compose(request):
                                           required_report_type=data["required_report_type"],
                                           attachments=data["attachments"])
             if "publish" in request.POST:
-                services.publish_directive(request.person, d)
+                authoring.publish_directive(request.person, d)
         except DirectiveError as exc:
             form.add_error(None, str(exc))
         else:
@@ -110,7 +110,7 @@ def _author_action(request, directive_id: int, action):
 @require_POST
 @person_required
 def publish(request, directive_id: int):
-    return _author_action(request, directive_id, lambda d: services.publish_directive(request.person, d))
+    return _author_action(request, directive_id, lambda d: authoring.publish_directive(request.person, d))
 
 
 @require_POST
@@ -120,7 +120,7 @@ def attach(request, directive_id: int):
     if not form.is_valid():
         messages.error(request, _("Choose a file to attach."))
         return redirect("directives:detail", directive_id)
-    return _author_action(request, directive_id, lambda d: services.add_attachment(
+    return _author_action(request, directive_id, lambda d: authoring.add_attachment(
         request.person, d, form.cleaned_data["file"]))
 
 
@@ -137,7 +137,7 @@ def attachment(request, directive_id: int, attachment_id: int):
 @require_POST
 @person_required
 def withdraw(request, directive_id: int):
-    return _author_action(request, directive_id, lambda d: services.withdraw_directive(request.person, d))
+    return _author_action(request, directive_id, lambda d: authoring.withdraw_directive(request.person, d))
 
 
 @require_POST
@@ -147,7 +147,7 @@ def edit(request, directive_id: int):
     if not form.is_valid():
         messages.error(request, _("A directive needs a title."))
         return redirect("directives:detail", directive_id)
-    return _author_action(request, directive_id, lambda d: services.edit_directive(
+    return _author_action(request, directive_id, lambda d: authoring.edit_directive(
         request.person, d, title=form.cleaned_data["title"], body=form.cleaned_data["body"]))
 
 
@@ -171,4 +171,4 @@ def silent(request, directive_id: int):
     unit = selectors.rollup_unit(person, d, request.GET.get("unit"))
     return render(request, "directives/silent.html", {
         "d": d, "unit": unit, "levels": selectors.silent_units(d, unit),
-        "pct": selectors.silent_below_percent()})
+        "pct": policies.silent_below_percent()})

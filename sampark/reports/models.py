@@ -138,7 +138,7 @@ class Report(models.Model):
 
     class Meta:
         # A subtree's (or a unit's) reports in a period: the dashboards below the folded levels
-        # count them from here (rollups.FOLD_DEPTH), the report lists read them newest first.
+        # count them from here (policies.fold_depth()), the report lists read them newest first.
         # Date first: new reports carry recent dates, so they land in a small, hot part of the
         # index; path first, each landed on a random page of it, and at India scale PostgreSQL
         # then wrote a full 8 KB page image to its log for most reports (4,000-6,000 reports/s,

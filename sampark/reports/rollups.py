@@ -1,20 +1,20 @@
 """Daily roll-ups, folded from the pending queue (PERF.md: append-only changes + one folder).
 
-The daily table holds the units from the Centre down to FOLD_DEPTH (the mandal in the usual
-tree): there a unit's subtree holds thousands to millions of reports, and a dashboard must not
-count them (a district's page asks how many of each constituency's mandals reported, so the
-mandals are folded too). Below it (shakti kendra, booth) a subtree holds a few reports a day,
-which the selectors count from the report rows when asked; folding them too wrote two more rows
-per report into a table that at India scale had 28 M rows, almost all of them booths', for
-pages that are cheap to count.
+The daily table holds the units from the Centre down to the fold depth (policies.fold_depth():
+the mandal unless an administrator chose another level): there a unit's subtree holds thousands
+to millions of reports, and a dashboard must not count them (a district's page asks how many of
+each constituency's mandals reported, so the mandals are folded too). Below it (shakti kendra,
+booth) a subtree holds a few reports a day, which the selectors count from the report rows when
+asked; folding them too wrote two more rows per report into a table then made almost only of
+booths' rows, for pages that are cheap to count.
 
 Requests append one RollupPending row per change (+1 for a new report; -1 old and +1 new for a
 correction). The fold step:
 
 1. claims the oldest pending rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so a second folder takes
    other rows; SQLite has one writer anyway),
-2. adds each row's counts to its unit's ancestors from the root down to FOLD_DEPTH (read off the
-   path, no query), summing in memory per (unit, type, day),
+2. adds each row's counts to its unit's ancestors from the root down to the fold depth (read off
+   the path; the depth is read once per batch), summing in memory per (unit, type, day),
 3. upserts those sums into ReportDaily with "reports = reports + excluded.reports" (one
    executemany), and deletes the claimed rows, all in one transaction.
 
@@ -27,12 +27,9 @@ from django.db import connection, transaction
 
 from sampark.core import paths
 from sampark.reports.models import Report, ReportDaily, RollupPending
+from sampark.reports.policies import fold_depth
 
 BATCH = 5000
-# Units at this depth (root 0, state 1, district 2, constituency 3, mandal 4) and above have
-# daily rows. With 3, a district's dashboard counted its mandals from the report rows: 20-70 ms at
-# Bihar scale, growing with the reports of the period.
-FOLD_DEPTH = 4
 _COLS = ("reports", "v1", "v2", "v3", "v4")
 
 
@@ -67,11 +64,11 @@ def _upsert(sums: dict) -> None:
         cur.executemany(head + "VALUES (" + ", ".join(["%s"] * 9) + ")" + tail, rows)
 
 
-def _spread(rows, sums: dict) -> None:
-    """Add each change to the unit's ancestors from the root down to FOLD_DEPTH (changes below the
-    same folded unit, type and day are summed first, so each is spread up the path once)."""
+def _spread(rows, sums: dict, depth: int) -> None:
+    """Add each change to the unit's ancestors from the root down to the fold depth (changes below
+    the same folded unit, type and day are summed first, so each is spread up the path once)."""
     leaf: dict = {}
-    cut = paths.SEGMENT * (FOLD_DEPTH + 1)
+    cut = paths.SEGMENT * (depth + 1)
     for unit_path, type_id, day, *vals in rows:
         key = (unit_path[:cut], type_id, day)
         acc = leaf.get(key)
@@ -113,7 +110,7 @@ def fold_pending(batch: int = BATCH) -> int:
             return 0
         # (On SQLite the day stays the text it is stored as: it is only a key, and written back.)
         sums: dict = {}
-        _spread(claimed, sums)
+        _spread(claimed, sums, fold_depth(fresh=True))
         _upsert(sums)
     return len(claimed)
 
@@ -152,7 +149,7 @@ def recount() -> dict:
     rows = []
     for unit_path, type_id, day, values in Report.objects.values_list("unit_path", "type_id", "date", "values").iterator():
         rows.append((unit_path, type_id, day, 1, *slot_values(types[type_id], values)))
-    _spread(rows, sums)
+    _spread(rows, sums, fold_depth(fresh=True))
     return {k: v[1] for k, v in sums.items()}
 
 

@@ -1,8 +1,8 @@
 """Read queries for dashboards, maps, exports and the roll-up API.
 
-From the Centre down to the mandal (rollups.FOLD_DEPTH) they read the daily table kept by
-the fold step, never the report rows, so a page costs the same with 10 reports or 10 million.
-Below it a subtree holds a few reports a day, counted from the report rows on the (unit_path,
+From the Centre down to the fold level (policies.fold_depth(), the mandal by default) they read
+the daily table kept by the fold step, never the report rows, so a page costs the same with 10
+reports or 10 million. Below it a subtree holds a few reports a day, counted from the report rows on the (unit_path,
 date) index. Callers pass a unit they already got through visible_to()."""
 
 from dataclasses import dataclass, field
@@ -19,7 +19,7 @@ from sampark.core import paths
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
 from sampark.reports.models import FieldKind, Report, ReportDaily, ReportType
-from sampark.reports.rollups import FOLD_DEPTH
+from sampark.reports.policies import fold_depth
 from sampark.reports.services import ReportError
 
 SLOT_COLS = ("v1", "v2", "v3", "v4")
@@ -42,8 +42,8 @@ def measures(rtype: ReportType | None) -> list[tuple[str, str, str]]:
 
 
 def folded(depth: int) -> bool:
-    """Whether units at this depth have daily rows (see rollups.FOLD_DEPTH)."""
-    return depth <= FOLD_DEPTH
+    """Whether units at this depth have daily rows (see policies.fold_depth)."""
+    return depth <= fold_depth()
 
 
 def _daily(start: date, end: date, rtype: ReportType | None, **where):
@@ -237,9 +237,9 @@ RECENT_MIN_DEPTH = 3
 
 def recent_reports(unit: Unit, limit: int = 20, today: date | None = None) -> list[Report]:
     """The newest reports of the last year in the unit's subtree (for the dashboard's list), from
-    constituency level down. Sorting a constituency's year cost ~27 ms at Bihar scale, so the
-    last week is tried first, then a month, then the year: a window holding `limit` reports holds
-    the newest ones. (A report cannot be dated more than a year back.)"""
+    constituency level down. Sorting a constituency's whole year is slow, so the last week is
+    tried first, then a month, then the year: a window holding `limit` reports holds the newest
+    ones. (A report cannot be dated more than a year back.)"""
     if paths.depth(unit.path) < RECENT_MIN_DEPTH:
         return []
     today = today or timezone.localdate()
