@@ -8,20 +8,13 @@ audience once after publishing. A subtree that moves takes its counters and pend
 from django.db import connection, transaction
 from django.db.models import Count
 
-from sampark.core import paths
+from sampark.core import bulk, paths
 from sampark.directives.audience import matching_posts_q
 from sampark.directives.models import Directive, PendingCount, UnitCount
 from sampark.org.models import Unit
 from sampark.people.models import Post
 
-
-def _upsert_counts(rows: list[tuple], set_clause: str) -> None:
-    table = UnitCount._meta.db_table
-    sql = (f"INSERT INTO {table} (directive_id, unit_id, parent_id, unit_path, depth, expected, reads, acks) "
-           f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (directive_id, unit_id) DO UPDATE SET {set_clause}")
-    with connection.cursor() as cur:
-        for i in range(0, len(rows), 1000):
-            cur.executemany(sql, rows[i:i + 1000])
+COUNT_COLUMNS = ["directive_id", "unit_id", "parent_id", "unit_path", "depth", "expected", "reads", "acks"]
 
 
 def _climb(unit_path: str, target_path: str):
@@ -95,8 +88,9 @@ def compute_expected(directive: Directive) -> int:
         for unit_id, parent_id, path, depth in _climb(unit_path, directive.target_path):
             row = totals.setdefault(unit_id, [directive.pk, unit_id, parent_id, path, depth, 0, 0, 0])
             row[5] += n
-    with transaction.atomic():
-        _upsert_counts([tuple(r) for r in totals.values()], "expected = excluded.expected")
+    if totals:  # keyed by unit, so distinct, as an upsert needs
+        bulk.insert_rows(UnitCount._meta.db_table, COUNT_COLUMNS, [tuple(r) for r in totals.values()],
+                         on_conflict="ON CONFLICT (directive_id, unit_id) DO UPDATE SET expected = excluded.expected")
     return len(totals)
 
 

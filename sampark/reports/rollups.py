@@ -25,7 +25,7 @@ from collections import defaultdict
 
 from django.db import connection, transaction
 
-from sampark.core import paths
+from sampark.core import bulk, paths
 from sampark.reports.models import Report, ReportDaily, RollupPending
 from sampark.reports.policies import fold_depth
 
@@ -34,34 +34,17 @@ _COLS = ("reports", "v1", "v2", "v3", "v4")
 
 
 def _upsert(sums: dict) -> None:
-    """Add the sums into the daily table in one statement on PostgreSQL (arrays unnested), one
-    executemany on SQLite. The keys of `sums` are distinct, as ON CONFLICT DO UPDATE requires."""
+    """Add the sums into the daily table (COPY through a staging table on PostgreSQL, executemany
+    on SQLite). The keys of `sums` are distinct, as ON CONFLICT DO UPDATE requires."""
     if not sums:
         return
     table = ReportDaily._meta.db_table
     sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in _COLS)
-    head = f"INSERT INTO {table} (unit_id, parent_id, type_id, day, {', '.join(_COLS)}) "
-    tail = f" ON CONFLICT (unit_id, type_id, day) DO UPDATE SET {sets}"
-    if connection.vendor == "postgresql":
-        # COPY into a temporary table and upsert from it: one round trip for the rows, no
-        # per-row statement, and psycopg writes COPY rows faster than it quotes arrays.
-        staging = "reports_daily_in"
-        with connection.cursor() as cur:
-            cur.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} (unit_id bigint, parent_id bigint, "
-                        f"type_id bigint, day date, {', '.join(c + ' bigint' for c in _COLS)}) "
-                        f"ON COMMIT DELETE ROWS")
-            cols = f"unit_id, parent_id, type_id, day, {', '.join(_COLS)}"
-            with cur.cursor.copy(f"COPY {staging} ({cols}) FROM STDIN") as copy:
-                for (unit_id, type_id, day), (parent_id, vals) in sums.items():
-                    copy.write_row((unit_id, parent_id, type_id, day, *vals))
-            cur.execute(head + f"SELECT {cols} FROM {staging}" + tail)
-            cur.execute(f"TRUNCATE {staging}")
-        return
     adapt = connection.ops.adapt_datefield_value
-    rows = [(unit_id, parent_id, type_id, adapt(day), *vals)
-            for (unit_id, type_id, day), (parent_id, vals) in sums.items()]
-    with connection.cursor() as cur:
-        cur.executemany(head + "VALUES (" + ", ".join(["%s"] * 9) + ")" + tail, rows)
+    bulk.insert_rows(table, ["unit_id", "parent_id", "type_id", "day", *_COLS],
+                     [(unit_id, parent_id, type_id, adapt(day), *vals)
+                      for (unit_id, type_id, day), (parent_id, vals) in sums.items()],
+                     on_conflict=f"ON CONFLICT (unit_id, type_id, day) DO UPDATE SET {sets}")
 
 
 def _spread(rows, sums: dict, depth: int) -> None:
