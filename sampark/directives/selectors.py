@@ -201,10 +201,8 @@ def people_at(d: Directive, unit: Unit, limit: int = 200) -> list:
 
 def silent_counts(d: Directive, root_path: str):
     """Counter rows of units inside root_path that are below the threshold."""
-    lo, hi = paths.subtree_range(root_path)
     done = "acks" if d.requires_ack else "reads"
-    return (UnitCount.objects.filter(directive=d, unit_path__gte=lo, unit_path__lt=hi, expected__gt=0)
-            .exclude(unit_path=root_path)
+    return (UnitCount.objects.in_subtree(root_path, include_self=False).filter(directive=d, expected__gt=0)
             .alias(done100=F(done) * 100).filter(done100__lt=F("expected") * silent_below_percent()))
 
 

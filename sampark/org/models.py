@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sampark.core import paths
 from sampark.core.fields import PathField
+from sampark.core.visibility import PathScopedQuerySet
 
 
 class Level(models.Model):
@@ -27,26 +28,8 @@ class Level(models.Model):
         return self.name_en if (get_language() or "hi").startswith("en") else self.name_hi
 
 
-class UnitQuerySet(models.QuerySet):
-    def in_subtree(self, path: str, include_self: bool = True):
-        lo, hi = paths.subtree_range(path)
-        qs = self.filter(path__gte=lo, path__lt=hi)
-        return qs if include_self else qs.exclude(path=path)
-
-    def in_subtrees(self, roots: list[str]):
-        if not roots:
-            return self.none()
-        q = Q()
-        for root in roots:
-            lo, hi = paths.subtree_range(root)
-            q |= Q(path__gte=lo, path__lt=hi)
-        return self.filter(q)
-
-    def visible_to(self, person):
-        """The one rule: a person sees the subtrees of the units where they hold posts."""
-        from sampark.people.visibility import visible_roots
-
-        return self.in_subtrees(visible_roots(person))
+class UnitQuerySet(PathScopedQuerySet):
+    path_field = "path"
 
 
 class Unit(models.Model):

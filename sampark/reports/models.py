@@ -7,8 +7,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sampark.core import paths
 from sampark.core.fields import PathField
+from sampark.core.visibility import PathScopedQuerySet
 from sampark.org.models import Level, Unit
 from sampark.people.models import Person
 
@@ -98,20 +98,8 @@ class ReportSettings(models.Model):
         return cls.objects.first() or cls()
 
 
-class ReportQuerySet(models.QuerySet):
-    def in_subtrees(self, roots: list[str]):
-        if not roots:
-            return self.none()
-        q = models.Q()
-        for root in roots:
-            lo, hi = paths.subtree_range(root)
-            q |= models.Q(unit_path__gte=lo, unit_path__lt=hi)
-        return self.filter(q)
-
-    def visible_to(self, person):
-        from sampark.people.visibility import visible_roots
-
-        return self.in_subtrees(visible_roots(person))
+class ReportQuerySet(PathScopedQuerySet):
+    path_field = "unit_path"
 
 
 class Report(models.Model):

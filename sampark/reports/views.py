@@ -14,9 +14,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sampark.core.visibility import get_visible_or_404, visible_roots
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
-from sampark.people.visibility import get_visible_or_404, visible_roots
 from sampark.reports import exports, photos, selectors, services, svg
 from sampark.reports.api import get_type_or_error, parse_period
 from sampark.reports.models import FieldKind, Report, ReportPhoto
