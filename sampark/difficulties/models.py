@@ -5,15 +5,15 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sampark.core.fields import PathField
 from sampark.core.models import AppendOnlyModel, AppendOnlyQuerySet
+from sampark.core.names import BilingualNameMixin
 from sampark.core.visibility import PathScopedQuerySet
 
 
-class Named(models.Model):
+class Named(BilingualNameMixin, models.Model):
     name_hi = models.CharField(max_length=100)
     name_en = models.CharField(max_length=100)
 
@@ -22,10 +22,6 @@ class Named(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "hi").startswith("en") else (self.name_hi or self.name_en)
 
 
 class DifficultyCategory(Named):

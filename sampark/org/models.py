@@ -1,14 +1,14 @@
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sampark.core import paths
 from sampark.core.fields import PathField
+from sampark.core.names import BilingualNameMixin
 from sampark.core.visibility import PathScopedQuerySet
 
 
-class Level(models.Model):
+class Level(BilingualNameMixin, models.Model):
     """A rung of the organisation's ladder (Centre, State, ... Booth). Data, so an organisation may
     rename or skip levels: a unit's children may sit at any deeper level."""
 
@@ -23,16 +23,12 @@ class Level(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "hi").startswith("en") else self.name_hi
-
 
 class UnitQuerySet(PathScopedQuerySet):
     path_field = "path"
 
 
-class Unit(models.Model):
+class Unit(BilingualNameMixin, models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="units")
     name_hi = models.CharField(max_length=200, blank=True, default="")
@@ -55,12 +51,6 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        if (get_language() or "hi").startswith("en"):
-            return self.name_en or self.name_hi
-        return self.name_hi or self.name_en
 
     @property
     def depth(self) -> int:

@@ -1,11 +1,12 @@
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sampark.core import paths
 from sampark.core.fields import PathField
+from sampark.core.names import BilingualNameMixin
 from sampark.core.visibility import PathScopedQuerySet, nothing, subtree_q
 from sampark.org.models import Unit
 
@@ -45,7 +46,7 @@ class PersonQuerySet(PathScopedQuerySet):
         return nothing() if person.visible_roots() else Q(pk=person.pk)
 
 
-class Person(models.Model):
+class Person(BilingualNameMixin, models.Model):
     name_hi = models.CharField(max_length=200, blank=True, default="")
     name_en = models.CharField(max_length=200, blank=True, default="")
     phone = models.CharField(max_length=16, unique=True, help_text="E.164, e.g. +919876543210")
@@ -59,12 +60,6 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        if (get_language() or "hi").startswith("en"):
-            return self.name_en or self.name_hi
-        return self.name_hi or self.name_en
 
     def visible_roots(self) -> list[str]:
         """Minimal list of subtree root paths where the person holds active posts, cached on this
