@@ -9,6 +9,7 @@ from django.http import Http404
 
 from sampark.core import paths
 from sampark.core.sql import prepared
+from sampark.core.visibility import get_visible_or_404
 from sampark.directives.audience import audience_q, matching_posts_q, post_keys, prefixes
 from sampark.directives.models import Directive, Receipt, UnitCount
 from sampark.directives.services import policy
@@ -125,10 +126,10 @@ def inbox_updates(person, since: datetime | None) -> dict:
 
 def directive_for(person, directive_id) -> Directive:
     """A directive the person may open, with their flags; 404 otherwise."""
-    d = (Directive.objects.visible_to(person).select_related("target_unit__level", "author", "required_report_type")
-         .filter(pk=directive_id).first()) if str(directive_id).isdigit() else None
-    if d is None:
+    if not str(directive_id).isdigit():
         raise Http404
+    d = get_visible_or_404(Directive.objects.select_related("target_unit__level", "author", "required_report_type"),
+                           person, pk=directive_id)
     return _flag([d], person)[0]
 
 
