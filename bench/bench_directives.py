@@ -81,8 +81,7 @@ def _publish(ctx, author, state, n: int):
 def _audience_people(state, limit: int) -> list[int]:
     from sampark.people.models import Post
 
-    lo, hi = state.path, state.path + "~"
-    return list(Post.objects.filter(active=True, unit_path__gte=lo, unit_path__lt=hi).order_by("person_id")
+    return list(Post.objects.in_subtree(state.path).filter(active=True).order_by("person_id")
                 .values_list("person_id", flat=True).distinct()[:limit])
 
 

@@ -81,3 +81,113 @@ def test_what_a_person_sees_equals_their_subtrees(parents, holders, others):
     assert visible_ids(person) == expected
     seen_people = set(Person.objects.visible_to(person).values_list("pk", flat=True))
     assert seen_people == {person.pk} | {pk for pk, unit in members.items() if unit.pk in expected}
+
+
+# --- the one route in core.visibility ---------------------------------------------------------------
+
+def test_no_roots_match_nothing_never_everything(world):
+    from sampark.core.visibility import subtree_q
+    from sampark.people.models import Post
+
+    assert not Unit.objects.filter(subtree_q("path", [])).exists()
+    assert Unit.objects.in_subtrees([]).count() == 0
+    assert not Post.objects.filter(subtree_q("unit_path", [])).exists()
+    both = set(Unit.objects.filter(subtree_q("path", [world.patna.path, world.gaya_booth.path]))
+               .values_list("pk", flat=True))
+    assert both == subtree_ids(world.patna) | {world.gaya_booth.pk}
+
+
+@pytest.mark.parametrize("nobody", [None, Person()])
+def test_nobody_sees_anything(world, nobody, django_assert_num_queries):
+    from sampark.difficulties.models import ActionItem, Difficulty
+    from sampark.directives.models import Directive
+    from sampark.people.models import Post
+    from sampark.reports.models import Report
+
+    with django_assert_num_queries(0):
+        for model in (Unit, Person, Post, Report, Difficulty, ActionItem, Directive):
+            assert list(model.objects.visible_to(nobody)) == [], model
+
+
+def test_get_visible_or_404_takes_a_model_or_a_queryset_and_hides_the_forbidden(world):
+    from django.http import Http404
+
+    from sampark.core.visibility import get_visible_or_404
+
+    assert get_visible_or_404(Unit, world.patna_coord, pk=world.patna_booth.pk) == world.patna_booth
+    qs = Unit.objects.select_related("level")
+    assert get_visible_or_404(qs, world.patna_coord, pk=world.patna.pk) == world.patna
+    for pk in (world.gaya.pk, world.bihar.pk, 10**9):  # forbidden, above, missing: all the same
+        with pytest.raises(Http404):
+            get_visible_or_404(qs, world.patna_coord, pk=pk)
+    with pytest.raises(Http404):
+        get_visible_or_404(Unit, None, pk=world.patna.pk)
+
+
+def test_roots_are_read_once_per_person_object(world, django_assert_num_queries):
+    from sampark.people.services import add_post
+
+    me = Person.objects.get(pk=world.patna_coord.pk)
+    with django_assert_num_queries(1):
+        assert me.visible_roots() == [world.patna.path]
+        assert me.visible_roots() == [world.patna.path]
+    add_post(None, person=me, unit=world.gaya_booth, role=Role.WORKER)  # forgets the cached roots
+    assert me.visible_roots() == [world.patna.path, world.gaya_booth.path]
+    assert me.leading_roots() == [world.patna.path]
+
+
+def test_own_items_are_seen_outside_the_subtrees(world):
+    """also_visible: what a person raised, was given or owns follows them."""
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sampark.difficulties.models import ActionItem, Difficulty
+    from sampark.difficulties.services import add_action_item, raise_difficulty
+
+    d, _ = raise_difficulty(world.gaya_worker, id=uuid.uuid4(), unit=world.gaya_booth, category="content",
+                            text="x", now=timezone.now())
+    item = add_action_item(world.gaya_coord, world.gaya_ac, owner=world.gaya_worker, text="y",
+                           due_on=timezone.localdate() + timedelta(days=2), now=timezone.now())
+    assert list(ActionItem.objects.visible_to(world.gaya_worker)) == [item]  # above their booth
+    assert list(ActionItem.objects.visible_to(world.patna_coord)) == []
+    assert list(Difficulty.objects.visible_to(world.gaya_worker)) == [d]
+    assert list(Difficulty.objects.visible_to(world.patna_coord)) == []
+
+
+def test_every_model_with_a_unit_path_is_path_scoped():
+    """A model that stores where it sits in the tree answers visible_to by the one route; the
+    queues and token tables that no person reads are named here with the reason."""
+    from django.apps import apps
+
+    from sampark.core.fields import PathField
+    from sampark.core.visibility import PathScopedQuerySet
+
+    internal = {
+        "reports.RollupPending": "the roll-up queue, read only by the fold job",
+        "directives.PendingCount": "the receipt-counter queue, read only by the fold job",
+        "org.UnitToken": "search tokens, not paths (read through Unit.visible_to)",
+        "people.PersonToken": "search tokens, not paths (read through Person.visible_to)",
+    }
+    unscoped = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("sampark."):
+            continue
+        if any(isinstance(f, PathField) for f in model._meta.get_fields()) and model._meta.label not in internal:
+            if not isinstance(model._default_manager.all(), PathScopedQuerySet):
+                unscoped.append(model._meta.label)
+    assert unscoped == []
+
+
+def test_search_shows_nothing_to_someone_without_a_post(world, login_as):
+    from sampark.people.models import Post
+
+    nobody = create_person(None, phone="+919000000099", name_hi="कोई नहीं", name_en="No Post")
+    assert not Post.objects.visible_to(nobody).exists()
+    client = login_as(nobody)
+    for q in ("Manan", "मनन", "Patna", "पटना", "Booth", "बूथ", "Ritesh"):
+        html = client.get("/search/", {"q": q}).content.decode()
+        for name in ("Manan Krishna", "मनन कृष्ण", "Ritesh Ranjan", "रितेश रंजन", "बूथ 1", "Booth 1", "Bankipur",
+                     "बाँकीपुर", "/units/"):
+            assert name not in html.replace(q, ""), (q, name)

@@ -2,14 +2,33 @@ from django.db import models
 
 
 class AppendOnlyQuerySet(models.QuerySet):
+    """History and audit rows: added, never changed or removed in bulk."""
+
     def update(self, **kwargs):  # noqa: ARG002
-        raise PermissionError("audit rows are append-only")
+        raise PermissionError(f"{self.model._meta.label} rows are append-only")
 
     def delete(self):
-        raise PermissionError("audit rows are append-only")
+        raise PermissionError(f"{self.model._meta.label} rows are append-only")
 
 
-class AuditEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """The same guard on a single row: a saved row is never saved again nor deleted."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError(f"{self._meta.label} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.label} rows are append-only")
+
+
+class AuditEntry(AppendOnlyModel):
     """Who did what to which object, and when, with the state before and after. Never changed."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -21,21 +40,11 @@ class AuditEntry(models.Model):
     after = models.JSONField(null=True, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("audit rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("audit rows are append-only")
 
 
 class OutboxMessage(models.Model):

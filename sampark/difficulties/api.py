@@ -4,6 +4,7 @@ from django.utils import timezone
 from ninja import Router
 from ninja.responses import codes_4xx
 
+from sampark.core.visibility import get_visible_or_404
 from sampark.difficulties import selectors, services
 from sampark.difficulties.models import ActionItem, Difficulty
 from sampark.difficulties.schemas import (
@@ -21,7 +22,6 @@ from sampark.difficulties.schemas import (
 )
 from sampark.org.models import Unit
 from sampark.people.models import Person
-from sampark.people.visibility import get_visible_or_404
 
 router = Router(tags=["difficulties"])
 

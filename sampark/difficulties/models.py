@@ -5,22 +5,15 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sampark.core import paths
 from sampark.core.fields import PathField
+from sampark.core.models import AppendOnlyModel, AppendOnlyQuerySet
+from sampark.core.names import BilingualNameMixin
+from sampark.core.visibility import PathScopedQuerySet
 
 
-def _subtrees_q(field: str, roots: list[str]) -> Q:
-    q = Q(pk__in=[])
-    for root in roots:
-        lo, hi = paths.subtree_range(root)
-        q |= Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
-    return q
-
-
-class Named(models.Model):
+class Named(BilingualNameMixin, models.Model):
     name_hi = models.CharField(max_length=100)
     name_en = models.CharField(max_length=100)
 
@@ -29,10 +22,6 @@ class Named(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "hi").startswith("en") else (self.name_hi or self.name_en)
 
 
 class DifficultyCategory(Named):
@@ -105,19 +94,13 @@ WAITING = (Status.OPEN, Status.REOPENED, Status.ASSIGNED)
 UNRESOLVED = (Status.OPEN, Status.REOPENED, Status.ASSIGNED, Status.INFO_REQUESTED, Status.MERGED)
 
 
-class DifficultyQuerySet(models.QuerySet):
-    def visible_to(self, person):
-        """Difficulties raised in the person's subtrees, plus their own and those passed to them."""
-        from sampark.people.visibility import visible_roots
+class DifficultyQuerySet(PathScopedQuerySet):
+    """Difficulties raised in the person's subtrees, plus their own and those passed to them."""
 
-        if person is None or not getattr(person, "pk", None):
-            return self.none()
-        return self.filter(_subtrees_q("unit_path", visible_roots(person)) | Q(raised_by=person)
-                           | Q(assigned_to=person))
+    path_field = "unit_path"
 
-    def in_subtree(self, path: str):
-        lo, hi = paths.subtree_range(path)
-        return self.filter(unit_path__gte=lo, unit_path__lt=hi)
+    def also_visible(self, person) -> Q:
+        return Q(raised_by=person) | Q(assigned_to=person)
 
 
 class Difficulty(models.Model):
@@ -186,15 +169,7 @@ class EventKind(models.TextChoices):
     SOLVED = "solved", _("Confirmed solved")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ARG002
-        raise PermissionError("history rows are append-only")
-
-    def delete(self):
-        raise PermissionError("history rows are append-only")
-
-
-class DifficultyEvent(models.Model):
+class DifficultyEvent(AppendOnlyModel):
     """One step of a difficulty's history: who, what, when, from which unit to which."""
 
     difficulty = models.ForeignKey(Difficulty, on_delete=models.PROTECT, related_name="events")
@@ -208,21 +183,15 @@ class DifficultyEvent(models.Model):
     text = models.TextField(blank=True, default="")
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["pk"]  # the order things happened, whatever clock a drill used
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("history rows are append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("history rows are append-only")
+class ReviewNoteQuerySet(AppendOnlyQuerySet, PathScopedQuerySet):
+    path_field = "unit_path"
 
 
 class ReviewNote(models.Model):
@@ -234,7 +203,7 @@ class ReviewNote(models.Model):
     text = models.TextField()
     created_at = models.DateTimeField()
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = ReviewNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -243,13 +212,11 @@ class ReviewNote(models.Model):
         return self.text[:60]
 
 
-class ActionItemQuerySet(models.QuerySet):
-    def visible_to(self, person):
-        from sampark.people.visibility import visible_roots
+class ActionItemQuerySet(PathScopedQuerySet):
+    path_field = "unit_path"
 
-        if person is None or not getattr(person, "pk", None):
-            return self.none()
-        return self.filter(_subtrees_q("unit_path", visible_roots(person)) | Q(owner=person))
+    def also_visible(self, person) -> Q:
+        return Q(owner=person)
 
 
 class ActionItem(models.Model):

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from sampark.core import paths
+from sampark.core.visibility import subtree_q
 from sampark.difficulties import selectors
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
@@ -42,9 +43,8 @@ def owner_choices(person, unit: Unit | None, limit: int = 100) -> list[Person]:
     """Leaders in the unit's subtree, and the reviewer: who an action item can be given to."""
     if unit is None:
         return [person]
-    lo, hi = paths.subtree_range(unit.path)
-    people = list(Person.objects.filter(posts__active=True, posts__role__in=LEADING_ROLES,
-                                        posts__unit_path__gte=lo, posts__unit_path__lt=hi)
+    people = list(Person.objects.filter(subtree_q("posts__unit_path", [unit.path]), posts__active=True,
+                                        posts__role__in=LEADING_ROLES)
                   .distinct().order_by("name_hi", "pk")[:limit])
     return people if any(p.pk == person.pk for p in people) else [person, *people]
 

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 
 from sampark.core import paths
+from sampark.core.visibility import subtree_q
 from sampark.difficulties.models import (
     UNRESOLVED,
     WAITING,
@@ -68,8 +69,7 @@ def assignable_people(d: Difficulty, limit: int = 50):
     """People holding posts under the handling unit, whom a coordinator may pass it down to."""
     from sampark.people.models import Person
 
-    lo, hi = paths.subtree_range(d.handling_path)
-    return list(Person.objects.filter(posts__active=True, posts__unit_path__gte=lo, posts__unit_path__lt=hi)
+    return list(Person.objects.filter(subtree_q("posts__unit_path", [d.handling_path]), posts__active=True)
                 .distinct().order_by("name_hi", "pk")[:limit])
 
 
@@ -223,12 +223,10 @@ def action_items_owned(person, limit: int = 50):
 
 
 def action_items_in(unit: Unit, limit: int = 200):
-    lo, hi = paths.subtree_range(unit.path)
-    return list(ActionItem.objects.filter(unit_path__gte=lo, unit_path__lt=hi)
+    return list(ActionItem.objects.in_subtree(unit.path)
                 .select_related("owner", "unit").order_by("unit_path", "done_at", "due_on", "pk")[:limit])
 
 
 def notes_in(unit: Unit, limit: int = 200):
-    lo, hi = paths.subtree_range(unit.path)
-    return list(ReviewNote.objects.filter(unit_path__gte=lo, unit_path__lt=hi)
+    return list(ReviewNote.objects.in_subtree(unit.path)
                 .select_related("author", "unit").order_by("unit_path", "created_at", "pk")[:limit])

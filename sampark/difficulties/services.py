@@ -343,8 +343,7 @@ def assign_difficulty(actor: Person, d: Difficulty, *, person: Person, text: str
     if not paths.in_subtrees(d.handling_path, leading_roots(actor)):
         raise DifficultyError(_("Only a coordinator at the unit handling it, or above, can do this."), status=403)
     _check_can_act(actor, d, (Status.OPEN, Status.REOPENED, Status.ASSIGNED))
-    lo, hi = paths.subtree_range(d.handling_path)
-    if not Post.objects.filter(person=person, active=True, unit_path__gte=lo, unit_path__lt=hi).exists():
+    if not Post.objects.in_subtree(d.handling_path).filter(person=person, active=True).exists():
         raise DifficultyError(_("That person holds no post under the unit handling this difficulty."))
     before = _snapshot(d)
     d.status, d.assigned_to, d.due_at = Status.ASSIGNED, person, _due(d.handling_unit, d.category, now)

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from sampark.core import files
 from sampark.core.decorators import person_required
+from sampark.core.visibility import get_visible_or_404
 from sampark.difficulties import review, selectors, services
 from sampark.difficulties.models import ActionItem, Difficulty, DifficultyCategory, Status
 from sampark.org.models import Unit
 from sampark.people.models import LEADING_ROLES, Person, Post
-from sampark.people.visibility import get_visible_or_404
 
 RATINGS = [1, 2, 3, 4, 5]
 

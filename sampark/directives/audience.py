@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Q
 
 from sampark.core import paths
+from sampark.core.visibility import subtree_q
 from sampark.org.models import Level, Unit
 from sampark.people.models import Post
 
@@ -76,8 +77,7 @@ def matches(directive, key: PostKey) -> bool:
 
 def matching_posts_q(directive) -> Q:
     """Active posts in the directive's audience, as a filter on Post."""
-    lo, hi = paths.subtree_range(directive.target_path)
-    q = Q(active=True, unit_path__gte=lo, unit_path__lt=hi)
+    q = Q(active=True) & subtree_q("unit_path", [directive.target_path])
     if directive.levels:
         q &= Q(unit__level__code__in=directive.level_codes)
     if directive.roles:

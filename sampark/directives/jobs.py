@@ -21,6 +21,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from sampark.core import paths, policies
+from sampark.core.names import pick
 from sampark.directives import counters
 from sampark.directives.audience import matching_posts_q
 from sampark.directives.channels import (
@@ -135,7 +136,7 @@ def remind(d: Directive, now: datetime) -> int:
 
 
 def _unit_name(unit, lang: str) -> str:
-    return (unit.name_en or unit.name_hi) if lang == "en" else (unit.name_hi or unit.name_en)
+    return pick(unit.name_hi, unit.name_en, lang)
 
 
 def escalate_step(d: Directive, depth: int, now: datetime) -> int:

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sampark.core.fields import PathField
+from sampark.core.visibility import PathScopedQuerySet
+from sampark.directives.audience import audience_q
 from sampark.org.models import Unit
 from sampark.people.models import Person
 
@@ -27,20 +29,19 @@ def from_codes(values) -> str:
     return "," + ",".join(values) + "," if values else ""
 
 
-class DirectiveQuerySet(models.QuerySet):
-    def visible_to(self, person):
-        """What a person may open: their own directives (drafts too), published directives whose
-        audience includes them, and published directives aimed inside a subtree they lead (for
-        oversight). Everything else is 404."""
-        from sampark.directives.audience import audience_q
-        from sampark.people.visibility import leading_roots
+class DirectiveQuerySet(PathScopedQuerySet):
+    """What a person may open: their own directives (drafts too), published directives whose
+    audience includes them, and published directives aimed inside a subtree they lead (for
+    oversight). Everything else is 404."""
 
-        q = Q(author=person)
+    path_field = "target_path"
+
+    def scope_q(self, person) -> Q:
         published = Q(status=Directive.Status.PUBLISHED)
-        q |= published & audience_q(person)
-        for root in leading_roots(person):
-            q |= published & Q(target_path__gte=root, target_path__lt=root + "~")
-        return self.filter(q)
+        return (published & audience_q(person)) | (published & self.roots_q(person.leading_roots()))
+
+    def also_visible(self, person) -> Q:
+        return Q(author=person)
 
 
 class Directive(models.Model):
@@ -200,6 +201,10 @@ class PendingCount(models.Model):
         return f"pending +{self.reads} read +{self.acks} ack {self.directive_id} @ {self.unit_path}"
 
 
+class UnitCountQuerySet(PathScopedQuerySet):
+    path_field = "unit_path"
+
+
 class UnitCount(models.Model):
     """Per directive and unit: matching posts in the unit's subtree (expected, computed once by the
     worker after publishing) and how many of them read and acknowledged (folded in by the worker)."""
@@ -212,6 +217,8 @@ class UnitCount(models.Model):
     expected = models.PositiveIntegerField(default=0)
     reads = models.PositiveIntegerField(default=0)
     acks = models.PositiveIntegerField(default=0)
+
+    objects = UnitCountQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["directive", "unit"], name="unitcount_unique")]

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from sampark.core import paths
 from sampark.core.sql import prepared
+from sampark.core.visibility import get_visible_or_404
 from sampark.directives.audience import audience_q, matching_posts_q, post_keys, prefixes
 from sampark.directives.models import Directive, Receipt, UnitCount
 from sampark.directives.policies import silent_below_percent
@@ -119,10 +120,10 @@ def inbox_updates(person, since: datetime | None) -> dict:
 
 def directive_for(person, directive_id) -> Directive:
     """A directive the person may open, with their flags; 404 otherwise."""
-    d = (Directive.objects.visible_to(person).select_related("target_unit__level", "author", "required_report_type")
-         .filter(pk=directive_id).first()) if str(directive_id).isdigit() else None
-    if d is None:
+    if not str(directive_id).isdigit():
         raise Http404
+    d = get_visible_or_404(Directive.objects.select_related("target_unit__level", "author", "required_report_type"),
+                           person, pk=directive_id)
     return _flag([d], person)[0]
 
 
@@ -195,10 +196,8 @@ def people_at(d: Directive, unit: Unit, limit: int = 200) -> list:
 
 def silent_counts(d: Directive, root_path: str):
     """Counter rows of units inside root_path that are below the threshold."""
-    lo, hi = paths.subtree_range(root_path)
     done = "acks" if d.requires_ack else "reads"
-    return (UnitCount.objects.filter(directive=d, unit_path__gte=lo, unit_path__lt=hi, expected__gt=0)
-            .exclude(unit_path=root_path)
+    return (UnitCount.objects.in_subtree(root_path, include_self=False).filter(directive=d, expected__gt=0)
             .alias(done100=F(done) * 100).filter(done100__lt=F("expected") * silent_below_percent()))
 
 

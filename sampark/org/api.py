@@ -1,9 +1,9 @@
 from ninja import Router
 
+from sampark.core.visibility import get_visible_or_404
 from sampark.org import selectors
 from sampark.org.models import Unit
 from sampark.org.schemas import ERRORS, UnitOut, unit_out
-from sampark.people.visibility import get_visible_or_404
 
 router = Router(tags=["units"])
 

@@ -11,11 +11,11 @@ Rows are generated from one streamed query each, so a state's export keeps memor
 
 from collections.abc import Iterator
 
-from sampark.core import paths, tables
+from sampark.core import tables
 from sampark.org.io import PEOPLE_COLUMNS, UNIT_COLUMNS
 from sampark.org.models import Unit
 from sampark.people.models import Person, Post
-from sampark.people.visibility import leading_roots
+from sampark.people.visibility import can_see_phone
 
 CHUNK = 2000
 
@@ -25,8 +25,7 @@ def unit_ref(unit_id: int, code: str) -> str:
 
 
 def unit_rows(unit: Unit) -> Iterator[list[str]]:
-    lo, hi = paths.subtree_range(unit.path)
-    rows = (Unit.objects.filter(path__gte=lo, path__lt=hi).order_by("path")
+    rows = (Unit.objects.in_subtree(unit.path).order_by("path")
             .values_list("pk", "level__code", "code", "name_hi", "name_en", "parent_id", "parent__level__code",
                          "parent__code"))
     for pk, level, code, name_hi, name_en, parent_id, parent_level, parent_code in rows.iterator(chunk_size=CHUNK):
@@ -38,15 +37,13 @@ def unit_rows(unit: Unit) -> Iterator[list[str]]:
 
 
 def people_rows(viewer, unit: Unit) -> Iterator[list[str]]:
-    lo, hi = paths.subtree_range(unit.path)
-    roots = leading_roots(viewer)
-    rows = (Post.objects.filter(unit_path__gte=lo, unit_path__lt=hi, active=True, person__is_active=True)
+    rows = (Post.objects.in_subtree(unit.path).filter(active=True, person__is_active=True)
             .order_by("unit_path", "person__phone", "role", "team")
             .values_list("person_id", "person__phone", "person__name_hi", "person__name_en", "person__lang",
                          "unit_id", "unit__level__code", "unit__code", "unit_path", "role", "team"))
     for person_id, phone, name_hi, name_en, lang, unit_id, level, code, path, role, team in rows.iterator(
             chunk_size=CHUNK):
-        if person_id != viewer.pk and not paths.in_subtrees(path, roots):
+        if person_id != viewer.pk and not can_see_phone(viewer, path):
             phone = Person(phone=phone).masked_phone
         yield [phone, name_hi, name_en, lang, level, unit_ref(unit_id, code), role, team]
 

@@ -1,13 +1,14 @@
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sampark.core import paths
 from sampark.core.fields import PathField
+from sampark.core.names import BilingualNameMixin
+from sampark.core.visibility import PathScopedQuerySet
 
 
-class Level(models.Model):
+class Level(BilingualNameMixin, models.Model):
     """A rung of the organisation's ladder (Centre, State, ... Booth). Data, so an organisation may
     rename or skip levels: a unit's children may sit at any deeper level."""
 
@@ -22,34 +23,12 @@ class Level(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "hi").startswith("en") else self.name_hi
+
+class UnitQuerySet(PathScopedQuerySet):
+    path_field = "path"
 
 
-class UnitQuerySet(models.QuerySet):
-    def in_subtree(self, path: str, include_self: bool = True):
-        lo, hi = paths.subtree_range(path)
-        qs = self.filter(path__gte=lo, path__lt=hi)
-        return qs if include_self else qs.exclude(path=path)
-
-    def in_subtrees(self, roots: list[str]):
-        if not roots:
-            return self.none()
-        q = Q()
-        for root in roots:
-            lo, hi = paths.subtree_range(root)
-            q |= Q(path__gte=lo, path__lt=hi)
-        return self.filter(q)
-
-    def visible_to(self, person):
-        """The one rule: a person sees the subtrees of the units where they hold posts."""
-        from sampark.people.visibility import visible_roots
-
-        return self.in_subtrees(visible_roots(person))
-
-
-class Unit(models.Model):
+class Unit(BilingualNameMixin, models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="units")
     name_hi = models.CharField(max_length=200, blank=True, default="")
@@ -72,12 +51,6 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        if (get_language() or "hi").startswith("en"):
-            return self.name_en or self.name_hi
-        return self.name_hi or self.name_en
 
     @property
     def depth(self) -> int:

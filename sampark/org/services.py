@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from sampark.core import audit, paths
 from sampark.core.locks import tree_lock
 from sampark.core.text import TOKEN_MAX, clean, name_tokens
+from sampark.core.visibility import subtree_q
 from sampark.org.models import Level, Unit, UnitToken
 from sampark.org.signals import subtree_moved
 
@@ -130,9 +131,8 @@ def rename_unit(actor, unit: Unit, *, name_hi: str, name_en: str, code: str | No
 def rewrite_paths(model, field: str, old_path: str, new_path: str) -> int:
     """Rewrite a path column (a unit's path or a copy of it) for every row in the old subtree:
     one UPDATE. Returns the rows changed."""
-    lo, hi = paths.subtree_range(old_path)
     cut = len(old_path) + 1  # SQL strings count from 1
-    return model.objects.filter(**{f"{field}__gte": lo, f"{field}__lt": hi}).update(
+    return model.objects.filter(subtree_q(field, [old_path])).update(
         **{field: Concat(Value(new_path), Substr(field, cut), output_field=model._meta.get_field(field))})
 
 

@@ -1,11 +1,12 @@
 from django.db import connection
 from ninja import Router
 
+from sampark.core.visibility import get_visible_or_404
 from sampark.org.models import Unit
 from sampark.org.schemas import ERRORS, unit_out
 from sampark.people import search, selectors
 from sampark.people.schemas import HealthOut, MeOut, SearchOut, UnitPersonOut
-from sampark.people.visibility import can_see_phone, get_visible_or_404
+from sampark.people.visibility import can_see_phone
 
 router = Router(tags=["people"])
 

@@ -1,11 +1,13 @@
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sampark.core import paths
 from sampark.core.fields import PathField
+from sampark.core.names import BilingualNameMixin
+from sampark.core.visibility import PathScopedQuerySet, nothing, subtree_q
 from sampark.org.models import Unit
 
 
@@ -27,30 +29,24 @@ class Team(models.TextChoices):
     ORGANISATION = "organisation", pgettext_lazy("team", "Organisation")
 
 
-class PersonQuerySet(models.QuerySet):
-    def in_subtrees(self, roots: list[str]):
-        """People holding an active post in any of the subtrees. ``pk IN (posts in the ranges)``
-        rather than a correlated EXISTS, so both databases start from the post index range."""
+class PersonQuerySet(PathScopedQuerySet):
+    """People are placed by their active posts: a person is in a subtree when they hold one there."""
+
+    path_field = "posts__unit_path"  # roots_q below says the same, faster
+
+    def roots_q(self, roots: list[str]) -> Q:
+        """``pk IN (posts in the ranges)`` rather than a correlated EXISTS, so both databases
+        start from the post index range."""
         if not roots:
-            return self.none()
-        q = Q()
-        for root in roots:
-            lo, hi = paths.subtree_range(root)
-            q |= Q(unit_path__gte=lo, unit_path__lt=hi)
-        return self.filter(pk__in=Post.objects.filter(q, active=True).values("person_id"))
+            return nothing()
+        return Q(pk__in=Post.objects.filter(subtree_q("unit_path", roots), active=True).values("person_id"))
 
-    def visible_to(self, person):
-        """The people in the subtrees where the person holds posts (themselves included), or only
-        themselves when they hold none."""
-        from sampark.people.visibility import visible_roots
-
-        if person is None or not getattr(person, "pk", None):
-            return self.none()
-        roots = visible_roots(person)
-        return self.in_subtrees(roots) if roots else self.filter(pk=person.pk)
+    def also_visible(self, person) -> Q:
+        """Someone who holds no post sees themselves (their subtrees include them otherwise)."""
+        return nothing() if person.visible_roots() else Q(pk=person.pk)
 
 
-class Person(models.Model):
+class Person(BilingualNameMixin, models.Model):
     name_hi = models.CharField(max_length=200, blank=True, default="")
     name_en = models.CharField(max_length=200, blank=True, default="")
     phone = models.CharField(max_length=16, unique=True, help_text="E.164, e.g. +919876543210")
@@ -65,11 +61,30 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        if (get_language() or "hi").startswith("en"):
-            return self.name_en or self.name_hi
-        return self.name_hi or self.name_en
+    def visible_roots(self) -> list[str]:
+        """Minimal list of subtree root paths where the person holds active posts, cached on this
+        object for the request (``forget_roots`` after the posts change)."""
+        cached = getattr(self, "_visible_roots", None)
+        if cached is None:
+            cached = paths.minimal_roots(
+                Post.objects.filter(person=self, active=True).values_list("unit_path", flat=True))
+            self._visible_roots = cached
+        return cached
+
+    def leading_roots(self) -> list[str]:
+        """Subtrees where the person leads (in-charge, head, coordinator): they may see phone
+        numbers there, and oversee the directives sent into them."""
+        cached = getattr(self, "_leading_roots", None)
+        if cached is None:
+            cached = paths.minimal_roots(
+                Post.objects.filter(person=self, active=True, role__in=LEADING_ROLES)
+                .values_list("unit_path", flat=True))
+            self._leading_roots = cached
+        return cached
+
+    def forget_roots(self) -> None:
+        self.__dict__.pop("_visible_roots", None)
+        self.__dict__.pop("_leading_roots", None)
 
     @property
     def masked_phone(self) -> str:
@@ -94,6 +109,10 @@ class PersonToken(models.Model):
         return self.token
 
 
+class PostQuerySet(PathScopedQuerySet):
+    path_field = "unit_path"
+
+
 class Post(models.Model):
     """A person's role at a unit, in a team. A person may hold several."""
 
@@ -107,6 +126,8 @@ class Post(models.Model):
     team = models.CharField(max_length=16, choices=Team.choices, default=Team.ORGANISATION)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PostQuerySet.as_manager()
 
     class Meta:
         constraints = [

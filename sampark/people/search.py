@@ -6,6 +6,7 @@ the viewer may see; rapidfuzz then ranks them on the gentler key that keeps vowe
 from django.db.models import Prefetch, Q
 from rapidfuzz import fuzz
 
+from sampark.core import paths
 from sampark.core.text import TOKEN_MAX, clean, gentle_key, query_variants
 from sampark.org.models import Unit, UnitToken
 from sampark.people.models import Person, PersonToken, Post
@@ -18,7 +19,8 @@ MIN_SCORE = 50
 def _token_match(t: str) -> Q:
     """A stored token starting with the query token, or one letter shorter than it: a final
     nasal is often left out ("Bochaha" for बोचहां, skeleton bc / bcn)."""
-    q = Q(token__gte=t, token__lt=t + "~")
+    lo, hi = paths.subtree_range(t)  # a prefix range, as for a subtree's paths
+    q = Q(token__gte=lo, token__lt=hi)
     if len(t) >= 3:
         q |= Q(token=t[:-1])
     return q

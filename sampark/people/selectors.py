@@ -6,10 +6,7 @@ from sampark.people.models import Person, Post
 def people_at(unit, *, include_subtree: bool = False, limit: int = 200):
     """People holding active posts at a unit (or anywhere in its subtree), with their posts there."""
     if include_subtree:
-        from sampark.core import paths
-
-        lo, hi = paths.subtree_range(unit.path)
-        posts = Post.objects.filter(unit_path__gte=lo, unit_path__lt=hi, active=True)
+        posts = Post.objects.in_subtree(unit.path).filter(active=True)
     else:
         posts = Post.objects.filter(unit=unit, active=True)
     person_ids = posts.values("person_id")

@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from sampark.core.visibility import get_visible_or_404
 from sampark.org.models import Unit
-from sampark.people.visibility import get_visible_or_404
 from sampark.reports import selectors, services
 from sampark.reports.models import Report
 from sampark.reports.schemas import (

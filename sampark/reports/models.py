@@ -4,11 +4,11 @@ daily roll-up table that dashboards read (PERF.md: pre-aggregate daily, folded f
 import uuid
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from sampark.core import paths
 from sampark.core.fields import PathField
+from sampark.core.names import BilingualNameMixin, pick
+from sampark.core.visibility import PathScopedQuerySet
 from sampark.org.models import Level, Unit
 from sampark.people.models import Person
 
@@ -16,13 +16,7 @@ from sampark.people.models import Person
 NUMERIC_SLOTS = 4
 
 
-def _pick(hi: str, en: str) -> str:
-    if (get_language() or "hi").startswith("en"):
-        return en or hi
-    return hi or en
-
-
-class ReportType(models.Model):
+class ReportType(BilingualNameMixin, models.Model):
     """A kind of activity report, defined by the organisation (data, not code)."""
 
     code = models.SlugField(max_length=32, unique=True)
@@ -38,10 +32,6 @@ class ReportType(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return _pick(self.name_hi, self.name_en)
 
 
 class FieldKind(models.TextChoices):
@@ -81,7 +71,7 @@ class ReportField(models.Model):
 
     @property
     def label(self) -> str:
-        return _pick(self.label_hi, self.label_en)
+        return pick(self.label_hi, self.label_en)
 
 
 class ReportSettings(models.Model):
@@ -98,20 +88,8 @@ class ReportSettings(models.Model):
         return cls.objects.first() or cls()
 
 
-class ReportQuerySet(models.QuerySet):
-    def in_subtrees(self, roots: list[str]):
-        if not roots:
-            return self.none()
-        q = models.Q()
-        for root in roots:
-            lo, hi = paths.subtree_range(root)
-            q |= models.Q(unit_path__gte=lo, unit_path__lt=hi)
-        return self.filter(q)
-
-    def visible_to(self, person):
-        from sampark.people.visibility import visible_roots
-
-        return self.in_subtrees(visible_roots(person))
+class ReportQuerySet(PathScopedQuerySet):
+    path_field = "unit_path"
 
 
 class Report(models.Model):

@@ -63,8 +63,7 @@ def _reports(path: str, start: date, end: date, rtype: ReportType | None = None)
     """The report rows of a subtree in a period (below the folded levels). The days go as a list:
     the (date, unit_path) index then reads one short range of paths per day, where a date range
     would read every path of every day."""
-    lo, hi = paths.subtree_range(path)
-    qs = Report.objects.filter(date__in=days(start, end), unit_path__gte=lo, unit_path__lt=hi)
+    qs = Report.objects.in_subtree(path).filter(date__in=days(start, end))
     return qs.filter(type_id=rtype.pk) if rtype is not None else qs
 
 

@@ -20,9 +20,9 @@ from sampark.core import audit, bulk, files, paths
 from sampark.core.locks import tree_lock
 from sampark.core.models import AuditEntry
 from sampark.core.text import ascii_digits, clean
+from sampark.core.visibility import can_see_path, visible_roots
 from sampark.org.models import Unit
 from sampark.people.models import LEADING_ROLES, Person, Post
-from sampark.people.visibility import visible_roots
 from sampark.reports.models import (
     NUMERIC_SLOTS,
     FieldKind,
@@ -347,17 +347,16 @@ def _load_batch_context(actor, submissions):
             unit_ids.add(int(s.unit))
         except (TypeError, ValueError):
             pass
-    roots = visible_roots(actor)
     units = {}
-    if roots:
-        # Visibility in memory (a unit is visible when its path lies under one of the actor's
-        # roots, as Unit.visible_to checks in SQL): an id list is cheaper without the ORM.
+    if visible_roots(actor):
+        # Visibility in memory (the rule of Unit.visible_to, for paths already read): an id list
+        # is cheaper without the ORM.
         table = connection.ops.quote_name(Unit._meta.db_table)
         where, params = _in_list("id", sorted(unit_ids))
         with connection.cursor() as cur:
             cur.execute(f"SELECT id, path, level_id FROM {table} WHERE {where}", params)
             for pk, path, level_id in cur.fetchall():
-                if paths.in_subtrees(path, roots):
+                if can_see_path(actor, path):
                     units[pk] = _UnitRow(pk, path, level_id)
     types = {t.code: t for t in ReportType.objects.filter(active=True).prefetch_related("fields", "levels")}
     for t in types.values():

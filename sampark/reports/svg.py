@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from sampark.core.datafiles import DataFileError, read_json
+from sampark.core.names import pick
 from sampark.core.text import indian_grouping
 
 DISTRICTS_FILE = "bihar_districts.geojson"
@@ -144,7 +145,7 @@ def choropleth(filename: str, units_by_code: dict, values: dict, link, lang: str
     label_parts = []
     for s in drawn:
         unit = units_by_code.get(s.code)
-        name = (unit.name if unit else (s.name_en if lang.startswith("en") else (s.name_hi or s.name_en)))
+        name = unit.name if unit else pick(s.name_hi, s.name_en, lang)
         if unit is None:
             parts.append(f'<path d="{s.d}" fill="{NO_UNIT}" stroke="#fff" stroke-width="0.7">'
                          f'<title>{escape(name)}</title></path>')

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_http_methods
 
 from sampark.core import files, tables
 from sampark.core.decorators import person_required
+from sampark.core.names import pick
+from sampark.core.visibility import get_visible_or_404, visible_roots
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
-from sampark.people.visibility import get_visible_or_404, visible_roots
 from sampark.reports import exports, selectors, services, svg
 from sampark.reports.models import FieldKind, Report, ReportPhoto
 
@@ -47,7 +48,7 @@ def _form_types(lang: str) -> list[dict]:
         for f in t.fields.all():
             fields.append({"code": f.code, "label": f.label, "kind": f.kind, "required": f.required,
                            "min": f.min_value, "max": f.max_value,
-                           "choices": [{"value": c["value"], "label": c.get("en" if lang == "en" else "hi") or c["value"]}
+                           "choices": [{"value": c["value"], "label": pick(c.get("hi", ""), c.get("en", ""), lang) or c["value"]}
                                        for c in f.choices]})
         out.append({"code": t.code, "name": t.name, "levels": [lv.pk for lv in t.levels.all()], "fields": fields})
     return out

@@ -3,7 +3,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,9 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sampark.core import paths
 from sampark.core.decorators import person_required
 from sampark.core.text import ascii_digits, clean
+from sampark.core.visibility import can_see_path, get_visible_or_404, visible_roots
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
 from sampark.people import search, selectors
@@ -21,7 +21,7 @@ from sampark.people.auth import LoginError, request_code, verify_code
 from sampark.people.middleware import login, logout
 from sampark.people.models import LoginCode, Post
 from sampark.people.services import update_person
-from sampark.people.visibility import can_see_phone, get_visible_or_404, visible_roots
+from sampark.people.visibility import can_see_phone
 from sampark.web.middleware import hindi_first
 
 LANGS = {code for code, _name in settings.LANGUAGES}
@@ -162,12 +162,9 @@ def unit_detail(request, unit_id: int):
 
 
 def _visible_posts(person):
-    """Active posts inside the viewer's subtrees, for showing where a found person works."""
-    q = Q()
-    for root in visible_roots(person):
-        lo, hi = paths.subtree_range(root)
-        q |= Q(unit_path__gte=lo, unit_path__lt=hi)
-    return Post.objects.filter(q, active=True).select_related("unit__level").order_by("unit_path")
+    """Active posts inside the viewer's subtrees (none for someone without posts), for showing
+    where a found person works."""
+    return Post.objects.visible_to(person).filter(active=True).select_related("unit__level").order_by("unit_path")
 
 
 @person_required
@@ -180,10 +177,9 @@ def search_view(request):
         prefetch_related_objects(people, Prefetch("posts", queryset=_visible_posts(request.person),
                                                   to_attr="visible_posts"))
         prefetch_related_objects(units, "parent")
-        roots = visible_roots(request.person)
         for u in units:
             # Name the parent only when the viewer may see it (a top unit's parent stays hidden).
-            u.shown_parent = u.parent if u.parent and paths.in_subtrees(u.parent.path, roots) else None
+            u.shown_parent = u.parent if u.parent and can_see_path(request.person, u.parent.path) else None
     return render(request, "web/search.html", {"q": q, "people": people, "units": units})
 
 
