@@ -42,6 +42,8 @@ class Spec:
 
 
 _declared: dict[str, Spec] = {}
+# Steps other modules attach to a policy (from their AppConfig.ready), run like Spec.on_change.
+_on_change: dict[str, list[Callable[[], object]]] = {}
 
 
 @dataclass
@@ -63,6 +65,14 @@ def declare(key: str, label, default: str, parse: Callable[[str], Any],
     spec = Spec(key, label, str(default), parse, on_change)
     _declared[key] = spec
     return spec
+
+
+def when_changed(key: str, step: Callable[[], object]) -> None:
+    """Run `step` in set_policy's transaction after `key` changed; for a module that reads the
+    policy itself and so cannot be imported by the module declaring it."""
+    steps = _on_change.setdefault(key, [])
+    if step not in steps:
+        steps.append(step)
 
 
 def whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
@@ -155,7 +165,9 @@ def _set_policy(actor, key: str, raw: str) -> Any:
         row.value = raw
         row.save(update_fields=["value", "updated_at"])
     audit.record(actor, "policy.set", row, before={"value": before}, after={"value": raw})
-    if spec.on_change is not None:
-        refresh()  # the step reads the new value
-        spec.on_change()
+    steps = ([spec.on_change] if spec.on_change else []) + _on_change.get(key, [])
+    if steps:
+        refresh()  # the steps read the new value
+        for step in steps:
+            step()
     return value

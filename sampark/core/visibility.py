@@ -40,6 +40,12 @@ def visible_roots(person) -> list[str]:
     return person.visible_roots() if is_person(person) else []
 
 
+def leading_roots(person) -> list[str]:
+    """Subtrees where the person leads (in-charge, head, coordinator): where they may change the
+    tree, import, and see phone numbers. The person gives them by ``leading_roots()``."""
+    return person.leading_roots() if is_person(person) else []
+
+
 def can_see_path(person, path: str) -> bool:
     """The same rule as ``visible_to``, for a path already in memory."""
     return paths.in_subtrees(path, visible_roots(person))

@@ -3,19 +3,16 @@ export re-imports to no change. Callers pass a unit they got through ``visible_t
 
 * units: the unit itself (its parent left empty: an importer may not reach it) and every unit
   below, parents before children. A unit without a code is written as ``#<id>``.
-* people: one row per active post in the subtree. A phone is masked unless the viewer leads the
-  post's unit (or it is the viewer's own), so such a file cannot be re-imported by them.
+* people: registered by the people app (sampark.people.exports).
 
 Rows are generated from one streamed query each, so a state's export keeps memory flat.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from sampark.core import tables
-from sampark.org.io import PEOPLE_COLUMNS, UNIT_COLUMNS
+from sampark.org.io import UNIT_COLUMNS
 from sampark.org.models import Unit
-from sampark.people.models import Person, Post
-from sampark.people.visibility import can_see_phone
 
 CHUNK = 2000
 
@@ -36,23 +33,19 @@ def unit_rows(unit: Unit) -> Iterator[list[str]]:
         yield [level, unit_ref(pk, code), name_hi, name_en, parent_level, parent_ref]
 
 
-def people_rows(viewer, unit: Unit) -> Iterator[list[str]]:
-    rows = (Post.objects.in_subtree(unit.path).filter(active=True, person__is_active=True)
-            .order_by("unit_path", "person__phone", "role", "team")
-            .values_list("person_id", "person__phone", "person__name_hi", "person__name_en", "person__lang",
-                         "unit_id", "unit__level__code", "unit__code", "unit_path", "role", "team"))
-    for person_id, phone, name_hi, name_en, lang, unit_id, level, code, path, role, team in rows.iterator(
-            chunk_size=CHUNK):
-        if person_id != viewer.pk and not can_see_phone(viewer, path):
-            phone = Person(phone=phone).masked_phone
-        yield [phone, name_hi, name_en, lang, level, unit_ref(unit_id, code), role, team]
+# The kinds one can export: {kind: (columns, rows(viewer, unit))}; apps above this one add theirs
+# (the people app: "people").
+EXPORTS: dict[str, tuple[tuple[str, ...], Callable]] = {"units": (UNIT_COLUMNS, lambda viewer, unit: unit_rows(unit))}
+
+
+def register_export(kind: str, columns: tuple[str, ...], rows: Callable) -> None:
+    EXPORTS[kind] = (columns, rows)
 
 
 def export_table(viewer, unit: Unit, kind: str) -> tuple[tuple[str, ...], Iterator[list[str]]]:
     """Columns and rows of the export."""
-    if kind == "units":
-        return UNIT_COLUMNS, unit_rows(unit)
-    return PEOPLE_COLUMNS, people_rows(viewer, unit)
+    columns, rows = EXPORTS[kind]
+    return columns, rows(viewer, unit)
 
 
 def export(viewer, unit: Unit, kind: str, fmt: str):

@@ -1,4 +1,5 @@
-"""Bulk import of units and people from a CSV or Excel (.xlsx) file: all rows or none.
+"""Bulk import of units (here) and people (sampark.people.imports, registered as a kind) from a CSV
+or Excel (.xlsx) file: all rows or none.
 
 Shapes (the header row names the columns, in any order; columns other than these are an error):
 
@@ -37,10 +38,10 @@ from django.utils.translation import gettext as _
 
 from sampark.core import audit, paths
 from sampark.core.text import ascii_digits, clean
+from sampark.core.visibility import leading_roots
 from sampark.org.io import FileProblem, RowError, read_table
 from sampark.org.models import Level, Unit
 from sampark.org.services import CODE_MAX, NAME_MAX, TreeError, create_unit, rename_unit
-from sampark.people.visibility import leading_roots
 
 __all__ = ["FileProblem", "ImportResult", "RowError", "import_file", "register_importer"]
 

@@ -6,12 +6,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sampark.core import tables
 from sampark.core.decorators import person_required
-from sampark.core.visibility import get_visible_or_404, visible_roots
+from sampark.core.visibility import get_visible_or_404, leading_roots, visible_roots
 from sampark.org.exports import export_table
 from sampark.org.imports import FileProblem, import_file
 from sampark.org.io import MAX_BYTES, PEOPLE_COLUMNS, UNIT_COLUMNS
 from sampark.org.models import Unit
-from sampark.people.visibility import leading_roots
 
 KINDS = ("units", "people")
 SHOWN_ERRORS = 500

@@ -2,14 +2,9 @@
 (``visible_to`` on every path-scoped queryset); these are the person-side helpers around it."""
 
 from sampark.core import paths
-from sampark.core.visibility import is_person, visible_roots
+from sampark.core.visibility import leading_roots, visible_roots
 
 __all__ = ["can_see_phone", "forget", "leading_roots", "visible_roots"]
-
-
-def leading_roots(person) -> list[str]:
-    """Subtrees where the person leads (in-charge, head, coordinator), cached on the person."""
-    return person.leading_roots() if is_person(person) else []
 
 
 def forget(person) -> None:

@@ -24,18 +24,11 @@ def _depth_of_level(raw: str) -> int:
     return ladder.index(code)
 
 
-def _rebuild_rollups() -> None:
-    # Imported here: the fold reads this module's policy.
-    from sampark.reports import rollups
-
-    rollups.rebuild()
-
-
 FOLD_LEVEL = policies.declare(
     "reports.fold_level",
     gettext_lazy("Daily report roll-ups are kept from the top down to this level (a level code); "
                  "below it dashboards count the reports"),
-    "mandal", _depth_of_level, on_change=_rebuild_rollups)
+    "mandal", _depth_of_level)  # a change rebuilds the daily table: rollups asks for it (apps.py)
 
 
 def fold_depth(*, fresh: bool = False) -> int:
