@@ -391,6 +391,16 @@ def _rating(value) -> int | None:
     return rating
 
 
+def _answered_for_raiser(actor: Person, d: Difficulty, not_answered: str) -> Difficulty:
+    """The difficulty, locked, if the actor raised it and it has an answer to judge."""
+    d = _locked(d)
+    if d.raised_by_id != actor.pk:
+        raise DifficultyError(_("Only the person who raised it can do this."), status=403)
+    if d.status != Status.ANSWERED:
+        raise DifficultyError(not_answered, status=409)
+    return d
+
+
 @transaction.atomic
 def reopen_difficulty(actor: Person, d: Difficulty, *, rating, text: str = "",
                       now: datetime | None = None) -> Difficulty:
@@ -400,11 +410,7 @@ def reopen_difficulty(actor: Person, d: Difficulty, *, rating, text: str = "",
     if rating is None:
         raise DifficultyError(_("Please rate the answer from 1 to 5."))
     text = _text(text, required=False)
-    d = _locked(d)
-    if d.raised_by_id != actor.pk:
-        raise DifficultyError(_("Only the person who raised it can do this."), status=403)
-    if d.status != Status.ANSWERED:
-        raise DifficultyError(_("Only an answered difficulty can be reopened."), status=409)
+    d = _answered_for_raiser(actor, d, _("Only an answered difficulty can be reopened."))
     before = _snapshot(d)
     here, back = d.handling_unit, d.closed_by_unit or d.handling_unit
     d.status, d.rating, d.handling_unit, d.handling_path = Status.REOPENED, rating, back, back.path
@@ -421,11 +427,7 @@ def confirm_difficulty(actor: Person, d: Difficulty, *, rating=None, text: str =
     now = now or timezone.now()
     rating = _rating(rating)
     text = _text(text, required=False)
-    d = _locked(d)
-    if d.raised_by_id != actor.pk:
-        raise DifficultyError(_("Only the person who raised it can do this."), status=403)
-    if d.status != Status.ANSWERED:
-        raise DifficultyError(_("Only an answered difficulty can be confirmed solved."), status=409)
+    d = _answered_for_raiser(actor, d, _("Only an answered difficulty can be confirmed solved."))
     before = _snapshot(d)
     d.status, d.solved_at = Status.SOLVED, now
     if rating is not None:
