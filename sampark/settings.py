@@ -47,7 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Pages and JSON go compressed to phones that ask (a 50-directive inbox: 20 KiB to a few);
+    # Pages and JSON go compressed to phones that ask (an inbox page shrinks several times over);
     # Django's gzip pads responses against BREACH, and CSRF tokens are masked per response.
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

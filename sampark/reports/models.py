@@ -1,5 +1,5 @@
 """Reports flow up: typed activity reports per unit and day, their photos, their history, and the
-daily roll-up table that dashboards read (PERF.md: pre-aggregate daily, folded from a pending queue)."""
+daily roll-up table that dashboards read (docs/PERF.md: pre-aggregate daily, folded from a pending queue)."""
 
 import uuid
 
@@ -119,9 +119,8 @@ class Report(models.Model):
         # count them from here (policies.fold_depth()), the report lists read them newest first.
         # Date first: new reports carry recent dates, so they land in a small, hot part of the
         # index; path first, each landed on a random page of it, and at India scale PostgreSQL
-        # then wrote a full 8 KB page image to its log for most reports (4,000-6,000 reports/s,
-        # against 8,000-10,000 date first). Queries ask for the days as a list (one short range
-        # of paths per day).
+        # then wrote a full page image to its log for most reports (about half the submit rate;
+        # see bench/results). Queries ask for the days as a list (one short range of paths per day).
         indexes = [models.Index(fields=["date", "unit_path"], name="report_date_path")]
 
     def __str__(self) -> str:

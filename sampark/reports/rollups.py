@@ -1,4 +1,4 @@
-"""Daily roll-ups, folded from the pending queue (PERF.md: append-only changes + one folder).
+"""Daily roll-ups, folded from the pending queue (docs/PERF.md: append-only changes + one folder).
 
 The daily table holds the units from the Centre down to the fold depth (policies.fold_depth():
 the mandal unless an administrator chose another level): there a unit's subtree holds thousands
@@ -16,7 +16,7 @@ correction). The fold step:
 2. adds each row's counts to its unit's ancestors from the root down to the fold depth (read off
    the path; the depth is read once per batch), summing in memory per (unit, type, day),
 3. upserts those sums into ReportDaily with "reports = reports + excluded.reports" (one
-   executemany), and deletes the claimed rows, all in one transaction.
+   core.bulk write), and deletes the claimed rows, all in one transaction.
 
 So the counters are touched by one batched writer, never by the requests, and a crash leaves the
 queue and the counters consistent (both or neither)."""
