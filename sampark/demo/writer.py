@@ -33,7 +33,10 @@ class Writer:
 
     Batches go out from a second thread, so that the database (another process for PostgreSQL; for
     SQLite, the library, which releases the GIL while it steps) digests one batch while Python
-    generates the next one: on two cores the load takes the longer of the two, not their sum."""
+    generates the next one: on two cores the load takes the longer of the two, not their sum. That
+    thread uses the main thread's DB-API connection (inside its transaction), which Django's
+    per-thread connections cannot give it, and sends COPY text made without per-value adaptation,
+    so it does not go through core.bulk as the other bulk writes do."""
 
     BATCH = 100_000
     QUEUED = 3  # batches waiting at most: bounds the memory held

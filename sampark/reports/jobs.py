@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sampark.reports.rollups import BATCH, fold_pending, vacuum
+from sampark.reports.rollups import fold_all, vacuum
 
 # Stop after this many batches in one tick, so the other apps' timers run too.
 MAX_BATCHES_PER_TICK = 40
@@ -14,12 +14,7 @@ _since_vacuum = 0
 
 def tick(now: datetime) -> dict:  # noqa: ARG001
     global _since_vacuum
-    folded = 0
-    for _i in range(MAX_BATCHES_PER_TICK):
-        n = fold_pending(BATCH)
-        folded += n
-        if n < BATCH:
-            break
+    folded = fold_all(max_batches=MAX_BATCHES_PER_TICK)
     _since_vacuum += folded
     if _since_vacuum >= VACUUM_EVERY and vacuum():
         _since_vacuum = 0

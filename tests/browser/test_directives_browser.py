@@ -12,25 +12,12 @@ from sampark.directives import jobs
 from sampark.directives import views as directive_views
 from sampark.directives.models import Directive, Receipt
 from tests.browser.test_phone_flow import assert_devanagari_glyphs
+from tests.personas import log_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TITLE = "आज शाम सात बजे तक सभी पोस्ट साझा करें"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def log_in(page, base, person):
-    from django.conf import settings
-    from django.contrib.sessions.backends.signed_cookies import SessionStore
-
-    from sampark.people.middleware import SESSION_KEY
-
-    s = SessionStore()
-    s[SESSION_KEY] = person.pk
-    s.save()
-    # The language switch's cookie: Hindi chosen (the phones themselves send en-US).
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": s.session_key, "url": base},
-                              {"name": settings.LANGUAGE_COOKIE_NAME, "value": "hi", "url": base}])
 
 
 def fits_the_phone(page):
@@ -45,14 +32,14 @@ def test_urgent_directive_reaches_the_booth_and_rolls_up(live_server, world, new
 
     # The Patna booth worker has the inbox open: nothing yet.
     worker = new_phone()
-    log_in(worker, base, world.patna_worker)
+    log_in_browser(worker.context, base, world.patna_worker)
     worker.goto(base + "/directives/")
     assert worker.locator("html").get_attribute("lang") == "hi"
     assert worker.locator("#inbox").count() == 0
 
     # The state in-charge composes on a phone.
     admin = new_phone()
-    log_in(admin, base, world.state_admin)
+    log_in_browser(admin.context, base, world.state_admin)
     admin.goto(base + "/directives/new/")
     assert_devanagari_glyphs(admin)
     admin.select_option("#id_target_unit", str(world.bihar.pk))

@@ -7,6 +7,8 @@ import os
 import pytest
 from PIL import Image
 
+from tests.personas import log_in_browser
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 CHROMIUM = "/usr/bin/chromium"
@@ -31,19 +33,6 @@ def rep_phone(monkeypatch, settings, tmp_path):
         browser.close()
 
 
-def log_in(ctx, base, person):
-    from django.conf import settings
-    from django.contrib.sessions.backends.signed_cookies import SessionStore
-
-    from sampark.people.middleware import SESSION_KEY
-
-    s = SessionStore()
-    s[SESSION_KEY] = person.pk
-    s.save()
-    ctx.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": s.session_key, "url": base},
-                     {"name": "sampark_lang", "value": "hi", "url": base}])
-
-
 def png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (320, 240), (230, 120, 30)).save(out, "PNG")
@@ -66,7 +55,7 @@ def test_offline_reports_arrive_exactly_once(live_server, world, rep_phone):
 
     ctx, page = rep_phone
     base = live_server.url
-    log_in(ctx, base, world.gaya_worker)
+    log_in_browser(ctx, base, world.gaya_worker)
     page.goto(base + "/reports/new/")
     assert page.locator("h1").inner_text() == "नई रिपोर्ट" or page.locator("h1").inner_text() == "New report"
     assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
@@ -113,7 +102,7 @@ def test_offline_reports_arrive_exactly_once(live_server, world, rep_phone):
     from sampark.reports import rollups
 
     rollups.fold_all()
-    log_in(ctx, base, world.gaya_coord)
+    log_in_browser(ctx, base, world.gaya_coord)
     mandal = Unit.objects.get(pk=Unit.objects.get(pk=world.gaya_booth.parent_id).parent_id)
     for unit in (world.gaya_ac, mandal, world.gaya_booth):
         page.goto(f"{base}/reports/units/{unit.pk}/?type=meeting")
@@ -128,7 +117,7 @@ def test_offline_reports_arrive_exactly_once(live_server, world, rep_phone):
 def test_rejected_report_shows_why(live_server, world, rep_phone):
     ctx, page = rep_phone
     base = live_server.url
-    log_in(ctx, base, world.gaya_worker)
+    log_in_browser(ctx, base, world.gaya_worker)
     page.goto(base + "/reports/new/")
     page.select_option("select[name=type]", "meeting")
     page.fill("input[name=f_attendance]", "999999")  # over the field's maximum
@@ -142,7 +131,7 @@ def test_form_opens_with_the_type_and_unit_a_directive_asks_for(live_server, wor
     an unknown type or a unit the person may not report for is ignored, not an error."""
     ctx, page = rep_phone
     base = live_server.url
-    log_in(ctx, base, world.patna_coord)
+    log_in_browser(ctx, base, world.patna_coord)
     page.goto(f"{base}/reports/new/?type=booth_committee&unit={world.patna_booth.pk}")
     assert page.locator("select[name=unit]").input_value() == str(world.patna_booth.pk)
     assert page.locator("select[name=type]").input_value() == "booth_committee"
