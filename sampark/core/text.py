@@ -12,6 +12,7 @@ Search compares in Roman key space (see docs/STACK.md trap 7): Devanagari is tra
 import re
 import unicodedata
 
+from django.utils.translation import gettext_lazy as _
 from indic_transliteration import sanscript
 
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
@@ -23,12 +24,41 @@ _ENDS_IN_CONSONANT = re.compile(r"[\u0915-\u0939\u0958-\u095F]\u093C?$")
 _VOWELS = set("aeiouy")
 
 
+class UnsafeText(ValueError):
+    """Text that cannot be stored: a lone surrogate (half of a UTF-16 pair, e.g. a JSON "\\ud800"),
+    which no UTF-8 database column accepts. The API answers 422 with this message."""
+
+    def __init__(self):
+        super().__init__(_("The text has a broken character (half of an emoji or symbol). Please type it again."))
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Control characters (C0, DEL, C1) other than the whitespace that collapses to a space below, and the
+# bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069) that can make a name or a
+# directive read differently from what is stored; the byte-order mark too.
+_DROP = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+_DEV = "\u0900-\u097f"
+_JOINER_RUN = re.compile(r"[\u200c\u200d]{2,}")
+# ZWNJ/ZWJ between two Devanagari characters choose how a conjunct is drawn (क्‍ष, half forms), so they
+# are kept there; anywhere else they are invisible noise and dropped.
+_STRAY_JOINER = re.compile(rf"(?<![{_DEV}])[\u200c\u200d]|[\u200c\u200d](?![{_DEV}])")
+_JOINERS = re.compile(r"[\u200c\u200d]")
+
+
+def check_storable(value: str) -> str:
+    """The value unchanged, or UnsafeText when it holds a lone surrogate (it could not be written)."""
+    if _SURROGATE.search(value):
+        raise UnsafeText()
+    return value
+
+
 def clean(value: str) -> str:
-    """NFC, trimmed, inner whitespace collapsed; zero-width joiners kept only inside Devanagari."""
-    value = unicodedata.normalize("NFC", value or "")
-    # ZWJ/ZWNJ change only the rendering of a conjunct, never the name: drop them so that two
-    # spellings of one name compare equal.
-    value = value.replace("\u200c", "").replace("\u200d", "").replace("\ufeff", "")
+    """One line of text as stored: NFC, trimmed, every run of whitespace (newlines and tabs too) made
+    one space; other control characters, bidi overrides/isolates and the BOM dropped; ZWJ/ZWNJ kept
+    only inside Devanagari. Raises UnsafeText (a ValueError) for a lone surrogate."""
+    value = check_storable(value or "")
+    value = unicodedata.normalize("NFC", _DROP.sub("", value))
+    value = _STRAY_JOINER.sub("", _JOINER_RUN.sub(lambda m: m.group()[-1], value))
     return _SPACES.sub(" ", value).strip()
 
 
@@ -53,7 +83,8 @@ def _word_to_roman(word: str) -> str:
 
 def to_roman(value: str) -> str:
     """Devanagari words transliterated (ITRANS, final schwa dropped); Roman words kept."""
-    return " ".join(_word_to_roman(w) for w in clean(value).split(" ") if w)
+    # Joiners change how a conjunct is drawn, never the name: keys ignore them.
+    return " ".join(_word_to_roman(w) for w in _JOINERS.sub("", clean(value)).split(" ") if w)
 
 
 _GENTLE_RULES = [
