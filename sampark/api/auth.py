@@ -20,5 +20,12 @@ class BearerToken(HttpBearer):
 class SessionPerson(APIKeyCookie):
     param_name = settings.SESSION_COOKIE_NAME
 
+    def _get_key(self, request):
+        # Without a signed-in person there is nothing to protect from forgery: the caller is simply
+        # not authenticated (401), not refused for a missing CSRF token (403).
+        if getattr(request, "person", None) is None:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         return getattr(request, "person", None)

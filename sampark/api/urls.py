@@ -1,27 +1,23 @@
-from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
 
 from sampark.api.auth import BearerToken, SessionPerson
+from sampark.api.errors import StrictJSONParser, install
 
 api = NinjaAPI(
     title="Sampark API",
     version="1",
+    description=(
+        "Every error answers `{\"detail\": \"message\"}`; when particular fields were wrong also "
+        "`\"errors\": {\"field\": \"message\"}`. 401: no or unknown token or session. 400: the body is "
+        "not JSON. 413: the body is too large. 422: a field of the wrong type, or text that cannot be "
+        "stored (a lone surrogate). 404: missing, or not visible to you (the same answer for both)."),
     urls_namespace="api-v1",
     auth=[BearerToken(), SessionPerson(csrf=True)],
+    parser=StrictJSONParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return api.create_response(request, {"detail": "Not found"}, status=404)
-
-
-@api.exception_handler(ValidationError)
-def invalid(request, exc):
-    return api.create_response(request, {"detail": exc.errors}, status=422)
+install(api)
 
 
 def _mount() -> None:

@@ -1,9 +1,13 @@
 """JSON endpoints for difficulties. Every lookup starts from visible_to(person); missing or forbidden is 404."""
 
-from django.utils import timezone
-from ninja import Router
-from ninja.responses import codes_4xx
+import uuid
 
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from sampark.core.errors import READ, WRITE, UUIDPath, error_body, error_responses
 from sampark.core.visibility import get_visible_or_404
 from sampark.difficulties import selectors, services
 from sampark.difficulties.models import ActionItem, Difficulty
@@ -12,7 +16,6 @@ from sampark.difficulties.schemas import (
     AssignIn,
     ConfirmIn,
     DifficultyOut,
-    ErrorOut,
     MergeIn,
     RaiseIn,
     ReopenIn,
@@ -25,7 +28,8 @@ from sampark.people.models import Person
 
 router = Router(tags=["difficulties"])
 
-ONE = {200: DifficultyOut, codes_4xx: ErrorOut}
+# An action: 400 (a step not allowed now, or a body that is not JSON), 403, 404, 409, 413, 422.
+ONE = {200: DifficultyOut, **error_responses(WRITE, 409)}
 
 
 def _get(request, difficulty_id):
@@ -44,11 +48,11 @@ def _run(request, difficulty_id, action, **kwargs):
     try:
         action(request.person, d, now=timezone.now(), **kwargs)
     except services.DifficultyError as exc:
-        return exc.status, {"detail": exc.message}
+        return exc.status, error_body(exc.message)
     return _full(request, d)
 
 
-@router.post("/difficulties", response={200: DifficultyOut, 201: DifficultyOut, codes_4xx: ErrorOut})
+@router.post("/difficulties", response={200: DifficultyOut, 201: DifficultyOut, **error_responses(WRITE, 409)})
 def raise_difficulty(request, payload: RaiseIn):
     """Raise a difficulty at a unit where you hold a post. Retrying with the same id and body is safe."""
     unit = get_visible_or_404(Unit.objects.select_related("parent"), request.person, pk=payload.unit)
@@ -56,12 +60,12 @@ def raise_difficulty(request, payload: RaiseIn):
         d, created = services.raise_difficulty(request.person, id=payload.id, unit=unit, category=payload.category,
                                                text=payload.text, link=payload.link, now=timezone.now())
     except services.DifficultyError as exc:
-        return exc.status, {"detail": exc.message}
+        return exc.status, error_body(exc.message)
     status, body = _full(request, d)
     return (201 if created else 200), body
 
 
-@router.get("/difficulties", response=dict[str, list[DifficultyOut]])
+@router.get("/difficulties", response={200: dict[str, list[DifficultyOut]], **error_responses(401)})
 def list_difficulties(request):
     """Mine (raised by me) and those waiting for me (at units I lead, or passed to me)."""
     me = request.person
@@ -69,58 +73,58 @@ def list_difficulties(request):
             "waiting": [difficulty_out(d, me) for d in selectors.waiting_for(me)]}
 
 
-@router.get("/difficulties/{difficulty_id}", response=ONE)
-def get_difficulty(request, difficulty_id: str):
+@router.get("/difficulties/{difficulty_id}", response={200: DifficultyOut, **error_responses(READ)})
+def get_difficulty(request, difficulty_id: UUIDPath):
     d = _get(request, _uuid_or_404(difficulty_id))
     return 200, difficulty_out(d, request.person, selectors.history(d))
 
 
 @router.post("/difficulties/{difficulty_id}/answer", response=ONE)
-def answer(request, difficulty_id: str, payload: TextIn):
+def answer(request, difficulty_id: UUIDPath, payload: TextIn):
     return _run(request, _uuid_or_404(difficulty_id), services.answer_difficulty, text=payload.text)
 
 
 @router.post("/difficulties/{difficulty_id}/request-info", response=ONE)
-def request_info(request, difficulty_id: str, payload: TextIn):
+def request_info(request, difficulty_id: UUIDPath, payload: TextIn):
     return _run(request, _uuid_or_404(difficulty_id), services.request_info, text=payload.text)
 
 
 @router.post("/difficulties/{difficulty_id}/info", response=ONE)
-def give_info(request, difficulty_id: str, payload: TextIn):
+def give_info(request, difficulty_id: UUIDPath, payload: TextIn):
     return _run(request, _uuid_or_404(difficulty_id), services.give_info, text=payload.text)
 
 
 @router.post("/difficulties/{difficulty_id}/assign", response=ONE)
-def assign(request, difficulty_id: str, payload: AssignIn):
+def assign(request, difficulty_id: UUIDPath, payload: AssignIn):
     person = Person.objects.visible_to(request.person).filter(pk=payload.person).first()
     if person is None:
-        return 400, {"detail": "Unknown person"}
+        return 400, error_body(_("Unknown person."))
     return _run(request, _uuid_or_404(difficulty_id), services.assign_difficulty, person=person, text=payload.text)
 
 
 @router.post("/difficulties/{difficulty_id}/merge", response=ONE)
-def merge(request, difficulty_id: str, payload: MergeIn):
+def merge(request, difficulty_id: UUIDPath, payload: MergeIn):
     """Merge the listed difficulties into this one; answering this one answers them all."""
     others = list(Difficulty.objects.visible_to(request.person).filter(pk__in=payload.ids))
     if len(others) != len(set(payload.ids)):
-        return 404, {"detail": "Not found"}
+        raise Http404
     return _run(request, _uuid_or_404(difficulty_id), lambda actor, d, now: services.merge_difficulties(
         actor, d, others, now=now))
 
 
 @router.post("/difficulties/{difficulty_id}/reopen", response=ONE)
-def reopen(request, difficulty_id: str, payload: ReopenIn):
+def reopen(request, difficulty_id: UUIDPath, payload: ReopenIn):
     return _run(request, _uuid_or_404(difficulty_id), services.reopen_difficulty, rating=payload.rating,
                 text=payload.text)
 
 
 @router.post("/difficulties/{difficulty_id}/confirm", response=ONE)
-def confirm(request, difficulty_id: str, payload: ConfirmIn):
+def confirm(request, difficulty_id: UUIDPath, payload: ConfirmIn):
     return _run(request, _uuid_or_404(difficulty_id), services.confirm_difficulty, rating=payload.rating,
                 text=payload.text)
 
 
-@router.get("/units/{unit_id}/difficulty-stats", response=StatsOut)
+@router.get("/units/{unit_id}/difficulty-stats", response={200: StatsOut, **error_responses(READ)})
 def unit_stats(request, unit_id: int):
     """Difficulties raised in the unit's subtree: open, overdue, answered in time, median hours to answer."""
     unit = get_visible_or_404(Unit.objects.all(), request.person, pk=unit_id)
@@ -132,18 +136,18 @@ def unit_stats(request, unit_id: int):
             "open_by_level": [{"level": r["handling_unit__level__code"], "open": r["n"]} for r in s["open_by_level"]]}
 
 
-@router.get("/action-items", response=list[ActionItemOut])
+@router.get("/action-items", response={200: list[ActionItemOut], **error_responses(401)})
 def my_action_items(request):
     return [_item_out(i) for i in selectors.action_items_owned(request.person)]
 
 
-@router.post("/action-items/{item_id}/done", response={200: ActionItemOut, codes_4xx: ErrorOut})
+@router.post("/action-items/{item_id}/done", response={200: ActionItemOut, **error_responses(READ, 400, 403)})
 def action_item_done(request, item_id: int):
     item = get_visible_or_404(ActionItem.objects.all(), request.person, pk=item_id)
     try:
         item = services.complete_action_item(request.person, item, now=timezone.now())
     except services.DifficultyError as exc:
-        return exc.status, {"detail": exc.message}
+        return exc.status, error_body(exc.message)
     return 200, _item_out(item)
 
 
@@ -152,11 +156,9 @@ def _item_out(i) -> dict:
             "done_at": i.done_at}
 
 
-def _uuid_or_404(value: str):
-    import uuid
 
-    from django.http import Http404
-
+def _uuid_or_404(value: str) -> uuid.UUID:
+    """A malformed id is just another id that names nothing: 404, like one that is not visible."""
     try:
         return uuid.UUID(value)
     except ValueError as exc:

@@ -6,10 +6,6 @@ from ninja import Field, Schema
 from sampark.difficulties.services import can_act
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 class RaiseIn(Schema):
     id: UUID = Field(description="Made by the client; a retry with the same id and body returns the first answer")
     unit: int

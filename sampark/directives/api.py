@@ -7,14 +7,16 @@ from uuid import UUID
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from sampark.core.errors import READ, WRITE, error_body, error_responses
 from sampark.directives import authoring, receipts, selectors
 from sampark.directives.authoring import DirectiveError
 from sampark.directives.models import Directive
 
 router = Router(tags=["directives"])
-ERRORS = frozenset({400, 403, 404, 409, 422})
+ERRORS = error_responses(WRITE, 409)
 OPTIONAL_FILE = File(None)  # a missing file gets our own message, not a schema error
 
 
@@ -36,13 +38,6 @@ class DirectiveIn(Schema):
 class EditIn(Schema):
     title: str
     body: str = ""
-
-
-class UnitRef(Schema):
-    id: int
-    name_hi: str
-    name_en: str
-    level: str
 
 
 class AttachmentOut(Schema):
@@ -94,14 +89,10 @@ class RollupRowOut(Schema):
     acked_pct: int
 
 
-class RollupOut(Schema):
+class DirectiveRollupOut(Schema):
     directive: int
     unit: RollupRowOut
     children: list[RollupRowOut]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def attachment_out(a) -> dict:
@@ -129,10 +120,10 @@ def row_out(row: selectors.RollupRow) -> dict:
 
 
 def _error(exc: DirectiveError):
-    return exc.status, {"detail": str(exc)}
+    return exc.status, error_body(exc)
 
 
-@router.post("/directives", response={201: DirectiveOut, 200: DirectiveOut, ERRORS: ErrorOut})
+@router.post("/directives", response={201: DirectiveOut, 200: DirectiveOut, **ERRORS})
 def create(request, data: DirectiveIn):
     try:
         d = authoring.create_directive(request.person, target_unit=data.target_unit, title=data.title,
@@ -145,12 +136,12 @@ def create(request, data: DirectiveIn):
     return 201, directive_out(d)
 
 
-@router.get("/directives/{directive_id}", response=DirectiveOut)
+@router.get("/directives/{directive_id}", response={200: DirectiveOut, **error_responses(READ)})
 def detail(request, directive_id: int):
     return directive_out(selectors.directive_for(request.person, directive_id))
 
 
-@router.patch("/directives/{directive_id}", response={200: DirectiveOut, ERRORS: ErrorOut})
+@router.patch("/directives/{directive_id}", response={200: DirectiveOut, **ERRORS})
 def edit(request, directive_id: int, data: EditIn):
     d = selectors.directive_for(request.person, directive_id)
     try:
@@ -159,7 +150,7 @@ def edit(request, directive_id: int, data: EditIn):
         return _error(exc)
 
 
-@router.post("/directives/{directive_id}/publish", response={200: DirectiveOut, ERRORS: ErrorOut})
+@router.post("/directives/{directive_id}/publish", response={200: DirectiveOut, **ERRORS})
 def publish(request, directive_id: int):
     d = selectors.directive_for(request.person, directive_id)
     try:
@@ -168,7 +159,7 @@ def publish(request, directive_id: int):
         return _error(exc)
 
 
-@router.post("/directives/{directive_id}/attachments", response={201: AttachmentOut, ERRORS | {413}: ErrorOut})
+@router.post("/directives/{directive_id}/attachments", response={201: AttachmentOut, **ERRORS})
 def attach(request, directive_id: int, file: UploadedFile | None = OPTIONAL_FILE):
     """Multipart `file`: a PDF or an image. Only the author; on a published directive it makes a new
     revision. Others get 404."""
@@ -179,18 +170,18 @@ def attach(request, directive_id: int, file: UploadedFile | None = OPTIONAL_FILE
         return _error(exc)
 
 
-@router.post("/directives/{directive_id}/withdraw", response={200: DirectiveOut, ERRORS: ErrorOut})
+@router.post("/directives/{directive_id}/withdraw", response={200: DirectiveOut, **ERRORS})
 def withdraw(request, directive_id: int):
     d = selectors.directive_for(request.person, directive_id)
     return 200, directive_out(authoring.withdraw_directive(request.person, d))
 
 
-@router.get("/inbox", response=list[DirectiveOut])
+@router.get("/inbox", response={200: list[DirectiveOut], **error_responses(401)})
 def inbox(request):
     return [directive_out(d, with_body=False) for d in selectors.inbox(request.person)]
 
 
-@router.post("/directives/{directive_id}/read", response=ReceiptOut)
+@router.post("/directives/{directive_id}/read", response={200: ReceiptOut, **error_responses(READ, 403)})
 def read(request, directive_id: int):
     d = selectors.directive_for(request.person, directive_id)
     new = receipts.mark_read(request.person, d)
@@ -203,20 +194,20 @@ def _optional_reply(request) -> str | None:
         return ""
     try:
         data = json.loads(request.body)
-    except ValueError:
-        return None
+    except ValueError as exc:
+        raise HttpError(400, "not JSON") from exc  # answered 400 like any unparsable body
     reply = data.get("reply", "") if isinstance(data, dict) else None
     return reply if isinstance(reply, str) else None
 
 
-@router.post("/directives/{directive_id}/ack", response={200: ReceiptOut, ERRORS: ErrorOut},
+@router.post("/directives/{directive_id}/ack", response={200: ReceiptOut, **ERRORS},
              openapi_extra={"requestBody": {"required": False, "content": {"application/json": {
                  "schema": {"type": "object", "properties": {"reply": {"type": "string", "maxLength": 500}}}}}}})
 def ack(request, directive_id: int):
     d = selectors.directive_for(request.person, directive_id)
     reply = _optional_reply(request)
     if reply is None:
-        return 422, {"detail": _("Send {\"reply\": \"...\"} or nothing.")}
+        return 422, error_body(_("Send {\"reply\": \"...\"} or nothing."))
     try:
         new = receipts.acknowledge(request.person, d, reply=reply)
     except DirectiveError as exc:
@@ -224,7 +215,7 @@ def ack(request, directive_id: int):
     return 200, {"id": d.pk, "read": True, "acked": True, "new": new}
 
 
-@router.get("/directives/{directive_id}/rollup", response=RollupOut)
+@router.get("/directives/{directive_id}/rollup", response={200: DirectiveRollupOut, **error_responses(READ)})
 def rollup(request, directive_id: int, unit: int | None = None):
     d = selectors.directive_for(request.person, directive_id)
     root = selectors.rollup_unit(request.person, d, unit)

@@ -1,22 +1,4 @@
-from typing import Any
-
 from ninja import Schema
-
-
-class ErrorOut(Schema):
-    """401, 404: a short message."""
-
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    """422: what was wrong with the request, one entry per problem."""
-
-    detail: list[dict[str, Any]]
-
-
-# Error bodies every authenticated endpoint may answer with, described in the OpenAPI document.
-ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
 class LevelOut(Schema):

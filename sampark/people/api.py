@@ -1,9 +1,10 @@
 from django.db import connection
 from ninja import Router
 
+from sampark.core.errors import READ, error_responses
 from sampark.core.visibility import get_visible_or_404
 from sampark.org.models import Unit
-from sampark.org.schemas import ERRORS, unit_out
+from sampark.org.schemas import unit_out
 from sampark.people import search, selectors
 from sampark.people.schemas import HealthOut, MeOut, SearchOut, UnitPersonOut
 from sampark.people.visibility import can_see_phone
@@ -40,13 +41,13 @@ def post_out(post) -> dict:
     return {"id": post.pk, **role_out(post), "unit": unit_out(post.unit)}
 
 
-@router.get("/me", response={200: MeOut, 401: ERRORS[401]})
+@router.get("/me", response={200: MeOut, **error_responses(401)})
 def me(request):
     person = request.person
     return {**person_out(person, person), "posts": [post_out(p) for p in selectors.my_posts(person)]}
 
 
-@router.get("/units/{unit_id}/people", response={200: list[UnitPersonOut], **ERRORS})
+@router.get("/units/{unit_id}/people", response={200: list[UnitPersonOut], **error_responses(READ)})
 def unit_people(request, unit_id: int):
     """People holding active posts at this unit (not below it), with those posts."""
     unit = get_visible_or_404(Unit.objects.all(), request.person, pk=unit_id)
@@ -54,7 +55,7 @@ def unit_people(request, unit_id: int):
             for p in selectors.people_at(unit)]
 
 
-@router.get("/search", response={200: SearchOut, 401: ERRORS[401], 422: ERRORS[422]})
+@router.get("/search", response={200: SearchOut, **error_responses(401, 422)})
 def search_all(request, q: str = ""):
     """People and units the caller may see, by any spelling (Devanagari or Roman); q is cut at 100 characters."""
     people = search.search_people(request.person, q)

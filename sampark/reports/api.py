@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from sampark.core.errors import READ, WRITE, UUIDPath, error_body, error_responses
 from sampark.core.visibility import get_visible_or_404
 from sampark.org.models import Unit
 from sampark.reports import selectors, services
@@ -11,16 +12,15 @@ from sampark.reports.models import Report
 from sampark.reports.schemas import (
     BatchItemOut,
     ReportCorrectionIn,
-    ReportErrorOut,
     ReportIn,
     ReportOut,
-    RollupOut,
+    UnitRollupOut,
 )
 from sampark.reports.uploads import read_photo_upload
 
 router = Router(tags=["reports"])
 
-ERRS = {code: ReportErrorOut for code in (403, 404, 409, 413, 422)}
+ERRS = error_responses(WRITE, 409)
 MAX_BATCH = 200
 
 
@@ -35,7 +35,7 @@ def report_out(r: Report) -> dict:
 
 
 def _error(exc: services.ReportError):
-    return exc.status, {"detail": str(exc), "errors": exc.errors}
+    return exc.status, error_body(exc, exc.errors)
 
 
 def _get_report(request, report_id) -> Report:
@@ -61,12 +61,12 @@ def create_report(request, payload: ReportIn):
     return (201 if created else 200), report_out(report)
 
 
-@router.post("/reports/batch", response={200: list[BatchItemOut], 422: ReportErrorOut})
+@router.post("/reports/batch", response={200: list[BatchItemOut], **error_responses(WRITE)})
 def create_reports(request, payload: list[ReportIn]):
     """Submit up to 200 reports at once (a phone's outbox). Each gets its own status, as above."""
     if len(payload) > MAX_BATCH:
-        return 422, {"detail": _("At most {n} reports at once.").format(n=MAX_BATCH), "errors": {}}
-    subs = [services.Submission(id=p.id, unit=p.unit, type=p.type, date=p.date, values=p.values) for p in payload]
+        return 422, error_body(_("At most {n} reports at once.").format(n=MAX_BATCH))
+    subs = [services.Submission(id=str(p.id), unit=p.unit, type=p.type, date=p.date, values=p.values) for p in payload]
     outcomes = services.submit_reports(request.person, subs)
     ok = [o.id for o in outcomes if o.id is not None and o.error is None]
     stored = Report.objects.select_related("unit", "type").prefetch_related("photos").in_bulk(ok)
@@ -79,13 +79,13 @@ def create_reports(request, payload: list[ReportIn]):
     return 200, out
 
 
-@router.get("/reports/{report_id}", response={200: ReportOut, 404: ReportErrorOut})
-def get_report(request, report_id: str):
+@router.get("/reports/{report_id}", response={200: ReportOut, **error_responses(READ)})
+def get_report(request, report_id: UUIDPath):
     return 200, report_out(_get_report(request, report_id))
 
 
 @router.patch("/reports/{report_id}", response={200: ReportOut, **ERRS})
-def correct_report(request, report_id: str, payload: ReportCorrectionIn):
+def correct_report(request, report_id: UUIDPath, payload: ReportCorrectionIn):
     """Correct a report's date or values (the author, or a leader above). History is kept."""
     report = _get_report(request, report_id)
     try:
@@ -97,7 +97,7 @@ def correct_report(request, report_id: str, payload: ReportCorrectionIn):
 
 
 @router.post("/reports/{report_id}/photos", response={200: ReportOut, 201: ReportOut, **ERRS})
-def add_photo(request, report_id: str):
+def add_photo(request, report_id: UUIDPath):
     """Attach a photo: multipart form with `id` (a UUID made on the phone) and `file`. At most
     5 MB; it is checked, re-encoded, and stripped of its location."""
     report = _get_report(request, report_id)
@@ -109,7 +109,7 @@ def add_photo(request, report_id: str):
     return (201 if created else 200), report_out(_get_report(request, report_id))
 
 
-@router.get("/units/{unit_id}/rollup", response={200: RollupOut, **ERRS}, by_alias=True)
+@router.get("/units/{unit_id}/rollup", response={200: UnitRollupOut, **error_responses(READ)}, by_alias=True)
 def unit_rollup(request, unit_id: int, type: str = "", by: str = "",  # noqa: A002
                 start: str = Query("", alias="from"), end: str = Query("", alias="to")):
     """Reports and sums of numeric fields over the unit's subtree (`from`, `to` as YYYY-MM-DD,

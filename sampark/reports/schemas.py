@@ -1,5 +1,6 @@
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from ninja import Field, Schema
 
@@ -8,7 +9,7 @@ class ReportIn(Schema):
     """A report as the phone sends it. `id` is a UUID made on the phone: resending the same report
     is safe (the first answer comes back), the same id with another body is refused with 409."""
 
-    id: str
+    id: UUID
     unit: int
     type: str = Field(description="the report type's code, e.g. meeting")
     date: str = Field(description="YYYY-MM-DD")
@@ -42,13 +43,6 @@ class ReportOut(Schema):
     updated_at: datetime
 
 
-class ReportErrorOut(Schema):
-    """403, 404, 409, 413, 422 from the report service: a message and, where known, per-field errors."""
-
-    detail: str
-    errors: dict[str, str] = Field(default_factory=dict)
-
-
 class BatchItemOut(Schema):
     id: str
     status: int
@@ -65,7 +59,7 @@ class RollupRow(Schema):
     sums: dict[str, int]
 
 
-class RollupOut(Schema):
+class UnitRollupOut(Schema):
     unit: int
     type: str | None
     start: date = Field(alias="from")
