@@ -89,3 +89,63 @@ def test_me_search_and_health_match_the_document(client, world, api_as):
         check(client.get("/api/v1/search", {"q": q}, **h), "/api/v1/search")
     check(client.get("/api/v1/search", {"q": "patna"}), "/api/v1/search", 401)
     check(client.get("/api/v1/healthz"), "/api/v1/healthz")
+
+
+# --- issue 12 finding 10: the document tells the truth ---------------------------------------------
+
+def operations():
+    for template, item in spec()["paths"].items():
+        for method, op in item.items():
+            yield template, method, op
+
+
+def resolve(schema: dict) -> dict:
+    ref = schema.get("$ref")
+    return spec()["components"]["schemas"][ref.rsplit("/", 1)[1]] if ref else schema
+
+
+def test_every_status_a_route_can_answer_is_documented_with_the_error_shape(db):
+    for template, method, op in operations():
+        codes = set(op["responses"])
+        if template.endswith("/healthz"):
+            continue
+        assert "401" in codes, (method, template)
+        if op.get("parameters") or "requestBody" in op:
+            assert "422" in codes, (method, template)
+        if "{" in template:
+            assert "404" in codes, (method, template)
+        if "requestBody" in op:
+            assert {"400", "413"} <= codes, (method, template)
+        for code in codes - {"200", "201"}:
+            schema = op["responses"][code]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, template, code)
+    error = spec()["components"]["schemas"]["ErrorOut"]
+    assert error["required"] == ["detail"] and set(error["properties"]) == {"detail", "errors"}
+
+
+def test_the_two_rollups_have_their_own_schemas(db):
+    directive = resolve(response_schema("/api/v1/directives/{directive_id}/rollup", 200))
+    unit = resolve(response_schema("/api/v1/units/{unit_id}/rollup", 200))
+    assert "directive" in directive["properties"] and "children" in directive["properties"]
+    assert "sums" in unit["properties"] and "directive" not in unit["properties"]
+
+
+def test_ids_that_must_be_uuids_say_so(db):
+    for template, _method, op in operations():
+        for p in op.get("parameters", []):
+            if p["name"] in ("report_id", "difficulty_id"):
+                assert p["schema"].get("format") == "uuid", (template, p)
+    schemas = spec()["components"]["schemas"]
+    assert schemas["ReportIn"]["properties"]["id"]["format"] == "uuid"
+    assert schemas["RaiseIn"]["properties"]["id"]["format"] == "uuid"
+    assert schemas["MergeIn"]["properties"]["ids"]["items"]["format"] == "uuid"
+
+
+def test_directive_rollup_matches_its_document(client, world, api_as):
+    admin = api_as(world.state_admin)
+    d = client.post("/api/v1/directives", {"title": "बैठक", "target_unit": world.bihar.pk},
+                    content_type="application/json", **admin).json()
+    client.post(f"/api/v1/directives/{d['id']}/publish", **admin)
+    check(client.get(f"/api/v1/directives/{d['id']}/rollup", **admin), "/api/v1/directives/{directive_id}/rollup")
+    check(client.get("/api/v1/directives/999999/rollup", **admin), "/api/v1/directives/{directive_id}/rollup", 404)
+    check(client.get(f"/api/v1/units/{world.bihar.pk}/rollup", **admin), "/api/v1/units/{unit_id}/rollup")

@@ -14,13 +14,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from sampark.core.errors import error_body
+from sampark.core.errors import NOT_FOUND, error_body
 from sampark.core.text import UnsafeText, check_storable
 from sampark.difficulties.services import DifficultyError
 from sampark.directives.authoring import DirectiveError
 from sampark.reports.services import ReportError
 
-NOT_FOUND = "Not found"
 UNAUTHORIZED = "Unauthorized"
 
 

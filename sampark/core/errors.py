@@ -22,6 +22,9 @@ class ErrorOut(Schema):
                                    description="field -> message; only when particular fields were wrong")
 
 
+# The answer for anything missing or not visible (the two look the same), kept as it always was.
+NOT_FOUND = "Not found"
+
 # Statuses common to the routes: 401 (no or unknown token), 422 (a path or query parameter or a body
 # field of the wrong type, or text that cannot be stored); for routes that read a body also 400
 # (not JSON), 403 (the CSRF check of a session caller) and 413 (over DATA_UPLOAD_MAX_MEMORY_SIZE).

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from sampark.core import audit, files, paths
 from sampark.core.channels import sms_channel
+from sampark.core.errors import NOT_FOUND
 from sampark.core.text import clean
 from sampark.difficulties.models import (
     UNRESOLVED,
@@ -220,6 +221,10 @@ def _clean_photo(upload) -> files.Clean:
 
 
 def _same_or_conflict(existing: Difficulty, actor, body_hash: str) -> Difficulty:
+    # The id of a difficulty the actor cannot see answers as anything unseen does (404), so that a
+    # client-made id never confirms it is taken elsewhere; a visible one is a plain conflict.
+    if not Difficulty.objects.visible_to(actor).filter(pk=existing.pk).exists():
+        raise DifficultyError(NOT_FOUND, status=404)
     if existing.raised_by_id != getattr(actor, "pk", None) or existing.body_hash != body_hash:
         raise DifficultyError(_("This id was already used for a different difficulty."), status=409)
     return existing

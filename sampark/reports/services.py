@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sampark.core import audit, bulk, files, paths
+from sampark.core.errors import NOT_FOUND
 from sampark.core.locks import tree_lock
 from sampark.core.models import AuditEntry
 from sampark.core.text import ascii_digits, clean
@@ -59,6 +60,14 @@ class ReportConflict(ReportError):
 class NotAllowed(ReportError):
     def __init__(self, message: str):
         super().__init__(message, status=403)
+
+
+class NotFound(ReportError):
+    """An id held by a report or photo the actor can neither see nor wrote: the answer to any
+    object one cannot see, so a client-made id never tells whether it exists elsewhere."""
+
+    def __init__(self):
+        super().__init__(NOT_FOUND, status=404)
 
 
 @dataclass
@@ -282,10 +291,14 @@ class _UnitRow:
 
 
 class _Seen:
-    __slots__ = ("body_hash", "author_id")
+    __slots__ = ("body_hash", "author_id", "path")
 
-    def __init__(self, body_hash, author_id):
-        self.body_hash, self.author_id = body_hash, author_id
+    def __init__(self, body_hash, author_id, path=None):
+        self.body_hash, self.author_id, self.path = body_hash, author_id, path
+
+    def foreign_to(self, actor) -> bool:
+        """Held by a report the actor neither wrote nor can see."""
+        return self.author_id != actor.pk and not can_see_path(actor, self.path or "")
 
 
 def _in_list(column: str, values: list) -> tuple[str, list]:
@@ -413,18 +426,22 @@ def submit_reports(actor: Person, submissions: list[Submission], *, _retry: bool
             author = actor.pk
             for i, sub in enumerate(submissions):
                 if i not in prepared:
-                    # An invalid body under a known id is simply another body: a conflict.
+                    # An invalid body under a known id is simply another body: a conflict; under
+                    # the id of a report the actor cannot see, the same error as for a fresh id.
                     known = _known_id(sub.id, existing, seen)
-                    if known is not None and outcomes[i].error.status in (404, 422):
+                    if known is not None and not known.foreign_to(actor) and outcomes[i].error.status in (404, 422):
                         outcomes[i].error = ReportConflict()
                     continue
                 rid, unit, rtype, day, values, digest, values_json = prepared[i]
                 known = existing.get(rid) or seen.get(rid)
+                if known is not None and known.foreign_to(actor):
+                    outcomes[i] = Outcome(None, created=False, error=NotFound(), id=rid)
+                    continue
                 if known is not None:
                     same = known.body_hash == digest and known.author_id == author
                     outcomes[i] = Outcome(None, created=False, error=None if same else ReportConflict(), id=rid)
                     continue
-                seen[rid] = _Seen(digest, author)
+                seen[rid] = _Seen(digest, author, unit.path)
                 day_iso = day.isoformat()
                 day_db = day if pg else day_iso
                 reports.append((rid if pg else rid.hex, unit.pk, unit.path, rtype.pk, day_db, values_json, author,
@@ -464,14 +481,14 @@ def _moved(units: dict, ids: set[int]) -> bool:
 
 
 def _known_reports(ids, pg: bool) -> dict:
-    """{id: (body hash, author)} of the reports already stored under these ids."""
+    """{id: (body hash, author, unit path)} of the reports already stored under these ids."""
     table = connection.ops.quote_name(Report._meta.db_table)
     out = {}
     where, params = _in_list("id", list(ids) if pg else [u.hex for u in ids])
     with connection.cursor() as cur:
-        cur.execute(f"SELECT id, body_hash, author_id FROM {table} WHERE {where}", params)
-        for rid, digest, author in cur.fetchall():
-            out[rid if pg else uuid.UUID(rid)] = _Seen(digest, author)
+        cur.execute(f"SELECT id, body_hash, author_id, unit_path FROM {table} WHERE {where}", params)
+        for rid, digest, author, path in cur.fetchall():
+            out[rid if pg else uuid.UUID(rid)] = _Seen(digest, author, path)
     return out
 
 
@@ -530,9 +547,15 @@ def add_photo(actor: Person, report: Report, *, photo_id, upload) -> tuple[Repor
     pid = _parse_id(photo_id)
     if not can_correct(actor, report):
         raise NotAllowed(_("Only the author or a leader above can add photos to this report."))
-    existing = ReportPhoto.objects.filter(pk=pid).first()
+    existing = ReportPhoto.objects.filter(pk=pid).select_related("report").only(
+        "id", "report_id", "report__unit_path", "report__author_id").first()
     if existing is not None:
         if existing.report_id != report.pk:
+            # Another report's photo: a conflict if the actor can see that report, else the
+            # answer for anything one cannot see (it must not confirm the id is taken).
+            other = existing.report
+            if other.author_id != actor.pk and not can_see_path(actor, other.unit_path):
+                raise NotFound()
             raise ReportConflict()
         return existing, False
     if report.photos.count() >= MAX_PHOTOS:
