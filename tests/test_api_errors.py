@@ -94,5 +94,11 @@ def test_service_errors_have_the_one_shape(client, world, api_as):
     assert r.status_code == 404 and r.json() == {"detail": "Not found"}
     r = client.post(f"/api/v1/difficulties/{uuid.uuid4()}/assign", {"person": 999999},
                     content_type="application/json", **h)
+    assert r.status_code == 404 and r.json() == {"detail": "Not found"}
+    did = str(uuid.uuid4())
+    client.post("/api/v1/difficulties", {"id": did, "unit": world.patna_booth.pk, "category": "training",
+                                         "text": "कब?"}, content_type="application/json", **h)
+    r = client.post(f"/api/v1/difficulties/{did}/assign", {"person": 999999}, content_type="application/json",
+                    **api_as(world.patna_coord))
     assert r.status_code == 400
     only_the_shape(r.json())

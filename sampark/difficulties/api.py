@@ -96,10 +96,11 @@ def give_info(request, difficulty_id: UUIDPath, payload: TextIn):
 
 @router.post("/difficulties/{difficulty_id}/assign", response=ONE)
 def assign(request, difficulty_id: UUIDPath, payload: AssignIn):
+    d = _get(request, _uuid_or_404(difficulty_id))  # an unseen difficulty is 404 whoever is named
     person = Person.objects.visible_to(request.person).filter(pk=payload.person).first()
     if person is None:
         return 400, error_body(_("Unknown person."))
-    return _run(request, _uuid_or_404(difficulty_id), services.assign_difficulty, person=person, text=payload.text)
+    return _run(request, d.pk, services.assign_difficulty, person=person, text=payload.text)
 
 
 @router.post("/difficulties/{difficulty_id}/merge", response=ONE)

@@ -3,6 +3,7 @@ from typing import Any
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 
 class ReportIn(Schema):
@@ -10,7 +11,8 @@ class ReportIn(Schema):
     is safe (the first answer comes back), the same id with another body is refused with 409."""
 
     id: UUID
-    unit: int
+    # Strict: in a batch each item is answered on its own, so a coerced `false` would pass as unit 0.
+    unit: StrictInt
     type: str = Field(description="the report type's code, e.g. meeting")
     date: str = Field(description="YYYY-MM-DD")
     values: dict[str, Any] = Field(default_factory=dict, description="field code -> value")
