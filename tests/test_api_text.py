@@ -127,3 +127,15 @@ def test_bidi_overrides_and_controls_are_dropped_and_a_devanagari_joiner_is_kept
              {"id": str(uuid.uuid4()), "unit": world.gaya_booth.pk, "category": "training", "text": f"{joined} \u200d"})
     assert r.status_code == 201, r.content
     assert Difficulty.objects.get().text == joined
+
+
+def test_a_page_form_cannot_carry_a_lone_surrogate(client, world, login_as):
+    """Pages take form posts, which Django decodes with replacement: the UTF-8 bytes of a lone
+    surrogate arrive as U+FFFD, never as a surrogate, so a page cannot reach the 500 either."""
+    login_as(world.gaya_worker)
+    did = str(uuid.uuid4())
+    raw = f"id={did}&unit={world.gaya_booth.pk}&category=content&text=%E0%A4%95%ED%A0%80%E0%A4%96"
+    r = client.post("/difficulties/new/", raw, content_type="application/x-www-form-urlencoded")
+    assert r.status_code < 500
+    stored = Difficulty.objects.filter(pk=did).values_list("text", flat=True).first() or ""
+    assert not any("\ud800" <= ch <= "\udfff" for ch in stored)
