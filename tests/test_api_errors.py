@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from sampark.difficulties.models import Difficulty
 from sampark.reports.models import Report
@@ -101,4 +102,18 @@ def test_service_errors_have_the_one_shape(client, world, api_as):
     r = client.post(f"/api/v1/difficulties/{did}/assign", {"person": 999999}, content_type="application/json",
                     **api_as(world.patna_coord))
     assert r.status_code == 400
+    only_the_shape(r.json())
+
+
+def test_a_form_with_too_many_fields_is_413_json(client, world, api_as, settings):
+    h = api_as(world.gaya_worker)
+    rid = str(uuid.uuid4())
+    r = client.post("/api/v1/reports", json.dumps({"id": rid, "unit": world.gaya_booth.pk, "type": "meeting",
+                                                   "date": timezone.localdate().isoformat(),
+                                                   "values": {"attendance": 3}}),
+                    content_type="application/json", **h)
+    assert r.status_code == 201, r.content
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
+    r = client.post(f"/api/v1/reports/{rid}/photos", {f"f{i}": "x" for i in range(10)}, **h)
+    assert r.status_code == 413, (r.status_code, r.content[:200])
     only_the_shape(r.json())

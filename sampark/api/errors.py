@@ -7,7 +7,7 @@ ReportError, DifficultyError) carry their status and are answered the same way."
 
 import json
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -84,9 +84,13 @@ def install(api: NinjaAPI) -> None:
             errors[key] = "; ".join(filter(None, [errors.get(key), str(e.get("msg", ""))]))
         return answer(request, 422, _("Some fields are not valid."), errors)
 
-    @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc):
         return answer(request, 413, _("The request is too large."))
+
+    # Django raises these (as SuspiciousOperation, a 400 HTML page) on reading an oversized body or
+    # a form with too many fields or files; here they answer like any other API error.
+    for limit in (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+        api.add_exception_handler(limit, too_big)
 
     @api.exception_handler(UnsafeText)
     def unsafe_text(request, exc):
