@@ -210,7 +210,9 @@ def test_same_id_same_body_is_the_same_difficulty_other_body_is_409(world):
     with pytest.raises(DifficultyError) as err:
         raise_difficulty(world.patna_worker, id=key, unit=world.patna_booth, category="technical",
                          text="इंटरनेट नहीं", now=T0 + H)
-    assert err.value.status == 409
+    # Issue 12 finding 13: Patna cannot see the Gaya difficulty, so its id answers 404 (it was 409,
+    # which confirmed the id exists elsewhere).
+    assert err.value.status == 404
     assert Difficulty.objects.count() == 1 and DifficultyEvent.objects.count() == 1
 
 
