@@ -139,6 +139,8 @@ def test_ids_that_must_be_uuids_say_so(db):
     assert schemas["ReportIn"]["properties"]["id"]["format"] == "uuid"
     assert schemas["RaiseIn"]["properties"]["id"]["format"] == "uuid"
     assert schemas["MergeIn"]["properties"]["ids"]["items"]["format"] == "uuid"
+    photo = spec()["paths"]["/api/v1/reports/{report_id}/photos"]["post"]["requestBody"]["content"]
+    assert photo["multipart/form-data"]["schema"]["properties"]["id"]["format"] == "uuid"
 
 
 def test_directive_rollup_matches_its_document(client, world, api_as):

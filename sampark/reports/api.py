@@ -96,7 +96,13 @@ def correct_report(request, report_id: UUIDPath, payload: ReportCorrectionIn):
     return 200, report_out(_get_report(request, report_id))
 
 
-@router.post("/reports/{report_id}/photos", response={200: ReportOut, 201: ReportOut, **ERRS})
+PHOTO_FORM = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["id", "file"],
+    "properties": {"id": {"type": "string", "format": "uuid"}, "file": {"type": "string", "format": "binary"}}}}}}}
+
+
+@router.post("/reports/{report_id}/photos", response={200: ReportOut, 201: ReportOut, **ERRS},
+             openapi_extra=PHOTO_FORM)
 def add_photo(request, report_id: UUIDPath):
     """Attach a photo: multipart form with `id` (a UUID made on the phone) and `file`. At most
     5 MB; it is checked, re-encoded, and stripped of its location."""
