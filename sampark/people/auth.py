@@ -64,7 +64,6 @@ def request_code(phone_raw: str, ip: str | None = None, *, now=None) -> str:
     """Send a code if the phone is a member's. Returns the normalised phone; raises LoginError for
     malformed input or too many sends. Known and unknown phones get the same answer: a code row is
     written for both (so the caps count both alike); only a member's phone gets an SMS."""
-    now = now or timezone.now()
     try:
         phone = normalize_phone(phone_raw)
     except PeopleError as exc:
@@ -72,14 +71,16 @@ def request_code(phone_raw: str, ip: str | None = None, *, now=None) -> str:
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         # Counted and written under the locks, so concurrent asks cannot all see room under the
-        # cap. The phone's lock is always taken before the address's, so no two asks wait for each other.
+        # cap. The phone's lock is always taken before the address's, so no two asks wait for
+        # each other; the time is read once both are held, so the codes of those before count.
         named_lock("login-code:phone:" + phone)
-        if _sent_last_hour(now, phone=phone) >= settings.SAMPARK_OTP_PER_PHONE_HOUR:
-            raise LoginError(_("Too many codes were asked for this number. Try again in an hour."))
         if ip:
             named_lock("login-code:ip:" + ip)
-            if _sent_last_hour(now, ip=ip) >= settings.SAMPARK_OTP_PER_IP_HOUR:
-                raise LoginError(_("Too many codes were asked from this network. Try again in an hour."))
+        now = now or timezone.now()
+        if _sent_last_hour(now, phone=phone) >= settings.SAMPARK_OTP_PER_PHONE_HOUR:
+            raise LoginError(_("Too many codes were asked for this number. Try again in an hour."))
+        if ip and _sent_last_hour(now, ip=ip) >= settings.SAMPARK_OTP_PER_IP_HOUR:
+            raise LoginError(_("Too many codes were asked from this network. Try again in an hour."))
         LoginCode.objects.create(phone=phone, ip=ip, code_hash=code_hash(phone, code),
                                  created_at=now, expires_at=now + CODE_TTL)
         person = Person.objects.filter(phone=phone, is_active=True).first()
