@@ -44,3 +44,13 @@ def test_the_language_cookie_follows_the_secure_setting(client, world, settings)
     settings.LANGUAGE_COOKIE_SECURE = True
     r = client.post("/lang/", {"language": "en"})
     assert r.cookies[settings.LANGUAGE_COOKIE_NAME]["secure"] is True
+
+
+def test_the_readme_lists_every_variable_the_settings_read():
+    import re
+
+    source = (ROOT / "sampark" / "settings.py").read_text()
+    names = set(re.findall(r'(?:environ\.get|env_bool|env_secret)\(\s*"(SAMPARK_\w+)"', source))
+    names |= {n + "_FILE" for n in re.findall(r'env_secret\(\s*"(SAMPARK_\w+)"', source)}
+    readme = (ROOT / "README.md").read_text()
+    assert names and not [n for n in sorted(names) if f"`{n}`" not in readme]
