@@ -167,6 +167,7 @@ SESSION_COOKIE_HTTPONLY = True
 SAMPARK_SECURE_COOKIES = env_bool("SAMPARK_SECURE_COOKIES", not SAMPARK_DEMO)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SAMPARK_SECURE_COOKIES
 SECURE_SSL_REDIRECT = SAMPARK_SECURE_COOKIES
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/healthz$"]  # a load balancer's probe may come over plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("SAMPARK_HSTS_SECONDS") or (31_536_000 if SAMPARK_SECURE_COOKIES else 0))
 # Behind a proxy that ends TLS, Django sees plain HTTP; trust the proxy's X-Forwarded-Proto only
 # when asked (a client could send the header itself when no proxy overwrites it).

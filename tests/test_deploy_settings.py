@@ -54,3 +54,13 @@ def test_the_readme_lists_every_variable_the_settings_read():
     names |= {n + "_FILE" for n in re.findall(r'env_secret\(\s*"(SAMPARK_\w+)"', source)}
     readme = (ROOT / "README.md").read_text()
     assert names and not [n for n in sorted(names) if f"`{n}`" not in readme]
+
+
+def test_http_is_redirected_to_https_except_the_health_probe(db, settings):
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True
+    c = Client()
+    r = c.get("/about/")
+    assert r.status_code == 301 and r["Location"] == "https://testserver/about/"
+    assert c.get("/api/v1/healthz").status_code == 200
