@@ -162,6 +162,8 @@ if SAMPARK_SESSION_IDLE_MINUTES < 1 or SAMPARK_SESSION_MAX_DAYS < 1:
     raise ImproperlyConfigured("SAMPARK_SESSION_IDLE_MINUTES and SAMPARK_SESSION_MAX_DAYS must be at least 1")
 SESSION_COOKIE_AGE = 60 * 60 * 24 * SAMPARK_SESSION_MAX_DAYS
 SESSION_COOKIE_HTTPONLY = True
+# One-off messages ("sent", an error naming a person) wait in the session, not in a readable cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # HTTPS: cookies only over TLS, HTTP redirected to HTTPS, HSTS; on by default outside the demo.
 SAMPARK_SECURE_COOKIES = env_bool("SAMPARK_SECURE_COOKIES", not SAMPARK_DEMO)

@@ -184,3 +184,12 @@ def test_ip_prefix():
     assert sessions.ip_prefix("10.1.2.3") == "10.1.2.0/24"
     assert sessions.ip_prefix("2001:db8:1:2::5") == "2001:db8:1::/48"
     assert sessions.ip_prefix(None) == "" and sessions.ip_prefix("nonsense") == ""
+
+
+def test_messages_wait_in_the_session_not_in_a_cookie(world, django_capture_on_commit_callbacks):
+    c = Client()
+    ask_code(c, "9000000004", django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post("/login/resend/")
+    assert r.status_code == 302 and "messages" not in r.cookies
+    assert "नया कोड भेज दिया गया है" in c.get("/login/code/").content.decode()
