@@ -45,19 +45,25 @@ system-run:
 system-test:
 	$(call apt_need,gettext chromium fonts-lohit-deva poppler-utils)
 
+# Building the catalogue and the static files reads the settings, which need keys: the demo's
+# local ones unless the environment says otherwise.
+messages static bench: export SAMPARK_DEMO ?= 1
+
 messages: setup system-run
 	$(VPY) manage.py compilemessages -v0 --ignore=.venv
 
 static: setup
 	$(VPY) manage.py collectstatic --noinput -v0
 
+# The demo: its keys are made on first use in .sampark-demo-secret (ignored by git, read only in
+# the demo). `sampark serve` restarts the web server or the timed-work worker if either dies.
+run: export SAMPARK_DEMO := 1
 run: setup messages static
 	$(VPY) manage.py migrate -v0
 	$(VPY) manage.py demo --scale small --if-empty
 	PORT=$(PORT) $(VPY) manage.py demo_logins
 	@echo "Serving at http://127.0.0.1:$(PORT)  (Ctrl-C to stop; the timed-work worker runs beside it)"
-	@$(VPY) manage.py worker --interval 2 & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	  $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 sampark.wsgi:application
+	@$(VPY) manage.py serve --port $(PORT) --interval 2
 
 pg-up:
 	@pg_isready -h 127.0.0.1 -p 5432 -q || { pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -1) main start && sleep 2; }
@@ -87,4 +93,4 @@ layers: setup
 	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 clean:
-	rm -rf $(VENV) staticfiles sampark.sqlite3* locale/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) staticfiles sampark.sqlite3* locale/*/LC_MESSAGES/*.mo .sampark-demo-secret

@@ -36,3 +36,11 @@ def _policies_read_afresh():
     from sampark.core import policies
 
     policies.refresh()
+
+
+@pytest.fixture(autouse=True)
+def _sms_delivered_afresh():
+    """Each test reads only the messages it caused (tests run with the in-memory SMS channel)."""
+    from sampark.core.channels import MemorySMS
+
+    MemorySMS.delivered.clear()

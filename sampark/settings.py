@@ -1,6 +1,9 @@
 """Settings come from the environment, parsed strictly, with safe laptop defaults (STYLE rule 8)."""
 
+import hashlib
+import hmac
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -21,13 +24,54 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("SAMPARK_DEBUG", False)
-SECRET_KEY = os.environ.get("SAMPARK_SECRET_KEY") or "dev-only-insecure-key-change-me-in-production-0123456789"
-if not DEBUG and "SAMPARK_SECRET_KEY" not in os.environ and os.environ.get("SAMPARK_PRODUCTION"):
-    raise ImproperlyConfigured("SAMPARK_SECRET_KEY is required in production")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("SAMPARK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 
-# Demo log-ins print their code on the console and accept it from the outbox; never in production.
-SAMPARK_DEMO = env_bool("SAMPARK_DEMO", True)
+# The laptop demo (`make run` turns it on): demo log-ins print their code on the console, and the
+# keys may come from a random local file. Off unless asked, so a deploy never runs as the demo.
+SAMPARK_DEMO = env_bool("SAMPARK_DEMO", False)
+DEMO_SECRET_FILE = BASE_DIR / ".sampark-demo-secret"
+
+
+def _demo_secret() -> str:
+    """The demo's random key, made on first use in an ignored file; read only when the demo is on."""
+    try:
+        fd = os.open(DEMO_SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return DEMO_SECRET_FILE.read_text(encoding="ascii").strip()
+    value = secrets.token_urlsafe(50)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(value + "\n")
+    return value
+
+
+def env_secret(name: str, *, demo_label: str, min_length: int) -> str:
+    """A secret from NAME or from the file NAME_FILE names. Outside the demo there is no default:
+    the server refuses to start, naming the variable."""
+    value, path = os.environ.get(name, ""), os.environ.get(name + "_FILE", "")
+    if value and path:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both")
+    if path:
+        try:
+            value = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {exc.strerror}") from exc
+    if value:
+        if len(value) < min_length:
+            raise ImproperlyConfigured(f"{name} must be at least {min_length} characters long")
+        return value
+    if SAMPARK_DEMO:
+        return hmac.new(_demo_secret().encode(), demo_label.encode(), hashlib.sha256).hexdigest() * 2
+    raise ImproperlyConfigured(
+        f"{name} is not set: Sampark does not start without it (outside the demo). Set it to a long "
+        f"random value, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))', or set "
+        f"{name}_FILE to the path of a file holding one. For the laptop demo, use `make run`.")
+
+
+# Signs sessions' data, CSRF tokens and messages. Rotating it logs everyone out, nothing more.
+SECRET_KEY = env_secret("SAMPARK_SECRET_KEY", demo_label="sampark demo secret key", min_length=50)
+# Keys the hashes of login codes and API tokens (people.auth derives one key for each), so
+# rotating SECRET_KEY leaves tokens working; rotating this one invalidates every token.
+SAMPARK_HASH_KEY = env_secret("SAMPARK_HASH_KEY", demo_label="sampark demo hash key", min_length=32)
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("SAMPARK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
@@ -46,6 +90,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sampark.core.requests.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages and JSON go compressed to phones that ask (an inbox page shrinks several times over);
     # Django's gzip pads responses against BREACH, and CSRF tokens are masked per response.
@@ -108,11 +153,34 @@ else:
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+# Sessions live in the database (people.sessions): logging out ends one for good, a person sees
+# theirs and ends any, a coordinator ends a member's. The cookie carries only a random key.
+SESSION_ENGINE = "sampark.people.sessions"
+SAMPARK_SESSION_IDLE_MINUTES = int(os.environ.get("SAMPARK_SESSION_IDLE_MINUTES") or 7 * 24 * 60)
+SAMPARK_SESSION_MAX_DAYS = int(os.environ.get("SAMPARK_SESSION_MAX_DAYS") or 30)
+if SAMPARK_SESSION_IDLE_MINUTES < 1 or SAMPARK_SESSION_MAX_DAYS < 1:
+    raise ImproperlyConfigured("SAMPARK_SESSION_IDLE_MINUTES and SAMPARK_SESSION_MAX_DAYS must be at least 1")
+SESSION_COOKIE_AGE = 60 * 60 * 24 * SAMPARK_SESSION_MAX_DAYS
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SAMPARK_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# One-off messages ("sent", an error naming a person) wait in the session, not in a readable cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# HTTPS: cookies only over TLS, HTTP redirected to HTTPS, HSTS; on by default outside the demo.
+SAMPARK_SECURE_COOKIES = env_bool("SAMPARK_SECURE_COOKIES", not SAMPARK_DEMO)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SAMPARK_SECURE_COOKIES
+SECURE_SSL_REDIRECT = SAMPARK_SECURE_COOKIES
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/healthz$"]  # a load balancer's probe may come over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("SAMPARK_HSTS_SECONDS") or (31_536_000 if SAMPARK_SECURE_COOKIES else 0))
+# Behind a proxy that ends TLS, Django sees plain HTTP; trust the proxy's X-Forwarded-Proto only
+# when asked (a client could send the header itself when no proxy overwrites it).
+if env_bool("SAMPARK_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = [
+    # Whether every subdomain serves HTTPS, and whether to join the browsers' HSTS preload list,
+    # are the domain owner's decisions (and hard to undo), not the application's.
+    "security.W005",
+    "security.W021",
+]
 
 LANGUAGE_CODE = "hi"
 LANGUAGES = [("hi", "हिन्दी"), ("en", "English")]
@@ -128,7 +196,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(os.environ.get("SAMPARK_MEDIA_ROOT", BASE_DIR / "media"))
 
-# SMS channel for one-time codes and messages: "console" writes to the console and the outbox table.
+# SMS channel for one-time codes and messages: "console" writes to the console and the outbox table
+# (a login code itself only in the demo; the outbox keeps it masked). Tests use "memory".
 SAMPARK_SMS_CHANNEL = os.environ.get("SAMPARK_SMS_CHANNEL", "console")
 if SAMPARK_SMS_CHANNEL not in ("console",):
     raise ImproperlyConfigured("SAMPARK_SMS_CHANNEL must be one of: console")
@@ -155,9 +224,18 @@ for _moved in ("SAMPARK_DIRECTIVE_REMIND_BEFORE_MINUTES", "SAMPARK_DIRECTIVE_ESC
 # Geography and names for the demo and the maps; they ship in sampark/data with their licences.
 SAMPARK_DATA_DIR = Path(os.environ.get("SAMPARK_DATA_DIR") or Path(__file__).resolve().parent / "data")
 
+# Server errors (django.request) are logged with the request's id and without personal data:
+# phone-like digit runs are masked, and no request body or cookie is written (core.requests).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"sampark": {"handlers": ["console"], "level": os.environ.get("SAMPARK_LOG_LEVEL", "INFO")}},
+    "filters": {"request_id": {"()": "sampark.core.requests.RequestIdFilter"}},
+    "formatters": {"plain": {"()": "sampark.core.requests.RedactingFormatter",
+                             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
+    "loggers": {
+        "sampark": {"handlers": ["console"], "level": os.environ.get("SAMPARK_LOG_LEVEL", "INFO")},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

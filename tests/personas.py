@@ -74,8 +74,7 @@ def build_world() -> World:
 
 def log_in(client, person, lang: str = "hi"):
     """Log a test client in as a person through the session the pages use; any earlier log-in on
-    that client is dropped. Sessions are signed cookies: the saved session's key is its data, so
-    the client's cookie must carry it."""
+    that client is dropped. The session is saved on the server; the client's cookie carries its key."""
     from django.conf import settings
 
     from sampark.people.middleware import SESSION_KEY

@@ -146,6 +146,9 @@ PAGES: dict[str, object] = {
     "org/import/": Listing(),
     r"org/^units/(?P<unit_id>[0-9]+)/export/(?P<kind>units|people)\.(?P<fmt>csv|xlsx)$": Obj(
         unit, own=own_unit, variants=tuple({"kind": k, "fmt": f} for k in ("units", "people") for f in ("csv", "xlsx"))),
+    "account/sessions/": Listing(),
+    "people/<int:person_id>/sessions/": Obj(lambda g: {"person_id": g.member.pk}),
+    "people/<int:person_id>/sessions/end/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",)),
     "difficulties/new/ POST": Create("POST", lambda g: {"id": str(uuid.uuid4()), "unit": g.booth.pk,
                                                          "category": "content", "text": MARK}, json=False),
     "directives/new/ POST": Create("POST", lambda g: {"target_unit": g.unit.pk, "title": MARK, "priority": "normal",
@@ -198,6 +201,7 @@ ALLOWED = {
     "login/resend/": "logging in: no person yet, nothing of any district",
     "logout/": "ends the session; shows nothing",
     "lang/": "sets the language cookie and the person's own setting; shows nothing",
+    "account/sessions/end/": "ends the viewer's own sessions (named by a hash of their key); shows nothing",
     "about/": "the same public page for everyone",
     "reports/sw.js": "static script (the service worker), the same for everyone",
     "reports/manifest.webmanifest": "static web-app manifest",
@@ -299,7 +303,7 @@ def gaya(world, settings, tmp_path):
                                                     category="content", text="पटना की कठिनाई", now=now)
     return SimpleNamespace(
         unit=world.gaya, booth=world.gaya_booth, report=rep, photo=photo, difficulty=d, item=item, directive=sent,
-        attachment=sent.attachments.get(), patna_person=world.patna_worker, own_d=own_d,
+        attachment=sent.attachments.get(), patna_person=world.patna_worker, own_d=own_d, member=world.gaya_worker,
         counts=lambda: (Report.objects.in_subtree(world.gaya.path).count(),
                         Difficulty.objects.in_subtree(world.gaya.path).count(),
                         Directive.objects.filter(title__contains=MARK).count(),

@@ -6,6 +6,8 @@ such writers take a shared transaction-level advisory lock and a move takes it e
 move waits for them and they wait for it. SQLite has one writer at a time, so there is nothing
 to do there."""
 
+import hashlib
+
 from django.db import connection
 
 TREE_LOCK_KEY = 0x5A3A_7061  # any constant unique to this lock within the database
@@ -18,3 +20,14 @@ def tree_lock(*, exclusive: bool = False) -> None:
     fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
     with connection.cursor() as cur:
         cur.execute(f"SELECT {fn}(%s)", [TREE_LOCK_KEY])
+
+
+def named_lock(name: str) -> None:
+    """An exclusive lock on a name (e.g. a phone number) until the transaction ends. On PostgreSQL
+    a transaction-level advisory lock keyed by a hash of the name (two names sharing a hash only
+    wait for each other); SQLite's immediate transactions already let one writer in at a time."""
+    if connection.vendor != "postgresql":
+        return
+    key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [key])

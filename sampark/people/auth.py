@@ -1,7 +1,8 @@
 """Phone + one-time code login, and personal API tokens.
 
 Codes: 6 random digits, stored hashed, valid 10 minutes, single use, locked after 5 wrong tries.
-Sends are capped per phone and per IP. The answer to "send me a code" is the same whether or not
+Sends are capped per phone and per IP, atomically: the cap is counted and the code written under a
+lock on the phone and on the address. The answer to "send me a code" is the same whether or not
 the phone belongs to a member, so the form cannot be used to find out who is one.
 """
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from sampark.core import audit
 from sampark.core.channels import sms_channel
+from sampark.core.locks import named_lock
 from sampark.core.text import ascii_digits, clean
 from sampark.people.models import ApiToken, LoginCode, Person
 from sampark.people.services import PeopleError, normalize_phone
@@ -31,8 +33,27 @@ class LoginError(ValueError):
     """The message is for the user."""
 
 
-def _hash(value: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+# Codes and tokens are hashed with keys of their own, derived from SAMPARK_HASH_KEY (never from the
+# session key, which is rotated on its own): a leaked code table cannot be searched for the six
+# digits without that key, and a code hash is no token hash.
+CODE_PURPOSE = "sampark login code v1"
+TOKEN_PURPOSE = "sampark api token v1"
+
+
+def _key(purpose: str) -> bytes:
+    return hmac.new(settings.SAMPARK_HASH_KEY.encode(), purpose.encode(), hashlib.sha256).digest()
+
+
+def _hash(purpose: str, value: str) -> str:
+    return hmac.new(_key(purpose), value.encode(), hashlib.sha256).hexdigest()
+
+
+def code_hash(phone: str, code: str) -> str:
+    return _hash(CODE_PURPOSE, phone + ":" + code)
+
+
+def token_hash(key: str) -> str:
+    return _hash(TOKEN_PURPOSE, key)
 
 
 def _sent_last_hour(now, **where) -> int:
@@ -43,24 +64,30 @@ def request_code(phone_raw: str, ip: str | None = None, *, now=None) -> str:
     """Send a code if the phone is a member's. Returns the normalised phone; raises LoginError for
     malformed input or too many sends. Known and unknown phones get the same answer: a code row is
     written for both (so the caps count both alike); only a member's phone gets an SMS."""
-    now = now or timezone.now()
     try:
         phone = normalize_phone(phone_raw)
     except PeopleError as exc:
         raise LoginError(str(exc)) from exc
-    if _sent_last_hour(now, phone=phone) >= settings.SAMPARK_OTP_PER_PHONE_HOUR:
-        raise LoginError(_("Too many codes were asked for this number. Try again in an hour."))
-    if ip and _sent_last_hour(now, ip=ip) >= settings.SAMPARK_OTP_PER_IP_HOUR:
-        raise LoginError(_("Too many codes were asked from this network. Try again in an hour."))
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
-        LoginCode.objects.create(phone=phone, ip=ip, code_hash=_hash(phone + ":" + code),
+        # Counted and written under the locks, so concurrent asks cannot all see room under the
+        # cap. The phone's lock is always taken before the address's, so no two asks wait for
+        # each other; the time is read once both are held, so the codes of those before count.
+        named_lock("login-code:phone:" + phone)
+        if ip:
+            named_lock("login-code:ip:" + ip)
+        now = now or timezone.now()
+        if _sent_last_hour(now, phone=phone) >= settings.SAMPARK_OTP_PER_PHONE_HOUR:
+            raise LoginError(_("Too many codes were asked for this number. Try again in an hour."))
+        if ip and _sent_last_hour(now, ip=ip) >= settings.SAMPARK_OTP_PER_IP_HOUR:
+            raise LoginError(_("Too many codes were asked from this network. Try again in an hour."))
+        LoginCode.objects.create(phone=phone, ip=ip, code_hash=code_hash(phone, code),
                                  created_at=now, expires_at=now + CODE_TTL)
         person = Person.objects.filter(phone=phone, is_active=True).first()
         if person is not None:
             with translation.override(person.lang):
                 text = _("Your Sampark login code is {code}. It is valid for 10 minutes.").format(code=code)
-            transaction.on_commit(lambda: sms_channel().send(phone, text))
+            transaction.on_commit(lambda: sms_channel().send(phone, text, secret=code))
     return phone
 
 
@@ -83,7 +110,7 @@ def verify_code(phone_raw: str, code: str, ip: str | None = None, *, now=None) -
             raise wrong
         if login.attempts >= MAX_ATTEMPTS:
             raise LoginError(_("Too many wrong tries. Ask for a new code."))
-        if not hmac.compare_digest(login.code_hash, _hash(phone + ":" + code)):
+        if not hmac.compare_digest(login.code_hash, code_hash(phone, code)):
             # Counted in this transaction, which commits: the error is raised after the block.
             LoginCode.objects.filter(pk=login.pk).update(attempts=F("attempts") + 1)
         else:
@@ -103,7 +130,7 @@ def issue_token(actor, person: Person, label: str = "") -> str:
     """Create a personal API token; the plain key is shown once and only its hash is stored."""
     key = "smp_" + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(person=person, prefix=key[:12], key_hash=_hash(key), label=clean(label)[:100])
+        token = ApiToken.objects.create(person=person, prefix=key[:12], key_hash=token_hash(key), label=clean(label)[:100])
         audit.record(actor, "token.issue", token, after={"person": person.pk, "prefix": token.prefix,
                                                          "label": token.label})
     return key
@@ -122,7 +149,7 @@ def person_for_token(key: str) -> Person | None:
     if not key or not key.startswith("smp_") or len(key) > 100:
         return None
     token = (ApiToken.objects.select_related("person")
-             .filter(key_hash=_hash(key), revoked_at__isnull=True, person__is_active=True).first())
+             .filter(key_hash=token_hash(key), revoked_at__isnull=True, person__is_active=True).first())
     if token is None:
         return None
     now = timezone.now()

@@ -1,3 +1,4 @@
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -177,4 +178,19 @@ class ApiToken(models.Model):
         return f"token {self.prefix}… of {self.person_id}"
 
 
-__all__ = ["ApiToken", "LEADING_ROLES", "LoginCode", "Person", "PersonToken", "Post", "Role", "Team", "_"]
+class PersonSession(AbstractBaseSession):
+    """A server-side session (people.sessions is the engine). The columns beside the data are
+    copied from it on each save, so a person's sessions are one indexed query and ending one is
+    deleting its row; the cookie carries only the random key."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="sessions")
+    created_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True, default="")
+    ip_prefix = models.CharField(max_length=50, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"session of {self.person_id}"
+
+
+__all__ = ["ApiToken", "PersonSession", "LEADING_ROLES", "LoginCode", "Person", "PersonToken", "Post", "Role", "Team", "_"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.web import views
+from sampark.web import account, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +12,8 @@ urlpatterns = [
     path("search/", views.search_view, name="search"),
     path("about/", views.about, name="about"),
     path("lang/", views.set_language, name="set-language"),
+    path("account/sessions/", account.my_sessions, name="my-sessions"),
+    path("account/sessions/end/", account.end_my_sessions, name="end-my-sessions"),
+    path("people/<int:person_id>/sessions/", account.member_sessions, name="member-sessions"),
+    path("people/<int:person_id>/sessions/end/", account.end_member_sessions, name="end-member-sessions"),
 ]

@@ -45,7 +45,8 @@ def safe_next(request, url: str | None) -> str | None:
 
 def set_lang_cookie(response, lang: str) -> None:
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, lang, max_age=settings.LANGUAGE_COOKIE_AGE,
-                        path=settings.LANGUAGE_COOKIE_PATH, samesite="Lax")
+                        path=settings.LANGUAGE_COOKIE_PATH, samesite="Lax",
+                        secure=settings.LANGUAGE_COOKIE_SECURE)
 
 
 @person_required

@@ -67,8 +67,10 @@ def shot():
 
 
 def latest_code(phone_e164: str) -> str:
-    from sampark.core.models import OutboxMessage
+    """The code as the phone received it: the in-memory channel the tests run with keeps what it
+    delivered (the live server's threads share this process); the outbox keeps it masked."""
+    from sampark.core.channels import MemorySMS
 
-    body = OutboxMessage.objects.filter(to=phone_e164).order_by("-pk").values_list("body", flat=True).first()
-    assert body, f"no SMS to {phone_e164} in the outbox"
+    body = MemorySMS.last_to(phone_e164)
+    assert body, f"no SMS delivered to {phone_e164}"
     return re.search(r"\b(\d{6})\b", body).group(1)

@@ -30,4 +30,5 @@ class Command(BaseCommand):
             url = f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"  # make run passes its PORT
             self.stdout.write(_(
                 "To log in: open {url}, enter one of these phone numbers, and type the code "
-                "that appears in the server console (console SMS channel; also kept in the outbox table).").format(url=url))
+                "that appears in the server console (the console SMS channel shows codes in the demo only; "
+                "the outbox table keeps them masked).").format(url=url))

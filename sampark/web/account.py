@@ -1,0 +1,92 @@
+"""Pages about log-in sessions: a person's own (see them, end any or all), and a coordinator
+ending a member's when a phone is lost."""
+
+import re
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sampark.core.decorators import person_required
+from sampark.core.visibility import leading_roots
+from sampark.people import sessions
+from sampark.people.middleware import logout
+from sampark.people.models import Person
+
+MAX_ID = 2**63 - 1
+_REF = re.compile(r"[0-9a-f]{16}")
+
+# Most phones and browsers say who they are in these words; the first found names the device.
+_SYSTEMS = [("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+            ("Mac OS", "Mac"), ("CrOS", "ChromeOS"), ("Linux", "Linux")]
+_BROWSERS = [("SamsungBrowser", "Samsung Internet"), ("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox", "Firefox"),
+             ("Chrome", "Chrome"), ("Safari", "Safari")]
+
+
+def device(user_agent: str) -> str:
+    system = next((name for word, name in _SYSTEMS if word in user_agent), "")
+    browser = next((name for word, name in _BROWSERS if word in user_agent), "")
+    if system and browser:
+        return _("{browser} on {system}").format(browser=browser, system=system)
+    return system or browser or _("Unknown device")
+
+
+def _rows(request, person):
+    current = request.session.session_key
+    return [{"ref": sessions.ref(s.session_key), "current": s.session_key == current,
+             "device": device(s.user_agent), "place": s.ip_prefix, "created_at": s.created_at,
+             "last_seen_at": s.last_seen_at} for s in sessions.active_sessions(person)]
+
+
+@person_required
+def my_sessions(request):
+    return render(request, "web/sessions.html", {"rows": _rows(request, request.person)})
+
+
+@require_POST
+@person_required
+def end_my_sessions(request):
+    """``ref`` ends one session (this one logs out), ``others`` all but this one."""
+    current = request.session.session_key
+    ref = request.POST.get("ref", "")
+    if ref and current and ref == sessions.ref(current):
+        logout(request)
+        return redirect("login")
+    if ref and _REF.fullmatch(ref):
+        ended = sessions.end_sessions(request.person, request.person, only=ref)
+    elif request.POST.get("others"):
+        ended = sessions.end_sessions(request.person, request.person, keep=current)
+    else:
+        ended = 0
+    messages.info(request, _("Sessions ended: {n}").format(n=ended))
+    return redirect("my-sessions")
+
+
+def _member_or_404(request, person_id: int) -> Person:
+    """A person in a subtree the viewer leads (coordinators and heads); 404 otherwise, as for a
+    missing person."""
+    if person_id > MAX_ID:
+        raise Http404
+    member = Person.objects.in_subtrees(leading_roots(request.person)).filter(pk=person_id).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+@person_required
+def member_sessions(request, person_id: int):
+    member = _member_or_404(request, person_id)
+    return render(request, "web/member_sessions.html",
+                  {"member": member, "count": len(sessions.active_sessions(member))})
+
+
+@require_POST
+@person_required
+def end_member_sessions(request, person_id: int):
+    member = _member_or_404(request, person_id)
+    ended = sessions.end_sessions(request.person, member,
+                                  keep=request.session.session_key if member == request.person else None)
+    messages.info(request, _("Sessions ended: {n}").format(n=ended))
+    return redirect("member-sessions", person_id=member.pk)
