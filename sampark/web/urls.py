@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.web import views
+from sampark.web import second_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +12,10 @@ urlpatterns = [
     path("search/", views.search_view, name="search"),
     path("about/", views.about, name="about"),
     path("lang/", views.set_language, name="set-language"),
+    path("second-factor/", second_factor_views.confirm, name="second-factor-confirm"),
+    path("second-factor/passkey/options/", second_factor_views.passkey_options, name="second-factor-passkey-options"),
+    path("second-factor/passkey/verify/", second_factor_views.passkey_verify, name="second-factor-passkey-verify"),
+    path("account/second-factor/", second_factor_views.enrol, name="second-factor-enrol"),
+    path("account/passkeys/options/", second_factor_views.passkey_register_options, name="passkey-register-options"),
+    path("account/passkeys/add/", second_factor_views.passkey_register, name="passkey-register"),
 ]
