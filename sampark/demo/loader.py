@@ -412,6 +412,8 @@ def load(scale: str = "small", *, if_empty: bool = False, reset: bool = False, l
         raise DemoError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
     say = log or (lambda msg: None)
     if if_empty and Unit.objects.exists():
+        if settings.SAMPARK_DEMO:  # a demo database loaded before the second factor existed
+            enrol_demo_leaders()
         return LoadResult(scale, 0, 0, 0, 0.0, skipped=True)
     if not reset and Unit.objects.exists():
         raise DemoError("the database already has units: use --reset to replace them, or --if-empty to skip")

@@ -56,10 +56,12 @@ def demo_totp_secret(phone: str) -> str:
 
 def enrol_demo_leaders() -> int:
     """Enrol every demo log-in who must have a second factor (the leaders at district level and
-    above) with their published secret; returns how many. Called by the demo load in demo mode."""
+    above) and has none yet with their published secret; returns how many. Called by the demo
+    load in demo mode."""
     enrolled = 0
     for person in Person.objects.filter(phone__in=[d.phone for d in DEMO_LOGINS]):
-        if twofactor.status(person, fresh=True).required:
+        s = twofactor.status(person, fresh=True)
+        if s.required and not s.enrolled:
             twofactor.enrol_totp(None, person, demo_totp_secret(person.phone))
             enrolled += 1
     return enrolled
