@@ -80,6 +80,10 @@ def test_enrol_confirm_with_a_computed_code_gives_ten_recovery_codes(world):
         assert secret not in str(getattr(device, field.attname))
     stored = list(RecoveryCode.objects.filter(person=world.patna_coord).values_list("code_hash", flat=True))
     assert not {c.replace("-", "") for c in codes} & set(stored)
+    from sampark.core.models import AuditEntry
+
+    written = [str(e.after) for e in AuditEntry.objects.filter(action="2fa.enrol")]
+    assert written and not any(secret in w or codes[0] in w for w in written)
 
 
 def test_a_code_is_taken_once(world):
