@@ -65,6 +65,13 @@ def test_posts_at_district_level_and_above_must_have_one(world):
     assert twofactor.status(world.patna_worker, fresh=True).required
 
 
+def test_the_kept_answers_stay_few(world, monkeypatch):
+    monkeypatch.setattr(twofactor, "STATUS_KEPT", 2)
+    for person in (world.patna_worker, world.gaya_worker, world.patna_coord):
+        twofactor.status(person)
+    assert len(twofactor._status) <= 2
+
+
 # --- the authenticator ---------------------------------------------------------------------------------
 
 def test_enrol_confirm_with_a_computed_code_gives_ten_recovery_codes(world):

@@ -62,6 +62,7 @@ RECOVERY_CODES = 10
 RECOVERY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no l, o, 0, 1 to misread
 PENDING_TTL = timedelta(minutes=5)
 STATUS_MAX_AGE = 60.0
+STATUS_KEPT = 10_000
 ISSUER = "Sampark"
 
 PENDING_KEY = "sampark_2fa_pending"
@@ -107,6 +108,8 @@ def status(person: Person, *, fresh: bool = False) -> Status:
                      enrolled=Exists(TOTPDevice.objects.filter(person=OuterRef("pk"), confirmed_at__isnull=False)))
            .values_list("required", "enrolled").first())
     result = Status(*row) if row else Status(False, False)
+    if len(_status) >= STATUS_KEPT:  # a process sees many booth workers in a day: stay small
+        _status.clear()
     _status[person.pk] = (now, result)
     return result
 
