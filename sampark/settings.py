@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "sampark.people.middleware.PersonMiddleware",
+    "sampark.people.twofactor_middleware.SecondFactorMiddleware",
     "sampark.web.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -223,6 +224,12 @@ for _moved in ("SAMPARK_DIRECTIVE_REMIND_BEFORE_MINUTES", "SAMPARK_DIRECTIVE_ESC
 
 # Geography and names for the demo and the maps; they ship in sampark/data with their licences.
 SAMPARK_DATA_DIR = Path(os.environ.get("SAMPARK_DATA_DIR") or Path(__file__).resolve().parent / "data")
+
+# The second factor (sampark.people.twofactor): passkeys are bound to this host name and origin,
+# and revealing phone numbers in bulk asks the factor again when it is older than this.
+SAMPARK_WEBAUTHN_RP_ID = os.environ.get("SAMPARK_WEBAUTHN_RP_ID") or "localhost"
+SAMPARK_WEBAUTHN_ORIGIN = [o.strip() for o in (os.environ.get("SAMPARK_WEBAUTHN_ORIGIN") or "").split(",") if o.strip()]
+SAMPARK_STEP_UP_MINUTES = int(os.environ.get("SAMPARK_STEP_UP_MINUTES") or 10)
 
 # Server errors (django.request) are logged with the request's id and without personal data:
 # phone-like digit runs are masked, and no request body or cookie is written (core.requests).

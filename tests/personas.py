@@ -78,10 +78,12 @@ def log_in(client, person, lang: str = "hi"):
     from django.conf import settings
 
     from sampark.people.middleware import SESSION_KEY
+    from sampark.people.twofactor import mark_passed
 
     client.cookies.clear()
     session = client.session
     session[SESSION_KEY] = person.pk
+    mark_passed(session)  # a whole log-in, second factor given (tests/test_second_factor.py tests the way there)
     session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
@@ -96,9 +98,23 @@ def log_in_browser(context, base: str, person, lang: str = "hi") -> None:
     from django.conf import settings
 
     from sampark.people.middleware import SESSION_KEY
+    from sampark.people.twofactor import mark_passed
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = person.pk
+    mark_passed(session)
     session.save()
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base},
                          {"name": settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": base}])
+
+
+def enrol_authenticator(person) -> str:
+    """Enrol a person's authenticator app with a fresh secret; returns the secret, from which a
+    test computes codes (pyotp.TOTP(secret).now())."""
+    import pyotp
+
+    from sampark.people.twofactor import enrol_totp
+
+    secret = pyotp.random_base32()
+    enrol_totp(None, person, secret)
+    return secret

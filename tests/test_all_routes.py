@@ -211,6 +211,12 @@ ALLOWED = {
     "api/v1/openapi.json": "the API's description: no data",
     "api/v1/docs": "the API's documentation page: no data",
     "GET /healthz": "database liveness: no data",
+    "second-factor/": "gives one's own second factor (at log-in or a step-up); shows nothing of any district",
+    "second-factor/passkey/options/": "a WebAuthn challenge for one's own passkeys; no district's data",
+    "second-factor/passkey/verify/": "checks one's own passkey; no district's data",
+    "account/second-factor/": "one's own authenticator, recovery codes and passkeys; no district's data",
+    "account/passkeys/options/": "a WebAuthn challenge to add one's own passkey; no district's data",
+    "account/passkeys/add/": "adds one's own passkey; no district's data",
 }
 
 

@@ -3,7 +3,6 @@
 import uuid
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from sampark.difficulties.jobs import tick
@@ -142,20 +141,12 @@ def test_review_pdf_in_hindi(client, world, login_as):
     assert len(r.content) > 5000
 
 
-def test_open_action_items_show_on_the_owners_home_page(world, client):
+def test_open_action_items_show_on_the_owners_home_page(world, login_as):
     from datetime import date, timedelta
 
     from sampark.difficulties.services import add_action_item
-    from sampark.people.middleware import SESSION_KEY
 
     add_action_item(world.state_admin, world.gaya, owner=world.gaya_coord, text="बूथ समितियाँ पूरी करें",
                     due_on=date.today() + timedelta(days=3))
-    session = client.session
-    session[SESSION_KEY] = world.gaya_coord.pk
-    session.save()
-    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-    assert "बूथ समितियाँ पूरी करें" in client.get("/").content.decode()
-    session[SESSION_KEY] = world.patna_coord.pk
-    session.save()
-    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-    assert "बूथ समितियाँ पूरी करें" not in client.get("/").content.decode()
+    assert "बूथ समितियाँ पूरी करें" in login_as(world.gaya_coord).get("/").content.decode()
+    assert "बूथ समितियाँ पूरी करें" not in login_as(world.patna_coord).get("/").content.decode()

@@ -11,6 +11,7 @@ from PIL import Image
 from sampark.core.models import AuditEntry
 from sampark.reports import jobs, rollups
 from sampark.reports.models import Report, ReportDaily, ReportRevision, RollupPending
+from tests.personas import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,18 +38,10 @@ def fold():
 
 
 def page_client(person):
-    """A separate logged-in page client (the signed-cookie session lives in the cookie)."""
-    from django.conf import settings
+    """A separate logged-in page client."""
     from django.test import Client
 
-    from sampark.people.middleware import SESSION_KEY
-
-    c = Client()
-    s = c.session
-    s[SESSION_KEY] = person.pk
-    s.save()
-    c.cookies[settings.SESSION_COOKIE_NAME] = s.session_key
-    return c
+    return log_in(Client(), person)
 
 
 def jpeg_bytes(size=(64, 48)):

@@ -4,14 +4,18 @@ Session callers (the pages' own scripts) must send the CSRF token like any form;
 need not, since a browser never attaches a Bearer header by itself."""
 
 from django.conf import settings
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from sampark.people import twofactor
 from sampark.people.auth import person_for_token
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         person = person_for_token(token)
+        if person is not None and (refusal := twofactor.token_refusal(person)):
+            raise HttpError(403, refusal)
         if person is not None:
             request.person = person
         return person

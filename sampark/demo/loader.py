@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from itertools import count
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
 from sampark.core import audit, bulk, paths
 from sampark.demo.data import BOOTH_HEAD, LEVEL_POSTS, SCALES, SEED, WORKER_TEAMS, Names, Scale
-from sampark.demo.logins import DEMO_LOGINS, DemoLogin
+from sampark.demo.logins import DEMO_LOGINS, DemoLogin, enrol_demo_leaders
 from sampark.demo.tree import BIHAR_ECI_CODE, Node, upper_tree, walk
 from sampark.demo.writer import Table, Writer
 from sampark.org.models import Level, Unit, UnitToken
@@ -411,6 +412,8 @@ def load(scale: str = "small", *, if_empty: bool = False, reset: bool = False, l
         raise DemoError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
     say = log or (lambda msg: None)
     if if_empty and Unit.objects.exists():
+        if settings.SAMPARK_DEMO:  # a demo database loaded before the second factor existed
+            enrol_demo_leaders()
         return LoadResult(scale, 0, 0, 0, 0.0, skipped=True)
     if not reset and Unit.objects.exists():
         raise DemoError("the database already has units: use --reset to replace them, or --if-empty to skip")
@@ -468,6 +471,8 @@ def load(scale: str = "small", *, if_empty: bool = False, reset: bool = False, l
                     say(f"  {time.monotonic() - t0:5.1f} s  {create[:110]}")
             say(f"indexes rebuilt at {time.monotonic() - started:.1f} s")
             _reset_sequences()
+            if settings.SAMPARK_DEMO:  # published authenticator secrets belong to the demo only
+                enrol_demo_leaders()
             seconds = round(time.monotonic() - started, 1)
             audit.record(None, "demo.load", object_type="org.unit", after={
                 "scale": scale, "units": units, "people": people, "posts": posts, "reset": reset, "seconds": seconds})

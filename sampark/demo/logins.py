@@ -1,9 +1,12 @@
 """The demo log-ins: well-known phone numbers placed in the generated organisation."""
 
+import base64
+import hashlib
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from sampark.people import twofactor
 from sampark.people.models import Person, Post, Role, Team
 
 
@@ -43,3 +46,22 @@ def demo_login_rows() -> list[tuple[DemoLogin, Person | None, list[Post]]]:
         posts.setdefault(post.person_id, []).append(post)
     return [(d, people.get(d.phone), posts.get(people[d.phone].pk, []) if d.phone in people else [])
             for d in DEMO_LOGINS]
+
+
+def demo_totp_secret(phone: str) -> str:
+    """The demo leader's authenticator secret: derived from the phone alone, so it is the same in
+    every demo database, and published on purpose (README, `sampark demo_logins`). Demo data only."""
+    return base64.b32encode(hashlib.sha256(f"sampark demo authenticator {phone}".encode()).digest()[:20]).decode()
+
+
+def enrol_demo_leaders() -> int:
+    """Enrol every demo log-in who must have a second factor (the leaders at district level and
+    above) and has none yet with their published secret; returns how many. Called by the demo
+    load in demo mode."""
+    enrolled = 0
+    for person in Person.objects.filter(phone__in=[d.phone for d in DEMO_LOGINS]):
+        s = twofactor.status(person, fresh=True)
+        if s.required and not s.enrolled:
+            twofactor.enrol_totp(None, person, demo_totp_secret(person.phone))
+            enrolled += 1
+    return enrolled

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sampark.core import tables
 from sampark.core.decorators import person_required
+from sampark.core.stepup import step_up_redirect
 from sampark.core.visibility import get_visible_or_404, leading_roots, visible_roots
 from sampark.org.exports import export_table
 from sampark.org.imports import FileProblem, import_file
@@ -57,4 +58,6 @@ def import_view(request):
 @require_GET
 def export_view(request, unit_id: int, kind: str, fmt: str):
     unit = get_visible_or_404(Unit.objects.all(), request.person, pk=unit_id)
+    if kind == "people" and (step_up := step_up_redirect(request)):
+        return step_up
     return tables.table_response(f"{kind}-{unit.pk}.{fmt}", fmt, *export_table(request.person, unit, kind))

@@ -193,4 +193,51 @@ class PersonSession(AbstractBaseSession):
         return f"session of {self.person_id}"
 
 
-__all__ = ["ApiToken", "PersonSession", "LEADING_ROLES", "LoginCode", "Person", "PersonToken", "Post", "Role", "Team", "_"]
+class TOTPDevice(models.Model):
+    """A person's authenticator app (sampark.people.twofactor): the shared secret, kept encrypted,
+    and the last 30-second step a code was taken for, so a code seen once cannot be used again."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="totp_device")
+    secret_encrypted = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=0)
+    # Wrong answers since the last right one or the last phone code (as a code's own tries).
+    failed_tries = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"authenticator of {self.person_id}"
+
+
+class RecoveryCode(models.Model):
+    """One of a person's ten recovery codes, stored as a keyed hash; each works once."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "code_hash"], name="recovery_code_unique")]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.person_id}"
+
+
+class Passkey(models.Model):
+    """A WebAuthn credential (a passkey on the phone) registered as a second factor."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="passkeys")
+    credential_id = models.CharField(max_length=400, unique=True)  # base64url
+    public_key = models.BinaryField()
+    sign_count = models.BigIntegerField(default=0)
+    label = models.CharField(max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"passkey of {self.person_id}"
+
+
+__all__ = ["ApiToken", "LEADING_ROLES", "LoginCode", "Passkey", "Person", "PersonSession", "PersonToken", "Post",
+           "RecoveryCode", "Role", "TOTPDevice", "Team", "_"]

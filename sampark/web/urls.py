@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.web import account, views
+from sampark.web import account, second_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,4 +16,10 @@ urlpatterns = [
     path("account/sessions/end/", account.end_my_sessions, name="end-my-sessions"),
     path("people/<int:person_id>/sessions/", account.member_sessions, name="member-sessions"),
     path("people/<int:person_id>/sessions/end/", account.end_member_sessions, name="end-member-sessions"),
+    path("second-factor/", second_factor_views.confirm, name="second-factor-confirm"),
+    path("second-factor/passkey/options/", second_factor_views.passkey_options, name="second-factor-passkey-options"),
+    path("second-factor/passkey/verify/", second_factor_views.passkey_verify, name="second-factor-passkey-verify"),
+    path("account/second-factor/", second_factor_views.enrol, name="second-factor-enrol"),
+    path("account/passkeys/options/", second_factor_views.passkey_register_options, name="passkey-register-options"),
+    path("account/passkeys/add/", second_factor_views.passkey_register, name="passkey-register"),
 ]

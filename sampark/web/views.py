@@ -16,7 +16,7 @@ from sampark.core.text import ascii_digits, clean
 from sampark.core.visibility import can_see_path, get_visible_or_404, visible_roots
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
-from sampark.people import search, selectors
+from sampark.people import search, selectors, twofactor
 from sampark.people.auth import LoginError, request_code, verify_code
 from sampark.people.middleware import login, logout
 from sampark.people.models import LoginCode, Post
@@ -104,6 +104,10 @@ def login_code(request):
         if chosen in LANGS and chosen != person.lang:
             person = update_person(person, person, lang=chosen)
         nxt = safe_next(request, request.session.get(LOGIN_NEXT))
+        if twofactor.status(person, fresh=True).enrolled:  # the factor first; its page logs in
+            twofactor.begin_pending(request.session, person, nxt)
+            request.session.pop(LOGIN_NEXT, None)
+            return redirect("second-factor-confirm")
         login(request, person)
         request.session.pop(LOGIN_NEXT, None)
         response = redirect(nxt or "home")

@@ -1,9 +1,11 @@
 """A booth worker on a 360 px phone: log in with a code, open the booth, search in Roman letters,
 switch to English; and a district coordinator who tries another district's unit gets the 404 page."""
 
+import pyotp
 import pytest
 
 from tests.browser.conftest import latest_code
+from tests.personas import enrol_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -102,9 +104,12 @@ def test_booth_worker_on_a_phone(live_server, world, new_phone, shot):
 
 
 def test_coordinator_gets_the_404_page_for_another_district(live_server, world, new_phone, shot):
+    secret = enrol_authenticator(world.patna_coord)  # a district coordinator has a second factor
     base = live_server.url
     page = new_phone()
     enter_code(page, ask_code(page, base, "9000000002", "+919000000002"))
+    page.wait_for_url("**/second-factor/")
+    enter_code(page, pyotp.TOTP(secret).now())
     page.wait_for_url(base + "/")
     page.click(f'a[href="/units/{world.patna.pk}/"]')
     assert "बाँकीपुर" in page.locator("table").inner_text()
