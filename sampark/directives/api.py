@@ -168,7 +168,7 @@ def publish(request, directive_id: int):
         return _error(exc)
 
 
-@router.post("/directives/{directive_id}/attachments", response={201: AttachmentOut, ERRORS | {413}: ErrorOut})
+@router.post("/directives/{directive_id}/attachments", response={201: AttachmentOut, ERRORS | {413, 503}: ErrorOut})
 def attach(request, directive_id: int, file: UploadedFile | None = OPTIONAL_FILE):
     """Multipart `file`: a PDF or an image. Only the author; on a published directive it makes a new
     revision. Others get 404."""

@@ -96,7 +96,7 @@ def correct_report(request, report_id: str, payload: ReportCorrectionIn):
     return 200, report_out(_get_report(request, report_id))
 
 
-@router.post("/reports/{report_id}/photos", response={200: ReportOut, 201: ReportOut, **ERRS})
+@router.post("/reports/{report_id}/photos", response={200: ReportOut, 201: ReportOut, **ERRS, 503: ReportErrorOut})
 def add_photo(request, report_id: str):
     """Attach a photo: multipart form with `id` (a UUID made on the phone) and `file`. At most
     5 MB; it is checked, re-encoded, and stripped of its location."""
