@@ -73,6 +73,11 @@ class Listing:
 
 
 @dataclass
+class LeadersOnly(Listing):
+    """A listing or form for those who lead a unit: others are refused (403); nobody sees Gaya."""
+
+
+@dataclass
 class Create:
     """A write that names its place in the body: aimed at Gaya it is refused and writes nothing."""
 
@@ -143,7 +148,7 @@ PAGES: dict[str, object] = {
         unit, ("POST",), data=lambda g: {"unit": g.booth.pk, "text": "x", "owner": g.patna_person.pk,
                                          "due_on": (timezone.localdate() + timedelta(days=3)).isoformat()},
         variants=({"what": "note"}, {"what": "item"})),
-    "org/import/": Listing(),
+    "org/import/": LeadersOnly(),
     r"org/^units/(?P<unit_id>[0-9]+)/export/(?P<kind>units|people)\.(?P<fmt>csv|xlsx)$": Obj(
         unit, own=own_unit, variants=tuple({"kind": k, "fmt": f} for k in ("units", "people") for f in ("csv", "xlsx"))),
     "difficulties/new/ POST": Create("POST", lambda g: {"id": str(uuid.uuid4()), "unit": g.booth.pk,
@@ -435,9 +440,10 @@ def test_pages_answer_404_for_gaya_and_show_nothing_of_it(me, gaya, login_as):
                     leaked = foreign_in(text_of(r)) if r.status_code == 200 else []
                     found.expect(not leaked, f"{me.name} GET {route.key} {own} shows {leaked}")
         else:
+            status = 403 if isinstance(entry, LeadersOnly) and not me.person.leading_roots() else 200
             for query in entry.queries(gaya):
                 r = client.get(_url(route, {}), query)
-                found.expect(r.status_code == 200, f"{me.name} GET {route.key} {query}: {r.status_code}")
+                found.expect(r.status_code == status, f"{me.name} GET {route.key} {query}: {r.status_code}")
                 leaked = foreign_in(text_of(r), query)
                 found.expect(not leaked, f"{me.name} GET {route.key} {query} shows {leaked}")
     for key, entry in PAGES.items():
