@@ -60,7 +60,7 @@ def test_a_booth_worker_cannot_open_or_use_the_import_page(world, login_as):
     assert r.status_code == 403
     assert "आयात" in r.content.decode()  # the note, in Hindi
     r = c.post("/org/import/", {"kind": "people", "file": people_file(
-        "9812345678,नया,New,hi,booth,#%d,worker,organisation\n" % world.patna_booth.pk)})
+        f"9812345678,नया,New,hi,booth,#{world.patna_booth.pk},worker,organisation\n")})
     assert r.status_code == 403
     assert not Person.objects.filter(phone="+919812345678").exists()
     assert login_as(world.patna_coord).get("/org/import/").status_code == 200

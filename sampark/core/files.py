@@ -23,9 +23,9 @@ import secrets
 import threading
 import warnings
 from contextlib import contextmanager
-from functools import cache
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
