@@ -33,6 +33,7 @@ from sampark.difficulties import services as difficulty_services
 from sampark.difficulties.models import ActionItem, Difficulty, ReviewNote
 from sampark.directives import authoring as directive_services
 from sampark.directives.models import Directive
+from sampark.people import services as people_services
 from sampark.reports import services as report_services
 from sampark.reports.models import Report
 
@@ -149,6 +150,9 @@ PAGES: dict[str, object] = {
                                          "due_on": (timezone.localdate() + timedelta(days=3)).isoformat()},
         variants=({"what": "note"}, {"what": "item"})),
     "org/import/": LeadersOnly(),
+    "people/transfers/": Listing(),
+    "people/transfers/<int:transfer_id>/approve/": Obj(lambda g: {"transfer_id": g.transfer.pk}, ("POST",)),
+    "people/transfers/<int:transfer_id>/reject/": Obj(lambda g: {"transfer_id": g.transfer.pk}, ("POST",)),
     r"org/^units/(?P<unit_id>[0-9]+)/export/(?P<kind>units|people)\.(?P<fmt>csv|xlsx)$": Obj(
         unit, own=own_unit, variants=tuple({"kind": k, "fmt": f} for k in ("units", "people") for f in ("csv", "xlsx"))),
     "difficulties/new/ POST": Create("POST", lambda g: {"id": str(uuid.uuid4()), "unit": g.booth.pk,
@@ -294,6 +298,9 @@ def gaya(world, settings, tmp_path):
                                                 category="content", text=MARK + " difficulty", now=now,
                                                 photo=jpeg_upload())
     difficulty_services.add_review_note(world.gaya_coord, world.gaya_ac, text=MARK + " note", now=now)
+    # Gaya's coordinator asks for the UP coordinator at a Gaya booth: decided above both (the Centre).
+    transfer = people_services.request_transfer(world.gaya_coord, world.up_coord, unit=world.gaya_booth,
+                                                role="worker")
     item = difficulty_services.add_action_item(world.gaya_coord, world.gaya_ac, owner=world.gaya_coord,
                                                text=MARK + " item", due_on=timezone.localdate() + timedelta(days=7),
                                                now=now)
@@ -304,6 +311,7 @@ def gaya(world, settings, tmp_path):
                                                     category="content", text="पटना की कठिनाई", now=now)
     return SimpleNamespace(
         unit=world.gaya, booth=world.gaya_booth, report=rep, photo=photo, difficulty=d, item=item, directive=sent,
+        transfer=transfer,
         attachment=sent.attachments.get(), patna_person=world.patna_worker, own_d=own_d,
         counts=lambda: (Report.objects.in_subtree(world.gaya.path).count(),
                         Difficulty.objects.in_subtree(world.gaya.path).count(),
