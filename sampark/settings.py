@@ -196,6 +196,11 @@ FORMAT_MODULE_PATH = ["sampark.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(os.environ.get("SAMPARK_MEDIA_ROOT", BASE_DIR / "media"))
+# Images decoded at once per process (each may take ~130 MB while it is decoded; see core/files.py).
+_decodes = os.environ.get("SAMPARK_MAX_IMAGE_DECODES") or "2"
+if not _decodes.isdigit() or int(_decodes) < 1:
+    raise ImproperlyConfigured(f"SAMPARK_MAX_IMAGE_DECODES must be a whole number of at least 1, got {_decodes!r}")
+SAMPARK_MAX_IMAGE_DECODES = int(_decodes)
 
 # SMS channel for one-time codes and messages: "console" writes to the console and the outbox table
 # (a login code itself only in the demo; the outbox keeps it masked). Tests use "memory".

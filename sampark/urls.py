@@ -8,5 +8,6 @@ urlpatterns = [
     path("reports/", include("sampark.reports.urls")),
     path("difficulties/", include("sampark.difficulties.urls")),
     path("org/", include("sampark.org.urls")),
+    path("people/", include("sampark.people.urls")),
     path("", include("sampark.web.urls")),
 ]

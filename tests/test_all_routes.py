@@ -33,6 +33,7 @@ from sampark.difficulties import services as difficulty_services
 from sampark.difficulties.models import ActionItem, Difficulty, ReviewNote
 from sampark.directives import authoring as directive_services
 from sampark.directives.models import Directive
+from sampark.people import services as people_services
 from sampark.reports import services as report_services
 from sampark.reports.models import Report
 
@@ -70,6 +71,11 @@ class Listing:
     """A list, search, count or form without an id: it must answer and show nothing of Gaya."""
 
     queries: Callable[..., list[dict]] = lambda g: [{}]  # noqa: E731
+
+
+@dataclass
+class LeadersOnly(Listing):
+    """A listing or form for those who lead a unit: others are refused (403); nobody sees Gaya."""
 
 
 @dataclass
@@ -143,7 +149,10 @@ PAGES: dict[str, object] = {
         unit, ("POST",), data=lambda g: {"unit": g.booth.pk, "text": "x", "owner": g.patna_person.pk,
                                          "due_on": (timezone.localdate() + timedelta(days=3)).isoformat()},
         variants=({"what": "note"}, {"what": "item"})),
-    "org/import/": Listing(),
+    "org/import/": LeadersOnly(),
+    "people/transfers/": Listing(),
+    "people/transfers/<int:transfer_id>/approve/": Obj(lambda g: {"transfer_id": g.transfer.pk}, ("POST",)),
+    "people/transfers/<int:transfer_id>/reject/": Obj(lambda g: {"transfer_id": g.transfer.pk}, ("POST",)),
     r"org/^units/(?P<unit_id>[0-9]+)/export/(?P<kind>units|people)\.(?P<fmt>csv|xlsx)$": Obj(
         unit, own=own_unit, variants=tuple({"kind": k, "fmt": f} for k in ("units", "people") for f in ("csv", "xlsx"))),
     "account/sessions/": Listing(),
@@ -299,6 +308,9 @@ def gaya(world, settings, tmp_path):
                                                 category="content", text=MARK + " difficulty", now=now,
                                                 photo=jpeg_upload())
     difficulty_services.add_review_note(world.gaya_coord, world.gaya_ac, text=MARK + " note", now=now)
+    # Gaya's coordinator asks for the UP coordinator at a Gaya booth: decided above both (the Centre).
+    transfer = people_services.request_transfer(world.gaya_coord, world.up_coord, unit=world.gaya_booth,
+                                                role="worker")
     item = difficulty_services.add_action_item(world.gaya_coord, world.gaya_ac, owner=world.gaya_coord,
                                                text=MARK + " item", due_on=timezone.localdate() + timedelta(days=7),
                                                now=now)
@@ -309,6 +321,7 @@ def gaya(world, settings, tmp_path):
                                                     category="content", text="पटना की कठिनाई", now=now)
     return SimpleNamespace(
         unit=world.gaya, booth=world.gaya_booth, report=rep, photo=photo, difficulty=d, item=item, directive=sent,
+        transfer=transfer,
         attachment=sent.attachments.get(), patna_person=world.patna_worker, own_d=own_d, member=world.gaya_worker,
         counts=lambda: (Report.objects.in_subtree(world.gaya.path).count(),
                         Difficulty.objects.in_subtree(world.gaya.path).count(),
@@ -445,9 +458,10 @@ def test_pages_answer_404_for_gaya_and_show_nothing_of_it(me, gaya, login_as):
                     leaked = foreign_in(text_of(r)) if r.status_code == 200 else []
                     found.expect(not leaked, f"{me.name} GET {route.key} {own} shows {leaked}")
         else:
+            status = 403 if isinstance(entry, LeadersOnly) and not me.person.leading_roots() else 200
             for query in entry.queries(gaya):
                 r = client.get(_url(route, {}), query)
-                found.expect(r.status_code == 200, f"{me.name} GET {route.key} {query}: {r.status_code}")
+                found.expect(r.status_code == status, f"{me.name} GET {route.key} {query}: {r.status_code}")
                 leaked = foreign_in(text_of(r), query)
                 found.expect(not leaked, f"{me.name} GET {route.key} {query} shows {leaked}")
     for key, entry in PAGES.items():

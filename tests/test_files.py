@@ -86,10 +86,13 @@ def test_gps_and_exif_are_gone_and_the_photo_stays_upright():
     assert no_metadata(io.BytesIO(image.data)) and (image.width, image.height) == (90, 120)
 
 
-def test_location_kept_only_when_asked():
-    photo = files.clean_photo(upload("x.jpg", jpeg_with_gps()), keep_location=True)
-    exif = Image.open(io.BytesIO(photo.data)).getexif()
-    assert exif.get_ifd(ExifTags.IFD.GPSInfo).get(1) == "N" and 0x010F not in exif
+def test_no_upload_can_keep_the_location():
+    # Issue 12: keeping the GPS location was an option for report photos; no upload keeps it now.
+    import inspect
+
+    assert "keep_location" not in inspect.signature(files.clean_photo).parameters
+    photo = files.clean_photo(upload("x.jpg", jpeg_with_gps()))
+    assert no_metadata(io.BytesIO(photo.data))
 
 
 @pytest.mark.parametrize("fmt,content_type", [("PNG", "image/png"), ("WEBP", "image/webp"), ("GIF", "image/png")])
@@ -244,3 +247,117 @@ def test_report_photo_is_stripped_through_the_module(client, world, api_as, medi
 
     (photo,) = ReportPhoto.objects.all()
     assert calls == [1] and "family" not in photo.file and no_metadata(media / photo.file)
+
+
+# --- issue 12, finding 4: the pixel cap before decoding, and a bounded number of decodes -------
+
+
+def png_6300() -> bytes:
+    """A 6300x6300 RGB PNG with some content, about 150 KB: just under the old 40 MP cap."""
+    img = Image.new("RGB", (6300, 6300), (240, 240, 240))
+    for x in range(0, 6300, 97):
+        img.paste((x % 256, 40, 200), (x, 0, x + 3, 6300))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+def test_too_many_pixels_are_refused_from_the_header_without_decoding(fmt):
+    import time
+
+    if fmt == "PNG":
+        data = png_6300()
+        assert len(data) < 200_000
+    else:
+        out = io.BytesIO()
+        Image.new("RGB", (6300, 6300), (10, 120, 200)).save(out, fmt)
+        data = out.getvalue()
+    made = Image.core.get_stats()["new_count"]  # Pillow counts every image memory it allocates
+    started = time.monotonic()
+    for clean in (lambda: files.clean_photo(upload("big", data)), lambda: files.clean_image(data)):
+        with pytest.raises(files.Rejected) as exc:
+            clean()
+        assert exc.value.reason == "too_many_pixels" and exc.value.status == 422
+    assert time.monotonic() - started < 1
+    assert Image.core.get_stats()["new_count"] == made
+
+
+def _record_concurrency(monkeypatch, hold: float):
+    import threading
+    import time
+
+    state = {"now": 0, "max": 0}
+    lock = threading.Lock()
+    real = files._load
+
+    def counting(*args, **kwargs):
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        try:
+            time.sleep(hold)
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                state["now"] -= 1
+
+    monkeypatch.setattr(files, "_load", counting)
+    return state
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_at_most_n_images_are_decoded_at_once(settings, monkeypatch, n):
+    import threading
+
+    settings.SAMPARK_MAX_IMAGE_DECODES = n
+    state = _record_concurrency(monkeypatch, hold=0.15)
+    data = jpeg_with_gps()
+    results, failures = [], []
+
+    def one(i):
+        try:
+            results.append(files.clean_photo(upload("x.jpg", data)) if i % 2 else files.clean_image(data))
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            failures.append(exc)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures and len(results) == 6
+    assert state["max"] == n  # never more, and the slots are really used in parallel
+
+
+def test_an_upload_that_waits_too_long_is_told_the_server_is_busy(settings, monkeypatch):
+    settings.SAMPARK_MAX_IMAGE_DECODES = 1
+    monkeypatch.setattr(files, "DECODE_WAIT_SECONDS", 0.05)
+    slot = files._slots(1)
+    assert slot.acquire(timeout=1)  # another upload is being decoded
+    try:
+        with pytest.raises(files.Rejected) as exc:
+            files.clean_photo(upload("x.jpg", jpeg_with_gps()))
+        assert exc.value.status == 503 and exc.value.reason == "busy"
+        with translation.override("hi"):
+            assert "व्यस्त" in files.busy_message()
+        # A bomb is still refused at once, without waiting for a slot.
+        with pytest.raises(files.Rejected) as bomb:
+            files.clean_photo(upload("bomb.png", png_claiming(100_000, 100_000)))
+        assert bomb.value.reason == "too_many_pixels"
+    finally:
+        slot.release()
+    assert files.clean_photo(upload("x.jpg", jpeg_with_gps())).content_type == "image/jpeg"
+
+
+def test_strict_decoding_is_restored_after_overlapping_decoders(monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint sets it
+    outer, inner = files.strict_decoding(), files.strict_decoding()
+    outer.__enter__()
+    inner.__enter__()
+    outer.__exit__(None, None, None)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False  # the inner decoder still runs
+    inner.__exit__(None, None, None)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True

@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import ExifTags, Image
 
 from sampark.core import files
-from sampark.reports.models import ReportPhoto, ReportSettings
+from sampark.reports.models import ReportPhoto
 
 pytestmark = pytest.mark.django_db
 
@@ -68,12 +68,14 @@ def test_location_is_stripped_by_default(client, world, api_as, report_id, media
     assert 0x010F not in exif
 
 
-def test_location_kept_when_the_organisation_asks(client, world, api_as, report_id, media):
-    ReportSettings.objects.create(keep_photo_location=True)
+def test_no_setting_keeps_the_location(client, world, api_as, report_id, media):
+    # Issue 12: the organisation's option to keep it in report photos is gone with its table.
+    from django.apps import apps
+
+    assert not any(m.__name__ == "ReportSettings" for m in apps.get_app_config("reports").get_models())
     r = upload(client, api_as(world.gaya_worker), report_id, jpeg_with_gps())
     assert r.status_code == 201, r.content
-    gps = stored_exif(media).get_ifd(ExifTags.IFD.GPSInfo)
-    assert gps.get(1) == "N" and gps.get(3) == "E"
+    assert not stored_exif(media).get_ifd(ExifTags.IFD.GPSInfo)
 
 
 def test_corrupted_photo_gets_clear_error(client, world, api_as, report_id, media, monkeypatch):
@@ -118,3 +120,16 @@ def test_only_author_or_leader_adds_photos_and_outsiders_get_404(client, world, 
     data = jpeg_with_gps()
     assert upload(client, api_as(world.patna_coord), report_id, data).status_code == 404
     assert upload(client, api_as(world.gaya_coord), report_id, data).status_code == 201
+
+
+def test_a_busy_server_answers_503_so_the_phone_retries(client, world, api_as, report_id, settings, monkeypatch):
+    settings.SAMPARK_MAX_IMAGE_DECODES = 1
+    monkeypatch.setattr(files, "DECODE_WAIT_SECONDS", 0.05)
+    slot = files._slots(1)
+    assert slot.acquire(timeout=1)
+    try:
+        r = upload(client, api_as(world.gaya_worker), report_id, jpeg_with_gps())
+    finally:
+        slot.release()
+    assert r.status_code == 503 and "busy" in r.json()["detail"]
+    assert ReportPhoto.objects.count() == 0

@@ -3,6 +3,13 @@ its name or the browser's content type), drop what it tells about the sender (EX
 GPS location), store it under a random name, and hand it back only to a view that has already
 found its row through a visibility check.
 
+Nothing the sender says about a file is believed: not its name, not its declared content type. No
+stored file keeps EXIF or a GPS location, whatever the organisation wants: a photo's place would
+tell who was where (an option to keep it in report photos was removed for that reason). Decoding
+is the costly step, so an image is refused from its header alone when it has too many pixels, and
+at most ``SAMPARK_MAX_IMAGE_DECODES`` images are decoded at once in a process; an upload that
+waits longer than ``DECODE_WAIT_SECONDS`` for its turn is answered 503 "busy, try again".
+
 * ``clean_photo``: any readable photo becomes an upright JPEG of at most ``PHOTO_LONG_SIDE``.
 * ``clean_image``: a JPEG, PNG or WebP keeps its format and size, without metadata (a GIF becomes
   a PNG of its first frame).
@@ -18,6 +25,7 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -27,10 +35,14 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.static import was_modified_since
-from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+# A decoded pixel costs up to 4 bytes. 32 MP keeps the largest pictures common phones take by
+# default (32 MP front cameras, 6528x4896) and refuses what only an attacker sends.
+MAX_PIXELS = 32_000_000
+# How long an upload waits for a decoding slot before it is told to try again.
+DECODE_WAIT_SECONDS = 10
 # Stored photos are scaled down to this longest side: enough for a report, light on 2G.
 PHOTO_LONG_SIDE = 2048
 JPEG_QUALITY = 82
@@ -47,7 +59,7 @@ INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 
 class Rejected(ValueError):
     """The upload is refused. The message is for the user, ``status`` the HTTP code and ``reason``
-    one of "too_large", "empty", "not_image", "too_many_pixels", "damaged_pdf"."""
+    one of "too_large", "empty", "not_image", "too_many_pixels", "damaged_pdf", "busy"."""
 
     def __init__(self, message: str, *, reason: str, status: int = 422):
         super().__init__(message)
@@ -117,44 +129,106 @@ class LimitedUploadHandler(TemporaryFileUploadHandler):
 
 
 _strict = threading.Lock()
+_strict_users = 0
+_strict_saved = False
 
 
 @contextmanager
 def strict_decoding():
     """Decode with truncated images refused. WeasyPrint switches Pillow's global
-    LOAD_TRUNCATED_IMAGES on when imported, which would let a damaged photo through as grey."""
+    LOAD_TRUNCATED_IMAGES on when imported, which would let a damaged photo through as grey. The
+    flag is global, so it is off while any decoder here runs and restored when the last one ends
+    (holding a lock for the whole decode would let only one image be decoded at a time)."""
+    global _strict_users, _strict_saved
     with _strict:
-        old = ImageFile.LOAD_TRUNCATED_IMAGES
+        if _strict_users == 0:
+            _strict_saved = ImageFile.LOAD_TRUNCATED_IMAGES
+        _strict_users += 1
         ImageFile.LOAD_TRUNCATED_IMAGES = False
-        try:
-            yield
-        finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = old
+    try:
+        yield
+    finally:
+        with _strict:
+            _strict_users -= 1
+            if _strict_users == 0:
+                ImageFile.LOAD_TRUNCATED_IMAGES = _strict_saved
 
 
-def decode(data: bytes, formats, *, max_pixels: int = MAX_PIXELS, not_image: str) -> Image.Image:
-    """Every pixel decoded, or Rejected. The pixel count is checked from the header before any
-    decoding, so a small file claiming huge dimensions (a decompression bomb) costs nothing."""
-    too_many = Rejected(_("The photo has too many pixels: at most {n} megapixels.").format(
+@cache
+def _slots(n: int) -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(n)
+
+
+def max_decodes() -> int:
+    return getattr(settings, "SAMPARK_MAX_IMAGE_DECODES", 2)
+
+
+def busy_message() -> str:
+    return _("The server is busy with other photos. Try again in a minute.")
+
+
+@contextmanager
+def decoding_slot():
+    """One of the process's ``SAMPARK_MAX_IMAGE_DECODES`` slots, held from decoding to encoding
+    (the decoded pixels live that long); Rejected with 503 after ``DECODE_WAIT_SECONDS``."""
+    slots = _slots(max_decodes())
+    if not slots.acquire(timeout=DECODE_WAIT_SECONDS):
+        raise Rejected(busy_message(), reason="busy", status=503)
+    try:
+        yield
+    finally:
+        slots.release()
+
+
+def _too_many(max_pixels: int) -> Rejected:
+    return Rejected(_("The photo has too many pixels: at most {n} megapixels.").format(
         n=max_pixels // 1_000_000), reason="too_many_pixels")
+
+
+def probe(data: bytes, formats, *, max_pixels: int = MAX_PIXELS, not_image: str) -> Image.Image:
+    """The image opened from its header only (Pillow's ``open`` is lazy: no pixel is decoded), or
+    Rejected when it is not one of ``formats`` or has more than ``max_pixels``. A small file
+    claiming huge dimensions (a decompression bomb) is refused here at no cost."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many(max_pixels) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise Rejected(not_image, reason="not_image") from None
+    if img.format not in formats:
+        raise Rejected(not_image, reason="not_image")
+    if img.width * img.height > max_pixels:
+        raise _too_many(max_pixels)
+    return img
+
+
+def _load(img: Image.Image, data: bytes, draft_size: tuple[int, int] | None) -> Image.Image:
+    """Every pixel of a probed image: the structure is verified, then the image opened again (as
+    ``verify`` requires) and decoded, so a truncated file fails. With ``draft_size`` a JPEG is
+    decoded at the smallest scale still at least that large, a fraction of the memory."""
+    img.verify()
+    fresh = Image.open(io.BytesIO(data))
+    if draft_size and fresh.format in ("JPEG", "MPO"):
+        fresh.draft("RGB", draft_size)
+    fresh.load()
+    return fresh
+
+
+def decode(data: bytes, formats, *, max_pixels: int = MAX_PIXELS, not_image: str,
+           draft_size: tuple[int, int] | None = None) -> Image.Image:
+    """Every pixel decoded (see ``_load``), or Rejected; the header is checked first (``probe``).
+    Call it inside ``decoding_slot``."""
+    img = probe(data, formats, max_pixels=max_pixels, not_image=not_image)
     try:
         with strict_decoding(), warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
-            if probe.format not in formats:
-                raise Rejected(not_image, reason="not_image")
-            if probe.width * probe.height > max_pixels:
-                raise too_many
-            probe.verify()  # checks the whole file's structure; the image must be opened again after
-            img = Image.open(io.BytesIO(data))
-            img.load()  # decode every pixel: a truncated file fails here
-    except Rejected:
-        raise
+            return _load(img, data, draft_size)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise too_many from None
+        raise _too_many(max_pixels) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise Rejected(not_image, reason="not_image") from None
-    return img
 
 
 def _without_metadata(img: Image.Image, *, alpha: bool) -> Image.Image:
@@ -168,13 +242,10 @@ def _without_metadata(img: Image.Image, *, alpha: bool) -> Image.Image:
     return img
 
 
-def _encode(img: Image.Image, fmt: str, exif: bytes | None = None) -> bytes:
+def _encode(img: Image.Image, fmt: str) -> bytes:
     out = io.BytesIO()
     if fmt == "JPEG":
-        params = {"quality": JPEG_QUALITY, "optimize": True}
-        if exif:
-            params["exif"] = exif
-        img.save(out, "JPEG", **params)
+        img.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     elif fmt == "WEBP":
         img.save(out, "WEBP", quality=WEBP_QUALITY)
     else:
@@ -182,34 +253,33 @@ def _encode(img: Image.Image, fmt: str, exif: bytes | None = None) -> bytes:
     return out.getvalue()
 
 
-def clean_photo(upload, *, keep_location: bool = False, max_bytes: int = MAX_BYTES,
-                max_pixels: int = MAX_PIXELS, long_side: int = PHOTO_LONG_SIDE) -> Clean:
-    """A photo as an upright JPEG no longer than ``long_side``, without metadata; the GPS location
-    is carried over only when the organisation keeps it (``keep_location``)."""
+def clean_photo(upload, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
+                long_side: int = PHOTO_LONG_SIDE) -> Clean:
+    """A photo as an upright JPEG no longer than ``long_side``, without any metadata."""
     data = read_upload(upload, max_bytes, photo_too_large_message(max_bytes))
-    img = decode(data, PHOTO_FORMATS, max_pixels=max_pixels,
-                 not_image=_("This file is not a photo we can read (JPEG, PNG or WebP), or it is damaged."))
-    exif = None
-    if keep_location:
-        gps = img.getexif().get_ifd(ExifTags.IFD.GPSInfo)
-        if gps:
-            kept = Image.Exif()
-            kept[ExifTags.IFD.GPSInfo] = gps
-            exif = kept.tobytes()
-    img = _without_metadata(img, alpha=False)
-    img.thumbnail((long_side, long_side))
-    content_type, ext = STORED_TYPES["JPEG"]
-    return Clean(_encode(img, "JPEG", exif), content_type, ext, img.width, img.height)
+    not_image = _("This file is not a photo we can read (JPEG, PNG or WebP), or it is damaged.")
+    probe(data, PHOTO_FORMATS, max_pixels=max_pixels, not_image=not_image)  # refused before waiting
+    with decoding_slot():
+        img = decode(data, PHOTO_FORMATS, max_pixels=max_pixels, not_image=not_image,
+                     draft_size=(long_side, long_side))
+        if img.mode in ("RGB", "RGBA", "L", "LA"):
+            img.thumbnail((long_side, long_side))  # small before the copies below are made
+        img = _without_metadata(img, alpha=False)
+        img.thumbnail((long_side, long_side))
+        content_type, ext = STORED_TYPES["JPEG"]
+        return Clean(_encode(img, "JPEG"), content_type, ext, img.width, img.height)
 
 
 def clean_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Clean:
     """An image re-encoded in its own format (see IMAGE_FORMATS) at its own size, without metadata."""
-    img = decode(data, IMAGE_FORMATS, max_pixels=max_pixels,
-                 not_image=_("This file is not an image we can read (JPEG, PNG, WebP or GIF), or it is damaged."))
-    fmt = IMAGE_FORMATS[img.format]
-    img = _without_metadata(img, alpha=fmt != "JPEG")
-    content_type, ext = STORED_TYPES[fmt]
-    return Clean(_encode(img, fmt), content_type, ext, img.width, img.height)
+    not_image = _("This file is not an image we can read (JPEG, PNG, WebP or GIF), or it is damaged.")
+    probe(data, IMAGE_FORMATS, max_pixels=max_pixels, not_image=not_image)
+    with decoding_slot():
+        img = decode(data, IMAGE_FORMATS, max_pixels=max_pixels, not_image=not_image)
+        fmt = IMAGE_FORMATS[img.format]
+        img = _without_metadata(img, alpha=fmt != "JPEG")
+        content_type, ext = STORED_TYPES[fmt]
+        return Clean(_encode(img, fmt), content_type, ext, img.width, img.height)
 
 
 def sniff_document(data: bytes) -> Clean | None:

@@ -491,8 +491,10 @@ def add_action_item(actor: Person, unit, *, owner: Person, text: str, due_on, no
 def complete_action_item(actor: Person, item: ActionItem, *, now: datetime | None = None) -> ActionItem:
     now = now or timezone.now()
     item = ActionItem.objects.select_for_update().get(pk=item.pk)
-    if item.owner_id != actor.pk and not paths.in_subtrees(item.unit_path, leading_roots(actor)):
-        raise DifficultyError(_("Only its owner or a coordinator above can mark it done."), status=403)
+    # Leading the unit is not enough: an item closed by a third person would vanish from its
+    # owner's list without their word, and from the giver's without their check.
+    if actor.pk not in (item.owner_id, item.created_by_id):
+        raise DifficultyError(_("Only its owner or the one who gave it can mark it done."), status=403)
     if item.done_at is not None:
         return item
     item.done_at, item.done_by, item.remind_at = now, actor, None

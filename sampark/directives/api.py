@@ -159,7 +159,7 @@ def publish(request, directive_id: int):
         return _error(exc)
 
 
-@router.post("/directives/{directive_id}/attachments", response={201: AttachmentOut, **ERRORS})
+@router.post("/directives/{directive_id}/attachments", response={201: AttachmentOut, **ERRORS, **error_responses(503)})
 def attach(request, directive_id: int, file: UploadedFile | None = OPTIONAL_FILE):
     """Multipart `file`: a PDF or an image. Only the author; on a published directive it makes a new
     revision. Others get 404."""

@@ -26,7 +26,9 @@ are. Import never moves a unit to another parent.
 Reach: an importer changes only what lies inside the subtrees where they hold a leading post. A
 row naming a unit outside gets the same message as a unit that does not exist. A person's names
 and language are changed only when all their posts lie inside the importer's reach; otherwise the
-row may still give them a post inside it.
+row may still give them a post inside it. A person who is a member only outside the reach is
+never taken: the row reads like a new person's and, applied, asks for a transfer that a leader
+above both places decides (sampark.people.imports tells how).
 """
 
 from contextlib import nullcontext
@@ -64,6 +66,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    transfers: int = 0  # rows applied as transfer requests (not counted as created)
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -402,10 +405,14 @@ def import_file(actor, kind: str, name: str, data: bytes, *, dry_run: bool = Fal
             if dry_run or not result.changed:
                 return result
             importer.apply(plans)
-            audit.record(actor, "org.import_" + kind, object_type="org.import", object_id=name[:64],
-                         after={"file": name, "rows": result.rows, "created": result.created,
-                                "updated": result.updated, "unchanged": result.unchanged})
+            result.transfers = getattr(importer, "transfers", 0)
+            result.created -= result.transfers
+            after = {"file": name, "rows": result.rows, "created": result.created, "updated": result.updated,
+                     "unchanged": result.unchanged}
+            if result.transfers:
+                after["transfers"] = result.transfers
+            audit.record(actor, "org.import_" + kind, object_type="org.import", object_id=name[:64], after=after)
     except ImportAborted:
-        result.created = result.updated = result.unchanged = 0
+        result.created = result.updated = result.unchanged = result.transfers = 0
         result.errors = sorted(importer.errors, key=lambda e: e.line)
     return result

@@ -25,9 +25,10 @@ WEB_MAX_ROWS = 2_000
 def import_view(request):
     kind = request.POST.get("kind", request.GET.get("kind", "units"))
     kind = kind if kind in KINDS else "units"
-    check_only = request.method == "POST" and bool(request.POST.get("check_only"))
+    leads = bool(leading_roots(request.person))
+    check_only = leads and request.method == "POST" and bool(request.POST.get("check_only"))
     result, error = None, ""
-    if request.method == "POST":
+    if request.method == "POST" and leads:
         upload = request.FILES.get("file")
         if upload is None:
             error = _("Choose a file.")
@@ -46,11 +47,12 @@ def import_view(request):
         "errors": result.errors[:SHOWN_ERRORS] if result else [],
         "more_errors": max(0, len(result.errors) - SHOWN_ERRORS) if result else 0,
         "max_rows": WEB_MAX_ROWS, "max_mb": MAX_BYTES // (1024 * 1024),
-        "leads": bool(leading_roots(request.person)),
+        "leads": leads,
         "unit_columns": ",".join(UNIT_COLUMNS), "people_columns": ",".join(PEOPLE_COLUMNS),
         "export_units": Unit.objects.filter(path__in=roots).select_related("level").order_by("path"),
     }
-    status = 400 if error or (result and result.errors) else 200
+    # Imports are for those who lead a unit; others get the page's note, refused (issue 12).
+    status = 403 if not leads else 400 if error or (result and result.errors) else 200
     return render(request, "org/import.html", context, status=status)
 
 

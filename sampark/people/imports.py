@@ -4,6 +4,11 @@ tells how a file is read, planned and applied, all rows or none).
 Shape: ``phone,name_hi,name_en,lang,unit_level,unit_code,role,team``. A person matches by phone, a
 post by (person, unit, role, team). A person's names and language are changed only when all their
 posts lie inside the importer's reach; otherwise the row may still give them a post inside it.
+
+A phone whose person holds no post inside the importer's reach is planned exactly like a phone
+nobody has (a new person, who needs a name), so that a check tells nothing about who is a member
+elsewhere. Applied, such a row asks for a transfer (``request_transfer``) that a leader above both
+places decides; a person who is a member nowhere any more is taken in like a new one.
 """
 
 from dataclasses import dataclass
@@ -16,7 +21,15 @@ from sampark.org.imports import CHUNK, ImportAborted, ImportResult, Planner, reg
 from sampark.org.models import Unit
 from sampark.org.services import NAME_MAX, TreeError
 from sampark.people.models import Person, Post, Role, Team
-from sampark.people.services import PeopleError, add_post, create_person, normalize_phone, update_person
+from sampark.people.services import (
+    PeopleError,
+    active_paths,
+    add_post,
+    create_person,
+    normalize_phone,
+    request_transfer,
+    update_person,
+)
 
 # Words people write for roles, teams and languages besides the codes and the translated labels.
 ROLE_WORDS = {"प्रभारी": Role.INCHARGE, "अध्यक्ष": Role.HEAD, "प्रमुख": Role.HEAD, "संयोजक": Role.COORDINATOR,
@@ -48,6 +61,9 @@ class PersonPlan:
     person: Person | None = None
     may_edit: bool = True
     action: str = "unchanged"
+    # The person of this phone when they hold no post inside the reach: planned as a new person.
+    elsewhere: Person | None = None
+    transfer: bool = False  # applied as transfer requests
 
 
 @dataclass
@@ -68,6 +84,7 @@ class PeopleImport(Planner):
         self.langs = {word_key(k): v for k, v in LANG_WORDS.items()}
         self.persons: dict[str, PersonPlan] = {}
         self.post_lines: dict[tuple, int] = {}
+        self.transfers = 0
 
     def _choice(self, line, column, value, words, cls) -> str | None:
         found = words.get(word_key(value))
@@ -134,10 +151,12 @@ class PeopleImport(Planner):
         who = self.persons.get(phone)
         if who is None:
             person = existing.get(phone)
-            who = PersonPlan(line, phone, name_hi, name_en, lang, person=person)
-            if person is not None:
-                who.may_edit = all(paths.in_subtrees(path, self.roots)
-                                   for _u, path, _r, _t, active in posts.get(person.pk, []) if active)
+            held = [path for _u, path, _r, _t, active in posts.get(person.pk, []) if active] if person else []
+            if person is not None and not any(paths.in_subtrees(path, self.roots) for path in held):
+                who = PersonPlan(line, phone, name_hi, name_en, lang, elsewhere=person)
+            else:
+                who = PersonPlan(line, phone, name_hi, name_en, lang, person=person)
+                who.may_edit = all(paths.in_subtrees(path, self.roots) for path in held)
             self.persons[phone] = who
         else:
             for col, value in (("name_hi", name_hi), ("name_en", name_en), ("lang", lang)):
@@ -176,15 +195,23 @@ class PeopleImport(Planner):
         try:
             for who in person_plans:
                 line = who.line
-                if who.action == "create":
+                if who.action == "create" and who.elsewhere is None:
                     who.person = create_person(self.actor, phone=who.phone, name_hi=who.name_hi, name_en=who.name_en,
+                                               lang=who.lang or "hi")
+                elif who.action == "create" and active_paths(who.elsewhere):
+                    who.transfer = True  # a member elsewhere: asked for, never taken
+                elif who.action == "create":  # a member nowhere any more: taken in as the file gives them
+                    who.person = update_person(self.actor, who.elsewhere, name_hi=who.name_hi, name_en=who.name_en,
                                                lang=who.lang or "hi")
                 elif who.action == "update":
                     who.person = update_person(self.actor, who.person, name_hi=who.name_hi or None,
                                                name_en=who.name_en or None, lang=who.lang or None)
             for post in post_plans:
                 line = post.line
-                if post.action != "unchanged":
+                if post.who.transfer:
+                    request_transfer(self.actor, post.who.elsewhere, unit=post.unit, role=post.role, team=post.team)
+                    self.transfers += 1
+                elif post.action != "unchanged":
                     add_post(self.actor, person=post.who.person, unit=post.unit, role=post.role, team=post.team)
         except (PeopleError, TreeError) as exc:
             self.error(line, "", str(exc))

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from sampark.core import paths
 from sampark.core.fields import PathField
 from sampark.core.names import BilingualNameMixin
-from sampark.core.visibility import PathScopedQuerySet, nothing, subtree_q
+from sampark.core.visibility import PathScopedQuerySet, leading_roots, nothing, subtree_q
 from sampark.org.models import Unit
 
 
@@ -239,5 +239,56 @@ class Passkey(models.Model):
         return f"passkey of {self.person_id}"
 
 
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("transfer", "Waiting for approval")
+    APPROVED = "approved", pgettext_lazy("transfer", "Approved")
+    REJECTED = "rejected", pgettext_lazy("transfer", "Rejected")
+
+
+class TransferRequestQuerySet(PathScopedQuerySet):
+    """Seen by whoever asked, and by those who lead the lowest unit above both places (or higher):
+    they decide. Nobody else learns that the person is a member somewhere."""
+
+    path_field = "approver_path"
+
+    def scope_q(self, person) -> Q:
+        return self.roots_q(leading_roots(person))
+
+    def also_visible(self, person) -> Q:
+        return Q(requested_by=person)
+
+
+class TransferRequest(models.Model):
+    """A leader asks to give a post in their part of the tree to someone who is a member elsewhere.
+    Only a leader of the lowest unit above both places may approve it; approving ends the person's
+    posts under ``from_unit`` and gives the new post."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="transfer_requests")
+    # The lowest unit holding all the person's active posts when asked: the posts that end.
+    from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    team = models.CharField(max_length=16, choices=Team.choices, default=Team.ORGANISATION)
+    # The path of the lowest common ancestor of the two units (kept right when a subtree moves).
+    approver_path = PathField(max_length=255)
+    requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=8, choices=TransferStatus.choices, default=TransferStatus.PENDING)
+    decided_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TransferRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(
+            fields=["person", "to_unit", "role", "team"], condition=Q(status="pending"),
+            name="transfer_one_pending")]
+        indexes = [models.Index(fields=["approver_path"], name="transfer_approver_path")]
+
+    def __str__(self) -> str:
+        return f"transfer of {self.person_id} to {self.to_unit_id}"
+
+
 __all__ = ["ApiToken", "LEADING_ROLES", "LoginCode", "Passkey", "Person", "PersonSession", "PersonToken", "Post",
-           "RecoveryCode", "Role", "TOTPDevice", "Team", "_"]
+           "RecoveryCode", "Role", "TOTPDevice", "Team", "TransferRequest", "TransferStatus", "_"]

@@ -3,22 +3,28 @@
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sampark.core import audit, paths
 from sampark.core.locks import tree_lock
 from sampark.core.text import ascii_digits, clean, gentle_key, name_tokens
+from sampark.core.visibility import is_person, leading_roots
 from sampark.org.models import Unit
 from sampark.org.services import rewrite_paths
-from sampark.people.models import Person, PersonToken, Post, Role, Team
+from sampark.people.models import Person, PersonToken, Post, Role, Team, TransferRequest, TransferStatus
 from sampark.people.visibility import forget
 
 NAME_MAX = 200
 
 
 class PeopleError(ValueError):
-    """Bad input about a person or post; the message is for the user."""
+    """Bad input about a person or post; the message is for the user. status: the HTTP code."""
+
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.status = status
 
 
 _PHONE_JUNK = re.compile(r"[\s\-().]")
@@ -118,12 +124,43 @@ def update_person(actor, person: Person, *, name_hi: str | None = None, name_en:
     return person
 
 
-@transaction.atomic
-def add_post(actor, *, person: Person, unit: Unit, role: str, team: str = Team.ORGANISATION) -> Post:
+def unknown_unit() -> str:
+    return _("Unknown unit, or outside the part of the organisation you lead.")
+
+
+def active_paths(person: Person) -> list[str]:
+    return list(Post.objects.filter(person=person, active=True).values_list("unit_path", flat=True))
+
+
+def in_reach(actor, person: Person) -> bool:
+    """The person holds an active post where the actor leads: the actor may give them more posts."""
+    roots = leading_roots(actor)
+    return any(paths.in_subtrees(p, roots) for p in active_paths(person))
+
+
+def _check_role(role: str, team: str) -> None:
     if role not in Role.values:
         raise PeopleError(_("Unknown role."))
     if team not in Team.values:
         raise PeopleError(_("Unknown team."))
+
+
+@transaction.atomic
+def add_post(actor, *, person: Person, unit: Unit, role: str, team: str = Team.ORGANISATION) -> Post:
+    """Give a post. A person acting (not the system, ``actor=None``) gives posts only at units they
+    lead, and only to people already inside that reach or members nowhere: someone who is a member
+    elsewhere moves by a transfer request (``request_transfer``), never by being taken."""
+    _check_role(role, team)
+    if is_person(actor):
+        if not paths.in_subtrees(Unit.objects.get(pk=unit.pk).path, leading_roots(actor)):
+            raise PeopleError(unknown_unit(), status=404)
+        here = active_paths(person)
+        if here and not any(paths.in_subtrees(p, leading_roots(actor)) for p in here):
+            raise PeopleError(_("This person is a member elsewhere: ask for a transfer."), status=409)
+    return _give_post(actor, person=person, unit=unit, role=role, team=team)
+
+
+def _give_post(actor, *, person: Person, unit: Unit, role: str, team: str) -> Post:
     tree_lock()
     unit = Unit.objects.get(pk=unit.pk)  # the current path, even if the subtree moved meanwhile
     post, created = Post.objects.get_or_create(person=person, unit=unit, role=role, team=team,
@@ -159,3 +196,96 @@ def on_subtree_moved(sender, unit, old_path: str, new_path: str, new_parent, **k
     """A subtree moved (org.signals.subtree_moved, inside move_unit's transaction): the posts in it
     follow, so their holders see the subtree at its new place."""
     rewrite_paths(Post, "unit_path", old_path, new_path)
+    transfers_after_move(old_path, new_path)
+
+
+# --- transfers: a member elsewhere moves only when a leader above both places agrees -------------
+
+def _common_ancestor(a: str, b: str) -> str:
+    """The path of the lowest unit above (or at) both paths."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n:n + paths.SEGMENT] == b[n:n + paths.SEGMENT]:
+        n += paths.SEGMENT
+    return a[:n]
+
+
+def _snapshot_transfer(t: TransferRequest) -> dict:
+    return {"person": t.person_id, "from_unit": t.from_unit_id, "to_unit": t.to_unit_id, "role": t.role,
+            "team": t.team, "status": t.status}
+
+
+@transaction.atomic
+def request_transfer(actor: Person, person: Person, *, unit: Unit, role: str,
+                     team: str = Team.ORGANISATION) -> TransferRequest:
+    """Ask that a member elsewhere be given a post at ``unit`` (where the actor leads). The same
+    request still waiting is returned as it is."""
+    _check_role(role, team)
+    unit = Unit.objects.get(pk=unit.pk)
+    if not paths.in_subtrees(unit.path, leading_roots(actor)):
+        raise PeopleError(unknown_unit(), status=404)
+    here = active_paths(person)
+    if not here:
+        raise PeopleError(_("This person is a member nowhere: no transfer is needed."))
+    source = here[0]
+    for p in here[1:]:
+        source = _common_ancestor(source, p)
+    from_unit = Unit.objects.get(pk=paths.ancestor_ids(source)[-1])
+    waiting = TransferRequest.objects.filter(person=person, to_unit=unit, role=role, team=team,
+                                             status=TransferStatus.PENDING).first()
+    if waiting is not None:
+        return waiting
+    t = TransferRequest.objects.create(person=person, from_unit=from_unit, to_unit=unit, role=role, team=team,
+                                       approver_path=_common_ancestor(from_unit.path, unit.path),
+                                       requested_by=actor)
+    audit.record(actor, "transfer.request", t, after=_snapshot_transfer(t))
+    return t
+
+
+def can_decide(person, t: TransferRequest) -> bool:
+    """A leader of the lowest unit above both places, or of a unit above it."""
+    return paths.in_subtrees(_common_ancestor(t.from_unit.path, t.to_unit.path), leading_roots(person))
+
+
+def _pending_for_decision(actor, t: TransferRequest) -> TransferRequest:
+    t = (TransferRequest.objects.select_for_update(of=("self",))
+         .select_related("from_unit", "to_unit", "person").get(pk=t.pk))
+    if not can_decide(actor, t):
+        raise PeopleError(_("Only a leader above both places can decide on this transfer."), status=403)
+    if t.status != TransferStatus.PENDING:
+        raise PeopleError(_("This transfer was already decided."), status=409)
+    return t
+
+
+@transaction.atomic
+def approve_transfer(actor: Person, t: TransferRequest) -> TransferRequest:
+    """End the person's posts under ``from_unit`` and give the new post, in one transaction."""
+    t = _pending_for_decision(actor, t)
+    before = _snapshot_transfer(t)
+    lo, hi = paths.subtree_range(t.from_unit.path)
+    for post in Post.objects.filter(person=t.person, active=True, unit_path__gte=lo, unit_path__lt=hi):
+        end_post(actor, post)
+    _give_post(actor, person=t.person, unit=t.to_unit, role=t.role, team=t.team)
+    t.status, t.decided_by, t.decided_at = TransferStatus.APPROVED, actor, timezone.now()
+    t.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(actor, "transfer.approve", t, before=before, after=_snapshot_transfer(t))
+    return t
+
+
+@transaction.atomic
+def reject_transfer(actor: Person, t: TransferRequest) -> TransferRequest:
+    t = _pending_for_decision(actor, t)
+    before = _snapshot_transfer(t)
+    t.status, t.decided_by, t.decided_at = TransferStatus.REJECTED, actor, timezone.now()
+    t.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(actor, "transfer.reject", t, before=before, after=_snapshot_transfer(t))
+    return t
+
+
+def transfers_after_move(old_path: str, new_path: str) -> None:
+    """A subtree moved: waiting transfers touching it get their deciding unit again."""
+    lo, hi = paths.subtree_range(new_path)
+    moved = Q(from_unit__path__gte=lo, from_unit__path__lt=hi) | Q(to_unit__path__gte=lo, to_unit__path__lt=hi)
+    for t in TransferRequest.objects.filter(moved, status=TransferStatus.PENDING).select_related("from_unit",
+                                                                                                  "to_unit"):
+        t.approver_path = _common_ancestor(t.from_unit.path, t.to_unit.path)
+        t.save(update_fields=["approver_path"])

@@ -101,7 +101,7 @@ PHOTO_FORM = {"requestBody": {"required": True, "content": {"multipart/form-data
     "properties": {"id": {"type": "string", "format": "uuid"}, "file": {"type": "string", "format": "binary"}}}}}}}
 
 
-@router.post("/reports/{report_id}/photos", response={200: ReportOut, 201: ReportOut, **ERRS},
+@router.post("/reports/{report_id}/photos", response={200: ReportOut, 201: ReportOut, **ERRS, **error_responses(503)},
              openapi_extra=PHOTO_FORM)
 def add_photo(request, report_id: UUIDPath):
     """Attach a photo: multipart form with `id` (a UUID made on the phone) and `file`. At most

@@ -74,20 +74,6 @@ class ReportField(models.Model):
         return pick(self.label_hi, self.label_en)
 
 
-class ReportSettings(models.Model):
-    """Organisation policy for reports (one row)."""
-
-    keep_photo_location = models.BooleanField(
-        default=False, help_text=_("Keep the GPS location in report photos (removed by default)"))
-
-    def __str__(self) -> str:
-        return "report settings"
-
-    @classmethod
-    def current(cls) -> "ReportSettings":
-        return cls.objects.first() or cls()
-
-
 class ReportQuerySet(PathScopedQuerySet):
     path_field = "unit_path"
 

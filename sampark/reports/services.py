@@ -31,7 +31,6 @@ from sampark.reports.models import (
     ReportField,
     ReportPhoto,
     ReportRevision,
-    ReportSettings,
     ReportType,
     RollupPending,
 )
@@ -543,7 +542,7 @@ def correct_report(actor: Person, report: Report, *, values: dict | None = None,
 
 def add_photo(actor: Person, report: Report, *, photo_id, upload) -> tuple[ReportPhoto, bool]:
     """Attach a photo (idempotent on the client's photo id). The image is checked and re-encoded
-    (which drops EXIF, and with it the GPS location unless the organisation keeps it)."""
+    (which drops EXIF, and with it the GPS location: no photo keeps it, see core/files.py)."""
     pid = _parse_id(photo_id)
     if not can_correct(actor, report):
         raise NotAllowed(_("Only the author or a leader above can add photos to this report."))
@@ -561,7 +560,7 @@ def add_photo(actor: Person, report: Report, *, photo_id, upload) -> tuple[Repor
     if report.photos.count() >= MAX_PHOTOS:
         raise ReportError(_("A report can have at most {n} photos.").format(n=MAX_PHOTOS))
     try:
-        image = files.clean_photo(upload, keep_location=ReportSettings.current().keep_photo_location)
+        image = files.clean_photo(upload)
     except files.Rejected as exc:
         raise ReportError(str(exc), status=exc.status) from None
     relpath = files.store(PHOTO_KIND, image)

@@ -46,7 +46,7 @@ class ImportCommand(BaseCommand):
                 raise CommandError(f"{len(result.errors)} problem(s); nothing was written.")
         state = "checked, nothing written" if dry_run else ("imported" if result.changed else "no change")
         self.stdout.write(f"{result.rows} rows: {result.created} new, {result.updated} changed, "
-                          f"{result.unchanged} unchanged ({state}).")
+                          f"{result.unchanged} unchanged, {result.transfers} transfer requests ({state}).")
 
 
 class Command(ImportCommand):
