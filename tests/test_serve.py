@@ -107,3 +107,25 @@ def test_killed_processes_come_back(serve):
     # Stopping the supervisor stops them all.
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=20) == 0
+
+
+def test_a_killed_granian_leaves_no_worker_behind(serve):
+    """kill -9 of granian alone orphans its worker process, which would keep serving the old code
+    beside the new granian and outlive the supervisor: the supervisor ends the whole group."""
+    proc, url, started = serve
+    web, _worker = started("web"), started("worker")
+    assert wait_for(lambda: status(url) == 200)
+    orphan = wait_for(lambda: children(web))[0]
+    os.kill(web, signal.SIGKILL)
+    assert started("web") != web
+    assert wait_for(lambda: not Path(f"/proc/{orphan}").exists() or _zombie(orphan))
+    assert wait_for(lambda: status(url) == 200)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=20) == 0
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True

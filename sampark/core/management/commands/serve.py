@@ -1,3 +1,4 @@
+import os
 import signal
 import subprocess
 import sys
@@ -37,18 +38,21 @@ class Command(BaseCommand):
                 for name, proc in list(running.items()):
                     if proc.poll() is not None and not stopping:
                         self.stderr.write(f"{name} exited ({proc.returncode}); starting it again")
+                        # What it left behind goes with it: granian's worker processes outlive a
+                        # killed granian, still holding the port with the old code.
+                        _signal_group(proc, signal.SIGKILL)
                         time.sleep(RESTART_PAUSE)
                         running[name] = self._start(name, commands[name])
                 time.sleep(0.2)
         finally:
             for proc in running.values():
-                if proc.poll() is None:
-                    proc.terminate()
+                _signal_group(proc, signal.SIGTERM)
             for proc in running.values():
                 try:
                     proc.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    proc.kill()
+                    pass
+                _signal_group(proc, signal.SIGKILL)
 
     def _start(self, name: str, cmd: list[str]) -> subprocess.Popen:
         # Their own session: Ctrl-C reaches this supervisor only, which then stops them in order.
@@ -56,3 +60,12 @@ class Command(BaseCommand):
         self.stdout.write(f"{name} started (pid {proc.pid})")
         self.stdout.flush()
         return proc
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    """Signal the child's whole process group (it leads one: start_new_session), so processes it
+    started go too, even when the child itself is already dead."""
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
