@@ -494,3 +494,29 @@ def test_an_export_is_one_query_however_many_units(world, django_assert_num_quer
         [PEOPLE_HEAD] + [[f"98{i:08d}", f"नाम {i}", "", "", "booth", f"#{world.patna_booth.pk}", "worker", ""]
                          for i in range(30)]))
     assert run().count(b"\n") == small.count(b"\n") + 30
+
+
+def _xlsx_with_lone_surrogate() -> bytes:
+    """An .xlsx whose cell says _xD800_: Excel's escape, which openpyxl reads as a lone surrogate."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["level", "code", "name_hi", "name_en", "parent_level", "parent_code"])
+    wb.active.append(["mandal", "", "PLACEHOLDER", "", "district", "#1"])
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data.replace(b"PLACEHOLDER", b"_xD800_"))
+    return out.getvalue()
+
+
+def test_a_cell_with_an_escaped_lone_surrogate_is_a_row_error(world):
+    before = Unit.objects.count()
+    result = import_file(world.patna_coord, "units", "u.xlsx", _xlsx_with_lone_surrogate())
+    assert [e.line for e in result.errors] == [2]
+    assert Unit.objects.count() == before

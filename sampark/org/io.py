@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from sampark.core.tables import MAX_BYTES, FileProblem, records, unneutralise
-from sampark.core.text import clean
+from sampark.core.text import UnsafeText, clean
 
 UNIT_COLUMNS = ("level", "code", "name_hi", "name_en", "parent_level", "parent_code")
 PEOPLE_COLUMNS = ("phone", "name_hi", "name_en", "lang", "unit_level", "unit_code", "role", "team")
@@ -47,7 +47,11 @@ def read_table(kind: str, name: str, data: bytes, max_rows: int | None = None) -
     shape = SHAPES[kind]
     recs = records(name, data, max_bytes=MAX_BYTES)
     header = next(recs, None)
-    if header is None or not any(clean(h) for h in header):
+    try:
+        empty = header is None or not any(clean(h) for h in header)
+    except UnsafeText as exc:
+        raise FileProblem(str(exc)) from exc
+    if empty:
         raise FileProblem(_("The file is empty. The first row must name the columns: {columns}").format(
             columns=", ".join(shape)))
     columns = [header_key(h) for h in header]
@@ -72,7 +76,11 @@ def read_table(kind: str, name: str, data: bytes, max_rows: int | None = None) -
 
     rows = []
     for line, rec in enumerate(recs, start=2):
-        cells = [unneutralise(clean(c)) for c in rec]
+        try:
+            cells = [unneutralise(clean(c)) for c in rec]
+        except UnsafeText as exc:  # e.g. an .xlsx cell holding an escaped lone surrogate
+            errors.append(RowError(line, "", str(exc)))
+            continue
         if not any(cells):
             continue
         if len(rows) >= max_rows:
