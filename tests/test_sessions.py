@@ -194,3 +194,19 @@ def test_messages_wait_in_the_session_not_in_a_cookie(world, django_capture_on_c
         r = c.post("/login/resend/")
     assert r.status_code == 302 and "messages" not in r.cookies
     assert "नया कोड भेज दिया गया है" in c.get("/login/code/").content.decode()
+
+
+def test_the_worker_clears_sessions_that_are_over(world, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sampark.core.jobs import run_ticks
+    from sampark.people.models import PersonSession
+
+    log_in_by_code(world, "9000000004", "+919000000004", django_capture_on_commit_callbacks)
+    live = log_in_by_code(world, "9000000005", "+919000000005", django_capture_on_commit_callbacks)
+    PersonSession.objects.filter(person=world.patna_worker).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert run_ticks(timezone.now())["people"] == {"sessions_cleared": 1}
+    assert not PersonSession.objects.filter(person=world.patna_worker).exists()
+    assert live.get("/").status_code == 200
