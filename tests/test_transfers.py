@@ -194,3 +194,12 @@ def test_a_moved_subtree_moves_the_decision_with_it(world):
     assert t.approver_path == world.centre.path
     with pytest.raises(PeopleError):
         approve_transfer(world.state_admin, t)
+
+
+def test_the_home_page_tells_a_deciding_leader_of_waiting_transfers(world, login_as):
+    request_transfer(world.patna_coord, world.gaya_worker, unit=world.patna_booth, role=Role.WORKER)
+    body = login_as(world.state_admin).get("/").content.decode()
+    assert "1 स्थानांतरण अनुरोध आपके निर्णय की प्रतीक्षा में है" in body and 'href="/people/transfers/"' in body
+    # The one who asked cannot decide it, nor can the member's own district.
+    for person in (world.patna_coord, world.gaya_coord, world.patna_worker):
+        assert "/people/transfers/" not in login_as(person).get("/").content.decode()

@@ -1,6 +1,8 @@
 from django.db.models import Prefetch
 
-from sampark.people.models import Person, Post
+from sampark.core import paths
+from sampark.core.visibility import subtree_q
+from sampark.people.models import LEADING_ROLES, Person, Post, TransferRequest, TransferStatus
 
 
 def people_at(unit, *, include_subtree: bool = False, limit: int = 200):
@@ -18,3 +20,12 @@ def people_at(unit, *, include_subtree: bool = False, limit: int = 200):
 def my_posts(person):
     return (Post.objects.filter(person=person, active=True)
             .select_related("unit__level").order_by("unit_path", "role"))
+
+
+def transfers_to_decide(posts) -> int:
+    """Pending transfer requests the holder of these (active) posts may decide: those whose lowest
+    unit above both places lies where they lead. No query for someone who leads nowhere."""
+    roots = paths.minimal_roots(p.unit_path for p in posts if p.role in LEADING_ROLES)
+    if not roots:
+        return 0
+    return TransferRequest.objects.filter(subtree_q("approver_path", roots), status=TransferStatus.PENDING).count()

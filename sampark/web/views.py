@@ -55,7 +55,8 @@ def home(request):
 
     posts = list(selectors.my_posts(request.person))
     items = [i for i in action_items_owned(request.person) if not i.done]
-    return render(request, "web/home.html", {"posts": posts, "items": items, "today": timezone.localdate()})
+    return render(request, "web/home.html", {"posts": posts, "items": items, "today": timezone.localdate(),
+                                             "transfers": selectors.transfers_to_decide(posts)})
 
 
 @hindi_first
