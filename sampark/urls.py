@@ -1,9 +1,11 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from sampark.api.errors import unknown_route
 from sampark.api.urls import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", unknown_route),
     path("directives/", include("sampark.directives.urls")),
     path("reports/", include("sampark.reports.urls")),
     path("difficulties/", include("sampark.difficulties.urls")),

@@ -217,6 +217,7 @@ ALLOWED = {
     "reports/icon.svg": "static icon",
     "reports/outbox.js": "static script",
     "api/v1/": "the API's root: no data",
+    "^api/(?P<path>.*)$": "any /api/ address no route matches: the same JSON 404 for everyone",
     "api/v1/openapi.json": "the API's description: no data",
     "api/v1/docs": "the API's documentation page: no data",
     "GET /healthz": "database liveness: no data",

@@ -117,3 +117,10 @@ def test_a_form_with_too_many_fields_is_413_json(client, world, api_as, settings
     r = client.post(f"/api/v1/reports/{rid}/photos", {f"f{i}": "x" for i in range(10)}, **h)
     assert r.status_code == 413, (r.status_code, r.content[:200])
     only_the_shape(r.json())
+
+
+def test_an_unknown_api_address_is_a_json_404(client):
+    for url in ("/api/v1/nothing-here", "/api/v2/inbox", "/api/"):
+        r = client.get(url)
+        assert r.status_code == 404 and r["Content-Type"].startswith("application/json"), url
+        assert r.json() == {"detail": "Not found"}

@@ -107,3 +107,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(DifficultyError)
     def difficulty_error(request, exc):
         return answer(request, exc.status, exc.message)
+
+
+def unknown_route(request, path: str = ""):  # noqa: ARG001
+    """Any /api/ address no route matches: the API's own 404 shape, not the HTML page."""
+    from django.http import JsonResponse
+
+    return JsonResponse(error_body(NOT_FOUND), status=404)
