@@ -158,6 +158,7 @@ PAGES: dict[str, object] = {
     "account/sessions/": Listing(),
     "people/<int:person_id>/sessions/": Obj(lambda g: {"person_id": g.member.pk}),
     "people/<int:person_id>/sessions/end/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",)),
+    "people/<int:person_id>/second-factor/reset/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",)),
     "difficulties/new/ POST": Create("POST", lambda g: {"id": str(uuid.uuid4()), "unit": g.booth.pk,
                                                          "category": "content", "text": MARK}, json=False),
     "directives/new/ POST": Create("POST", lambda g: {"target_unit": g.unit.pk, "title": MARK, "priority": "normal",

@@ -337,3 +337,38 @@ def test_readme_lists_the_demo_keys():
     for d in DEMO_LOGINS:
         if not d.where.startswith("booth:"):
             assert f"`{d.phone}` | `{demo_totp_secret(d.phone)}`" in readme
+
+
+def test_a_leader_above_resets_a_members_lost_second_factor(world, login_as):
+    from sampark.core.models import AuditEntry
+    from sampark.people.models import PersonSession, TOTPDevice
+
+    enrol_authenticator(world.patna_coord)
+    login_as(world.patna_coord)  # a session of the member's, to be ended
+    assert PersonSession.objects.filter(person=world.patna_coord).exists()
+    # Not by the member themself, nor by a leader elsewhere (404, as for anyone missing).
+    url = f"/people/{world.patna_coord.pk}/second-factor/reset/"
+    login_as(world.patna_coord).post(url)
+    assert TOTPDevice.objects.filter(person=world.patna_coord).exists()
+    assert login_as(world.gaya_coord).post(url).status_code == 404
+    assert TOTPDevice.objects.filter(person=world.patna_coord).exists()
+    # The state in-charge above: gone, with the sessions; audited; enrolment asked again.
+    r = login_as(world.state_admin).post(url)
+    assert r.status_code == 302 and r["Location"] == f"/people/{world.patna_coord.pk}/sessions/"
+    assert not TOTPDevice.objects.filter(person=world.patna_coord).exists()
+    assert not PersonSession.objects.filter(person=world.patna_coord).exists()
+    assert AuditEntry.objects.filter(action="second_factor.reset", actor_id=world.state_admin.pk).exists()
+    assert twofactor.status(world.patna_coord) == twofactor.Status(required=True, enrolled=False)
+
+
+def test_resetting_asks_the_leaders_own_factor_when_it_is_not_fresh(world, login_as, settings):
+    from sampark.people.models import TOTPDevice
+
+    enrol_authenticator(world.patna_coord)
+    enrol_authenticator(world.state_admin)
+    settings.SAMPARK_STEP_UP_MINUTES = 0
+    url = f"/people/{world.patna_coord.pk}/second-factor/reset/"
+    r = login_as(world.state_admin).post(url)
+    assert r.status_code == 302 and r["Location"].startswith("/second-factor/?next=")
+    assert f"%2Fpeople%2F{world.patna_coord.pk}%2Fsessions%2F" in r["Location"]
+    assert TOTPDevice.objects.filter(person=world.patna_coord).exists()

@@ -9,12 +9,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 
-def step_up_redirect(request):
-    """A redirect to the second-factor page (coming back here afterwards), or None when the person
-    need not give it now."""
+def step_up_redirect(request, come_back: str | None = None):
+    """A redirect to the second-factor page (coming back here afterwards, or to ``come_back``: a
+    POST's own address cannot be come back to), or None when the person need not give it now."""
     check = getattr(request, "second_factor", None)
     if check is None:
         raise ImproperlyConfigured("the second-factor middleware (SecondFactorMiddleware) is not in MIDDLEWARE")
     if not check.step_up_needed():
         return None
-    return redirect(reverse("second-factor-confirm") + "?" + urlencode({"next": request.get_full_path()}))
+    return redirect(reverse("second-factor-confirm") + "?" + urlencode({"next": come_back or request.get_full_path()}))

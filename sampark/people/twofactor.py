@@ -411,3 +411,18 @@ def is_fresh(session, *, now=None) -> bool:
     at = passed_at(session)
     now = now or timezone.now()
     return at is not None and now.timestamp() - at < settings.SAMPARK_STEP_UP_MINUTES * 60
+
+
+def reset(actor: Person, person: Person) -> None:
+    """A lost phone with lost recovery codes: a leader above the person removes their authenticator,
+    recovery codes and passkeys, and ends their sessions. At the next log-in (phone and SMS code)
+    a leader is held at enrolment again. Audited; the caller checks that the actor leads above."""
+    from sampark.people import sessions
+
+    with transaction.atomic():
+        removed = {"authenticator": TOTPDevice.objects.filter(person=person).delete()[0],
+                   "recovery_codes": RecoveryCode.objects.filter(person=person).delete()[0],
+                   "passkeys": Passkey.objects.filter(person=person).delete()[0]}
+        audit.record(actor, "second_factor.reset", person, after=removed)
+        sessions.end_sessions(actor, person)
+    forget_status(person)

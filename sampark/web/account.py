@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sampark.core.decorators import person_required
+from sampark.core.stepup import step_up_redirect
 from sampark.core.visibility import leading_roots
-from sampark.people import sessions
+from sampark.people import sessions, twofactor
 from sampark.people.middleware import logout
 from sampark.people.models import Person
 
@@ -90,3 +91,21 @@ def end_member_sessions(request, person_id: int):
                                   keep=request.session.session_key if member == request.person else None)
     messages.info(request, _("Sessions ended: {n}").format(n=ended))
     return redirect("member-sessions", person_id=member.pk)
+
+
+@require_POST
+@person_required
+def reset_member_second_factor(request, person_id: int):
+    """For a member who lost both their phone's authenticator and their recovery codes. The leader
+    gives their own second factor first if it is not fresh (then presses again)."""
+    member = _member_or_404(request, person_id)
+    back = redirect("member-sessions", person_id=member.pk)
+    if member == request.person:
+        messages.error(request, _("Your own second factor is reset by a leader above you."))
+        return back
+    if step_up := step_up_redirect(request, come_back=back.url):
+        messages.info(request, _("Give your own second factor first, then press the button again."))
+        return step_up
+    twofactor.reset(request.person, member)
+    messages.success(request, _("Second factor removed. They set it up again at their next log-in."))
+    return back

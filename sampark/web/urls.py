@@ -16,6 +16,8 @@ urlpatterns = [
     path("account/sessions/end/", account.end_my_sessions, name="end-my-sessions"),
     path("people/<int:person_id>/sessions/", account.member_sessions, name="member-sessions"),
     path("people/<int:person_id>/sessions/end/", account.end_member_sessions, name="end-member-sessions"),
+    path("people/<int:person_id>/second-factor/reset/", account.reset_member_second_factor,
+         name="reset-member-second-factor"),
     path("second-factor/", second_factor_views.confirm, name="second-factor-confirm"),
     path("second-factor/passkey/options/", second_factor_views.passkey_options, name="second-factor-passkey-options"),
     path("second-factor/passkey/verify/", second_factor_views.passkey_verify, name="second-factor-passkey-verify"),
