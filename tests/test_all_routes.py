@@ -159,6 +159,7 @@ PAGES: dict[str, object] = {
     "people/<int:person_id>/sessions/": Obj(lambda g: {"person_id": g.member.pk}),
     "people/<int:person_id>/sessions/end/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",)),
     "people/<int:person_id>/second-factor/reset/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",)),
+    "account/passkeys/<int:passkey_id>/remove/": Obj(lambda g: {"passkey_id": g.passkey.pk}, ("POST",)),
     "difficulties/new/ POST": Create("POST", lambda g: {"id": str(uuid.uuid4()), "unit": g.booth.pk,
                                                          "category": "content", "text": MARK}, json=False),
     "directives/new/ POST": Create("POST", lambda g: {"target_unit": g.unit.pk, "title": MARK, "priority": "normal",
@@ -228,6 +229,7 @@ ALLOWED = {
     "account/second-factor/": "one's own authenticator, recovery codes and passkeys; no district's data",
     "account/passkeys/options/": "a WebAuthn challenge to add one's own passkey; no district's data",
     "account/passkeys/add/": "adds one's own passkey; no district's data",
+    "account/second-factor/recovery-codes/": "replaces one's own recovery codes; no district's data",
 }
 
 
@@ -311,6 +313,9 @@ def gaya(world, settings, tmp_path):
                                                 photo=jpeg_upload())
     difficulty_services.add_review_note(world.gaya_coord, world.gaya_ac, text=MARK + " note", now=now)
     # Gaya's coordinator asks for the UP coordinator at a Gaya booth: decided above both (the Centre).
+    from sampark.people.models import Passkey  # made directly: registering one needs a real authenticator
+
+    passkey = Passkey.objects.create(person=world.gaya_coord, credential_id="gaya-passkey", public_key=b"-")
     transfer = people_services.request_transfer(world.gaya_coord, world.up_coord, unit=world.gaya_booth,
                                                 role="worker")
     item = difficulty_services.add_action_item(world.gaya_coord, world.gaya_ac, owner=world.gaya_coord,
@@ -323,7 +328,7 @@ def gaya(world, settings, tmp_path):
                                                     category="content", text="पटना की कठिनाई", now=now)
     return SimpleNamespace(
         unit=world.gaya, booth=world.gaya_booth, report=rep, photo=photo, difficulty=d, item=item, directive=sent,
-        transfer=transfer,
+        transfer=transfer, passkey=passkey,
         attachment=sent.attachments.get(), patna_person=world.patna_worker, own_d=own_d, member=world.gaya_worker,
         counts=lambda: (Report.objects.in_subtree(world.gaya.path).count(),
                         Difficulty.objects.in_subtree(world.gaya.path).count(),

@@ -372,3 +372,22 @@ def test_resetting_asks_the_leaders_own_factor_when_it_is_not_fresh(world, login
     assert r.status_code == 302 and r["Location"].startswith("/second-factor/?next=")
     assert f"%2Fpeople%2F{world.patna_coord.pk}%2Fsessions%2F" in r["Location"]
     assert TOTPDevice.objects.filter(person=world.patna_coord).exists()
+
+
+def test_new_recovery_codes_replace_the_old_and_a_passkey_can_be_removed(world, login_as):
+    from sampark.people.models import Passkey
+
+    secret = enrol_authenticator(world.patna_coord)
+    old = twofactor.replace_recovery_codes(world.patna_coord)
+    c = login_as(world.patna_coord)
+    r = c.post("/account/second-factor/recovery-codes/")
+    assert r.status_code == 200 and "रिकवरी" in r.content.decode()
+    with pytest.raises(twofactor.SecondFactorError):
+        twofactor.verify(world.patna_coord, old[0])
+    assert twofactor.recovery_codes_left(world.patna_coord) == 10
+    mine = Passkey.objects.create(person=world.patna_coord, credential_id="mine", public_key=b"-")
+    theirs = Passkey.objects.create(person=world.gaya_coord, credential_id="theirs", public_key=b"-")
+    assert c.post(f"/account/passkeys/{theirs.pk}/remove/").status_code == 404
+    assert c.post(f"/account/passkeys/{mine.pk}/remove/").status_code == 302
+    assert list(Passkey.objects.values_list("credential_id", flat=True)) == ["theirs"]
+    assert twofactor.verify(world.patna_coord, pyotp.TOTP(secret).now()) == "totp"

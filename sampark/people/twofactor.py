@@ -237,6 +237,26 @@ def enrol_totp(actor, person: Person, secret: str, *, now=None) -> list[str]:
     return codes
 
 
+def replace_recovery_codes(person: Person, *, now=None) -> list[str]:
+    """Ten new recovery codes for an enrolled person (the old ones stop working); shown once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if not TOTPDevice.objects.filter(person=person, confirmed_at__isnull=False).exists():
+            raise SecondFactorError(_("Set up the authenticator app first."))
+        codes = _new_recovery_codes(person, now)
+        audit.record(person, "second_factor.recovery_codes", person)
+    return codes
+
+
+def remove_passkey(person: Person, passkey_id: int) -> bool:
+    """Remove one of the person's own passkeys (a phone given away); the authenticator app stays."""
+    with transaction.atomic():
+        removed = Passkey.objects.filter(person=person, pk=passkey_id).delete()[0]
+        if removed:
+            audit.record(person, "second_factor.passkey_remove", person, after={"passkey": passkey_id})
+    return bool(removed)
+
+
 def recovery_codes_left(person: Person) -> int:
     return RecoveryCode.objects.filter(person=person, used_at__isnull=True).count()
 

@@ -6,7 +6,7 @@ import json
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -151,6 +151,37 @@ def enrol(request):
         "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)), "uri": uri, "qr": _qr_svg(uri),
         "required": s.required, "error": error, "next": _next(request, request.GET.get("next")) or ""},
         status=400 if error else 200)
+
+
+def _fresh_or_confirm(request):
+    """The page's own actions on the factor need it freshly given, as the page itself does."""
+    if not twofactor.is_fresh(request.session):
+        return redirect(reverse("second-factor-confirm") + "?next=" + reverse("second-factor-enrol"))
+    return None
+
+
+@require_POST
+@person_required
+def new_recovery_codes(request):
+    if refused := _fresh_or_confirm(request):
+        return refused
+    try:
+        codes = twofactor.replace_recovery_codes(request.person)
+    except SecondFactorError as exc:
+        messages.error(request, str(exc))
+        return redirect("second-factor-enrol")
+    return render(request, "web/second_factor/codes.html", {"codes": codes, "next": reverse("second-factor-enrol")})
+
+
+@require_POST
+@person_required
+def remove_passkey(request, passkey_id: int):
+    if refused := _fresh_or_confirm(request):
+        return refused
+    if not twofactor.remove_passkey(request.person, passkey_id):
+        raise Http404
+    messages.success(request, _("The passkey was removed."))
+    return redirect("second-factor-enrol")
 
 
 def _may_add_passkey(request):

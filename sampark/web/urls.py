@@ -24,4 +24,6 @@ urlpatterns = [
     path("account/second-factor/", second_factor_views.enrol, name="second-factor-enrol"),
     path("account/passkeys/options/", second_factor_views.passkey_register_options, name="passkey-register-options"),
     path("account/passkeys/add/", second_factor_views.passkey_register, name="passkey-register"),
+    path("account/passkeys/<int:passkey_id>/remove/", second_factor_views.remove_passkey, name="passkey-remove"),
+    path("account/second-factor/recovery-codes/", second_factor_views.new_recovery_codes, name="recovery-codes-new"),
 ]
