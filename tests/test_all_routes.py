@@ -214,6 +214,8 @@ ALLOWED = {
     "lang/": "sets the language cookie and the person's own setting; shows nothing",
     "account/sessions/end/": "ends the viewer's own sessions (named by a hash of their key); shows nothing",
     "about/": "the same public page for everyone",
+    "account/data/": "the viewer's own data (tests/test_my_data.py proves another person's never appears)",
+    "GET /me/data": "the viewer's own data (tests/test_my_data.py proves another person's never appears)",
     "reports/sw.js": "static script (the service worker), the same for everyone",
     "reports/manifest.webmanifest": "static web-app manifest",
     "reports/icon.svg": "static icon",

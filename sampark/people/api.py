@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.db import connection
+from django.http import HttpResponse
 from ninja import Router
 
+from sampark.core import mydata
 from sampark.core.errors import READ, error_responses
 from sampark.core.visibility import get_visible_or_404
 from sampark.org.models import Unit
@@ -45,6 +49,13 @@ def post_out(post) -> dict:
 def me(request):
     person = request.person
     return {**person_out(person, person), "posts": [post_out(p) for p in selectors.my_posts(person)]}
+
+
+@router.get("/me/data", response={200: dict[str, list[dict[str, Any]]], **error_responses(401)})
+def my_data(request):
+    """Everything Sampark holds about the caller (the DPDP Act's right of access): one list of items per
+    section (person, posts, sessions, receipts, reports, difficulties, ...). Never a secret or a hash."""
+    return HttpResponse(mydata.as_json(mydata.collect(request.person)), content_type="application/json; charset=utf-8")
 
 
 @router.get("/units/{unit_id}/people", response={200: list[UnitPersonOut], **error_responses(READ)})

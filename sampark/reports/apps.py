@@ -10,11 +10,12 @@ class ReportsConfig(AppConfig):
         from sampark.core.defaults import recreate_after_migrate
         from sampark.core.jobs import register_tick
         from sampark.org.signals import subtree_moved
-        from sampark.reports import jobs
+        from sampark.reports import jobs, mydata
         from sampark.reports.policies import FOLD_LEVEL
         from sampark.reports.rollups import on_subtree_moved, rebuild
 
         subtree_moved.connect(on_subtree_moved, dispatch_uid="reports.subtree_moved")
         recreate_after_migrate(self, "sampark.reports.migrations.0002_demo_report_types", "create_types")
         register_tick(self.label, jobs.tick)
+        mydata.register()
         policies.when_changed(FOLD_LEVEL.key, rebuild)

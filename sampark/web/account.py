@@ -4,13 +4,15 @@ ending a member's when a phone is lost."""
 import re
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sampark.core import mydata
 from sampark.core.decorators import person_required
 from sampark.core.stepup import step_up_redirect
+from sampark.core.tables import table_response
 from sampark.core.visibility import leading_roots
 from sampark.people import sessions, twofactor
 from sampark.people.middleware import logout
@@ -109,3 +111,21 @@ def reset_member_second_factor(request, person_id: int):
     twofactor.reset(request.person, member)
     messages.success(request, _("Second factor removed. They set it up again at their next log-in."))
     return back
+
+
+@person_required
+def my_data(request):
+    """Everything held about the viewer (the DPDP Act's right of access): shown by section, and
+    downloadable as JSON or as CSV (one row per item, its section in the first column)."""
+    data = mydata.collect(request.person)
+    download = request.GET.get("download", "")
+    if download == "json":
+        response = HttpResponse(mydata.as_json(data), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="sampark-my-data.json"'
+        return response
+    if download == "csv":
+        columns, rows = mydata.columns_and_rows(data)
+        return table_response("sampark-my-data.csv", "csv", columns, rows)
+    labels = {name: section.label for name, section in mydata.registered_sections().items()}
+    sections = [(labels[name], len(items), mydata.as_json(items)) for name, items in data.items()]
+    return render(request, "web/my_data.html", {"sections": sections})

@@ -13,6 +13,7 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("lang/", views.set_language, name="set-language"),
     path("account/sessions/", account.my_sessions, name="my-sessions"),
+    path("account/data/", account.my_data, name="my-data"),
     path("account/sessions/end/", account.end_my_sessions, name="end-my-sessions"),
     path("people/<int:person_id>/sessions/", account.member_sessions, name="member-sessions"),
     path("people/<int:person_id>/sessions/end/", account.end_member_sessions, name="end-member-sessions"),
