@@ -23,6 +23,14 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
 
 
+def env_count(name: str, default: int) -> int:
+    """A whole number of at least 1."""
+    raw = os.environ.get(name) or str(default)
+    if not raw.isdigit() or int(raw) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, got {raw!r}")
+    return int(raw)
+
+
 DEBUG = env_bool("SAMPARK_DEBUG", False)
 
 # The laptop demo (`make run` turns it on): demo log-ins print their code on the console, and the
@@ -210,6 +218,10 @@ if SAMPARK_SMS_CHANNEL not in ("console",):
 # Sends of login codes allowed per phone and per IP address in one hour.
 SAMPARK_OTP_PER_PHONE_HOUR = int(os.environ.get("SAMPARK_OTP_PER_PHONE_HOUR") or 5)
 SAMPARK_OTP_PER_IP_HOUR = int(os.environ.get("SAMPARK_OTP_PER_IP_HOUR", "30"))
+# Retention (the DPDP Act: kept no longer than needed). Login codes serve the hourly caps above, so
+# they are kept at least an hour; outbox messages let an operator see what went out.
+SAMPARK_RETAIN_LOGIN_CODES_HOURS = env_count("SAMPARK_RETAIN_LOGIN_CODES_HOURS", 24)
+SAMPARK_RETAIN_OUTBOX_DAYS = env_count("SAMPARK_RETAIN_OUTBOX_DAYS", 30)
 
 
 # Directives: how they go out beyond the app. (When reminders and escalations go out is a policy
