@@ -208,3 +208,10 @@ def test_the_api_is_404_outside_and_refuses_a_worker(world, api_as, client):
     assert not Person.objects.filter(phone="+919876543210").exists()
     gaya_post.refresh_from_db()
     assert gaya_post.active
+
+
+def test_search_shows_post_and_unit_path_and_links_the_person(world, login_as, client):
+    login_as(world.patna_coord)
+    body = client.get(reverse("search"), {"q": "vinod"}).content.decode()
+    assert reverse("people:person", args=[world.patna_worker.pk]) in body
+    assert "बूथ 1 · शक्ति केंद्र 1 · मंडल 1 · बाँकीपुर" in body

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sampark.core import paths
 from sampark.core.audit import AuditEntry
 from sampark.core.decorators import person_required
-from sampark.core.visibility import can_see_path, get_visible_or_404, leading_roots
+from sampark.core.visibility import get_visible_or_404, leading_roots
 from sampark.org.models import Unit
 from sampark.people import services
 from sampark.people.models import Person, Post, Role, Team, TransferRequest
+from sampark.people.selectors import unit_labels
 from sampark.people.visibility import can_see_phone
 
 MAX_ID = 2**63 - 1
@@ -29,19 +30,6 @@ def _id(raw) -> int | None:
     except (TypeError, ValueError):
         return None
     return value if 0 < value <= MAX_ID else None
-
-
-def unit_labels(viewer, units) -> dict[int, str]:
-    """"बूथ 1 · मंडल 2 · गया टाउन" for each unit: its name and those above it that the viewer may
-    see, nearest first (one query for all)."""
-    ids = {i for u in units for i in paths.ancestor_ids(u.path)}
-    by_id = Unit.objects.in_bulk(ids)
-    labels = {}
-    for u in units:
-        names = [by_id[i].name for i in reversed(paths.ancestor_ids(u.path))
-                 if i in by_id and can_see_path(viewer, by_id[i].path)]
-        labels[u.pk] = " · ".join(names[:4])
-    return labels
 
 
 def _picker(viewer, posts) -> list[Unit]:
