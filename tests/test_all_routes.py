@@ -34,6 +34,7 @@ from sampark.difficulties.models import ActionItem, Difficulty, ReviewNote
 from sampark.directives import authoring as directive_services
 from sampark.directives.models import Directive
 from sampark.people import services as people_services
+from sampark.people.models import Person, Post
 from sampark.reports import services as report_services
 from sampark.reports.models import Report
 
@@ -160,6 +161,17 @@ PAGES: dict[str, object] = {
     "people/<int:person_id>/sessions/end/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",)),
     "people/<int:person_id>/second-factor/reset/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",)),
     "account/passkeys/<int:passkey_id>/remove/": Obj(lambda g: {"passkey_id": g.passkey.pk}, ("POST",)),
+    "people/new/": LeadersOnly(lambda g: [{}, {"unit": ""}]),
+    "people/<int:person_id>/": Obj(lambda g: {"person_id": g.member.pk}),
+    "people/<int:person_id>/edit/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",),
+                                       data=lambda g: {"name_hi": MARK, "lang": "hi"}),
+    "people/<int:person_id>/posts/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",),
+                                        data=lambda g: {"unit": g.booth.pk, "role": "worker"}),
+    "people/posts/<int:post_id>/end/": Obj(lambda g: {"post_id": g.post.pk}, ("POST",)),
+    "people/posts/<int:post_id>/move/": Obj(lambda g: {"post_id": g.post.pk}, ("POST",),
+                                           data=lambda g: {"unit": g.booth.pk}),
+    "people/new/ POST": Create("POST", lambda g: {"unit": g.booth.pk, "phone": "9123456780", "name_hi": MARK,
+                                                   "role": "worker"}, json=False),
     "difficulties/new/ POST": Create("POST", lambda g: {"id": str(uuid.uuid4()), "unit": g.booth.pk,
                                                          "category": "content", "text": MARK}, json=False),
     "directives/new/ POST": Create("POST", lambda g: {"target_unit": g.unit.pk, "title": MARK, "priority": "normal",
@@ -203,6 +215,13 @@ API: dict[str, object] = {
     "POST /difficulties/{difficulty_id}/reopen": Obj(difficulty, ("POST",), data=lambda g: {"rating": 2, "text": "x"}),
     "POST /difficulties/{difficulty_id}/confirm": Obj(difficulty, ("POST",), data=lambda g: {"rating": 5}),
     "GET /action-items": Listing(),
+    "POST /people": Create("POST", lambda g: {"unit": g.booth.pk, "phone": "9123456780", "name_hi": MARK,
+                                               "role": "worker"}),
+    "PATCH /people/{person_id}": Obj(lambda g: {"person_id": g.member.pk}, ("PATCH",),
+                                     data=lambda g: {"name_hi": MARK}),
+    "POST /people/{person_id}/posts": Obj(lambda g: {"person_id": g.member.pk}, ("POST",),
+                                          data=lambda g: {"unit": g.booth.pk, "role": "worker"}),
+    "POST /posts/{post_id}/end": Obj(lambda g: {"post_id": g.post.pk}, ("POST",)),
     "POST /action-items/{item_id}/done": Obj(lambda g: {"item_id": g.item.pk}, ("POST",)),
 }
 
@@ -330,12 +349,15 @@ def gaya(world, settings, tmp_path):
                                                     category="content", text="पटना की कठिनाई", now=now)
     return SimpleNamespace(
         unit=world.gaya, booth=world.gaya_booth, report=rep, photo=photo, difficulty=d, item=item, directive=sent,
-        transfer=transfer, passkey=passkey,
+        transfer=transfer, passkey=passkey, post=world.gaya_worker.posts.get(),
         attachment=sent.attachments.get(), patna_person=world.patna_worker, own_d=own_d, member=world.gaya_worker,
         counts=lambda: (Report.objects.in_subtree(world.gaya.path).count(),
                         Difficulty.objects.in_subtree(world.gaya.path).count(),
                         Directive.objects.filter(title__contains=MARK).count(),
-                        ReviewNote.objects.count(), ActionItem.objects.count()))
+                        ReviewNote.objects.count(), ActionItem.objects.count(),
+                        # members: no person added or renamed, no post given or ended
+                        Person.objects.count(), Person.objects.filter(name_hi__contains=MARK).count(),
+                        Post.objects.in_subtree(world.gaya.path).filter(active=True).count()))
 
 
 @pytest.fixture(params=["patna_coord", "patna_worker"])

@@ -1,16 +1,28 @@
 from typing import Any
 
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from ninja import Router
 
 from sampark.core import mydata
-from sampark.core.errors import READ, error_responses
+from sampark.core.errors import READ, WRITE, error_body, error_responses
 from sampark.core.visibility import get_visible_or_404
 from sampark.org.models import Unit
 from sampark.org.schemas import unit_out
-from sampark.people import search, selectors
-from sampark.people.schemas import HealthOut, MeOut, SearchOut, UnitPersonOut
+from sampark.people import search, selectors, services
+from sampark.people.models import Person, Post, TransferRequest
+from sampark.people.schemas import (
+    CreatedOut,
+    HealthOut,
+    MemberIn,
+    MeOut,
+    PersonOut,
+    PersonPatchIn,
+    PostIn,
+    PostOut,
+    SearchOut,
+    UnitPersonOut,
+)
 from sampark.people.visibility import can_see_phone
 
 router = Router(tags=["people"])
@@ -79,3 +91,82 @@ def healthz(request):
     with connection.cursor() as cur:
         cur.execute("SELECT 1")
     return {"status": "ok", "database": connection.vendor}
+
+
+# --- members: a leader adds, edits and gives or ends posts inside the units they lead -------------
+
+WRITES = error_responses(WRITE, 409)
+MAX_ID = 2**63 - 1
+
+
+def _unit(unit_id: int) -> Unit:
+    """A unit by id; a missing one gets the same answer as one outside the caller's reach."""
+    unit = Unit.objects.filter(pk=unit_id).first() if -MAX_ID <= unit_id <= MAX_ID else None
+    if unit is None:
+        raise services.PeopleError(services.unknown_unit(), status=404)
+    return unit
+
+
+def _managed(request, person_id: int) -> Person:
+    """A person the caller may manage; anyone else (outside, or the caller themselves) is 404."""
+    if not 0 < person_id <= MAX_ID:
+        raise Http404
+    person = get_visible_or_404(Person.objects.all(), request.person, pk=person_id)
+    if not services.may_manage(request.person, person):
+        raise Http404
+    return person
+
+
+def _failed(exc: services.PeopleError):
+    return exc.status, error_body(exc)
+
+
+@router.post("/people", response={201: CreatedOut, **WRITES})
+def add_member(request, data: MemberIn):
+    """Add a person with a post at a unit the caller leads. A phone of a member elsewhere asks for a
+    transfer instead (no id, the transfer's id); one of a member already in the caller's reach is refused (409)."""
+    try:
+        done = services.add_member(request.person, unit=_unit(data.unit), phone=data.phone,
+                                   role=data.role, team=data.team, name_hi=data.name_hi, name_en=data.name_en,
+                                   lang=data.lang)
+    except services.PeopleError as exc:
+        return _failed(exc)
+    if isinstance(done, TransferRequest):
+        return 201, {"id": None, "transfer": done.pk}
+    return 201, {"id": done.pk, "transfer": None}
+
+
+@router.patch("/people/{person_id}", response={200: PersonOut, **WRITES})
+def edit_member(request, person_id: int, data: PersonPatchIn):
+    person = _managed(request, person_id)
+    try:
+        person = services.update_person(request.person, person, name_hi=data.name_hi, name_en=data.name_en,
+                                        lang=data.lang)
+    except services.PeopleError as exc:
+        return _failed(exc)
+    return 200, person_out(request.person, person)
+
+
+@router.post("/people/{person_id}/posts", response={201: PostOut, **WRITES})
+def give_post(request, person_id: int, data: PostIn):
+    person = _managed(request, person_id)
+    try:
+        post = services.add_post(request.person, person=person, unit=_unit(data.unit), role=data.role,
+                                 team=data.team)
+    except services.PeopleError as exc:
+        return _failed(exc)
+    return 201, post_out(Post.objects.select_related("unit__level").get(pk=post.pk))
+
+
+@router.post("/posts/{post_id}/end", response={200: PostOut, **WRITES})
+def end_post(request, post_id: int):
+    if not 0 < post_id <= MAX_ID:
+        raise Http404
+    post = get_visible_or_404(Post.objects.select_related("unit__level", "person"), request.person, pk=post_id)
+    if not services.may_manage(request.person, post.person):
+        raise Http404
+    try:
+        post = services.end_member_post(request.person, post)
+    except services.PeopleError as exc:
+        return _failed(exc)
+    return 200, post_out(Post.objects.select_related("unit__level").get(pk=post.pk))

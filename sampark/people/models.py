@@ -127,6 +127,7 @@ class Post(models.Model):
     team = models.CharField(max_length=16, choices=Team.choices, default=Team.ORGANISATION)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)  # when the post last ended (history)
 
     objects = PostQuerySet.as_manager()
 

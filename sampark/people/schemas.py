@@ -45,3 +45,41 @@ class SearchOut(Schema):
 class HealthOut(Schema):
     status: str
     database: str
+
+
+class MemberIn(Schema):
+    """A new member: a phone, a name (Hindi or Roman), and the post at a unit the caller leads."""
+
+    model_config = {"extra": "forbid"}
+
+    phone: str
+    name_hi: str = ""
+    name_en: str = ""
+    lang: str = "hi"
+    unit: int
+    role: str
+    team: str = "organisation"
+
+
+class PersonPatchIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    name_hi: str | None = None
+    name_en: str | None = None
+    lang: str | None = None
+
+
+class PostIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    unit: int
+    role: str
+    team: str = "organisation"
+
+
+class CreatedOut(Schema):
+    """The new member's id; or, for the phone of a member elsewhere, no id and the transfer asked
+    for instead (a leader above both places decides)."""
+
+    id: int | None
+    transfer: int | None = None

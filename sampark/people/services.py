@@ -168,9 +168,9 @@ def _give_post(actor, *, person: Person, unit: Unit, role: str, team: str) -> Po
     if not created and post.active:
         return post
     if not created:
-        post.active = True
+        post.active, post.ended_at = True, None
         post.unit_path = unit.path
-        post.save(update_fields=["active", "unit_path"])
+        post.save(update_fields=["active", "unit_path", "ended_at"])
     Unit.objects.filter(pk__in=paths.ancestor_ids(unit.path)).update(member_count=F("member_count") + 1)
     audit.record(actor, "post.add", post, after={"person": person.pk, "unit": unit.pk, "role": role, "team": team})
     forget(person)
@@ -185,11 +185,67 @@ def end_post(actor, post: Post) -> Post:
     post = Post.objects.select_for_update().get(pk=post.pk)
     if not post.active:
         return post
-    post.active = False
-    post.save(update_fields=["active"])
+    post.active, post.ended_at = False, timezone.now()
+    post.save(update_fields=["active", "ended_at"])
     Unit.objects.filter(pk__in=paths.ancestor_ids(post.unit_path)).update(member_count=F("member_count") - 1)
     audit.record(actor, "post.end", post, before={"active": True}, after={"active": False})
     return post
+
+
+def _leads(actor, unit: Unit) -> Unit:
+    """The unit, re-read, when the actor leads it or a unit above; otherwise the 404 error."""
+    unit = Unit.objects.filter(pk=unit.pk).first()
+    if unit is None or not paths.in_subtrees(unit.path, leading_roots(actor)):
+        raise PeopleError(unknown_unit(), status=404)
+    return unit
+
+
+@transaction.atomic
+def add_member(actor, *, unit: Unit, phone: str, role: str, team: str = Team.ORGANISATION, name_hi: str = "",
+               name_en: str = "", lang: str = "hi") -> Person | TransferRequest:
+    """A leader adds someone at a unit they lead: a new person with the post. A phone of someone
+    already inside the leader's reach is refused (open their page instead); one of a member
+    elsewhere becomes a transfer request, as the import does, so nobody is taken from another place;
+    someone who is a member nowhere any more is taken in with the names given."""
+    unit = _leads(actor, unit)
+    _check_role(role, team)
+    name_hi, name_en = _clean_names(name_hi, name_en)
+    _check_lang(lang)
+    phone = normalize_phone(phone)
+    existing = Person.objects.filter(phone=phone).first()
+    if existing is None:
+        person = create_person(actor, phone=phone, name_hi=name_hi, name_en=name_en, lang=lang)
+    elif in_reach(actor, existing):
+        raise PeopleError(_("This phone number belongs to a member already here: open their page to give a post."),
+                          status=409)
+    elif active_paths(existing):
+        return request_transfer(actor, existing, unit=unit, role=role, team=team)
+    else:
+        person = update_person(actor, existing, name_hi=name_hi, name_en=name_en, lang=lang)
+    _give_post(actor, person=person, unit=unit, role=role, team=team)
+    return person
+
+
+def may_manage(actor, person: Person) -> bool:
+    """The actor leads a unit where the person holds an active post: they may edit and move them."""
+    return person.pk != getattr(actor, "pk", None) and in_reach(actor, person)
+
+
+@transaction.atomic
+def end_member_post(actor, post: Post) -> Post:
+    """A leader ends a post at a unit they lead (the post stays, inactive, with its end time)."""
+    _leads(actor, post.unit)
+    return end_post(actor, post)
+
+
+@transaction.atomic
+def move_member(actor, post: Post, *, unit: Unit) -> Post:
+    """Move a post to another unit of the actor's reach: the old post ends and the new one is given,
+    in one transaction. A place outside it is asked for by a leader there (``request_transfer``)."""
+    _leads(actor, post.unit)
+    target = _leads(actor, unit)
+    end_post(actor, post)
+    return _give_post(actor, person=post.person, unit=target, role=post.role, team=post.team)
 
 
 def on_subtree_moved(sender, unit, old_path: str, new_path: str, new_parent, **kwargs) -> None:  # noqa: ARG001

@@ -170,7 +170,8 @@ def unit_detail(request, unit_id: int):
 def _visible_posts(person):
     """Active posts inside the viewer's subtrees (none for someone without posts), for showing
     where a found person works."""
-    return Post.objects.visible_to(person).filter(active=True).select_related("unit__level").order_by("unit_path")
+    return (Post.objects.visible_to(person).filter(active=True).select_related("unit__level", "unit__parent__parent__parent")
+            .order_by("unit_path"))
 
 
 @person_required
@@ -182,6 +183,9 @@ def search_view(request):
         units = search.search_units(request.person, q)
         prefetch_related_objects(people, Prefetch("posts", queryset=_visible_posts(request.person),
                                                   to_attr="visible_posts"))
+        # The unit path tells apart people of one name ("बूथ 1 · मंडल 2 · गया टाउन"), read with the posts.
+        for post in (post for p in people for post in p.visible_posts):
+            post.label = selectors.path_label(request.person, post.unit)
         prefetch_related_objects(units, "parent")
         for u in units:
             # Name the parent only when the viewer may see it (a top unit's parent stays hidden).
