@@ -10,7 +10,7 @@ from sampark.core.audit import AuditEntry
 from sampark.org.models import Level
 from sampark.org.services import create_unit
 from sampark.people import services
-from sampark.people.models import Person, Post, TransferRequest
+from sampark.people.models import Person, Post, Role, TransferRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +215,8 @@ def test_search_shows_post_and_unit_path_and_links_the_person(world, login_as, c
     body = client.get(reverse("search"), {"q": "vinod"}).content.decode()
     assert reverse("people:person", args=[world.patna_worker.pk]) in body
     assert "बूथ 1 · शक्ति केंद्र 1 · मंडल 1 · बाँकीपुर" in body
+
+
+def test_the_add_form_starts_at_a_worker(world, login_as):
+    body = login_as(world.patna_coord).get(f"/people/new/?unit={world.patna_booth.pk}").content.decode()
+    assert f'<option value="{Role.WORKER}" selected>' in body

@@ -160,6 +160,8 @@ def member_new(request):
     unit = get_visible_or_404(Unit.objects.select_related("level"), me, pk=unit_id) if unit_id else None
     context = {"unit": unit, "roles": Role.choices, "teams": Team.choices, "form": data}
     if request.method == "GET":
+        # Most people added are workers: the form starts there, not at the first role of the list.
+        context["form"] = {"role": Role.WORKER, **data.dict()}
         return render(request, "people/member_new.html", context)
     try:
         if unit is None:
