@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,12 @@ def _demo_secret() -> str:
     return value
 
 
+# Commands that only read the code (is a migration missing?) serve nothing and sign nothing that
+# lasts: they run without the keys, each with a random key of its own.
+KEYLESS_COMMANDS = {"makemigrations"}
+_KEYLESS = len(sys.argv) > 1 and sys.argv[1] in KEYLESS_COMMANDS
+
+
 def env_secret(name: str, *, demo_label: str, min_length: int) -> str:
     """A secret from NAME or from the file NAME_FILE names. Outside the demo there is no default:
     the server refuses to start, naming the variable."""
@@ -68,6 +75,8 @@ def env_secret(name: str, *, demo_label: str, min_length: int) -> str:
         return value
     if SAMPARK_DEMO:
         return hmac.new(_demo_secret().encode(), demo_label.encode(), hashlib.sha256).hexdigest() * 2
+    if _KEYLESS:
+        return secrets.token_urlsafe(64)  # for this process only: nothing it signs outlives it
     raise ImproperlyConfigured(
         f"{name} is not set: Sampark does not start without it (outside the demo). Set it to a long "
         f"random value, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))', or set "
