@@ -1,0 +1,141 @@
+"""Vacancies (issue 13): the post plan, counters kept as posts are given and ended, units created
+and subtrees moved, equal at every step to a count from scratch; the pages and the API."""
+
+import random
+
+import pytest
+
+from sampark.org.models import Level, Unit
+from sampark.org.services import create_unit, move_unit
+from sampark.people import services, vacancies
+from sampark.people.models import Post, PostPlan, Role, Team, UnitVacancy
+
+
+@pytest.fixture
+def plan(db):
+    vacancies.ensure_default_plan()  # gone if a transactional test flushed the database before
+    return {(p.level.code, p.role, p.team): p for p in PostPlan.objects.select_related("level")}
+
+
+@pytest.fixture
+def world(plan):
+    from tests.personas import build_world
+
+    return build_world()
+
+
+def _line(unit, plan_item):
+    row = UnitVacancy.objects.filter(unit=unit, plan=plan_item).first()
+    return (row.planned, row.empty) if row else (0, 0)
+
+
+def test_the_migration_installs_the_plan(plan):
+    assert set(plan) == {("booth", "head", "organisation"), ("booth", "worker", "social_media"),
+                         ("mandal", "coordinator", "")}
+    assert plan[("booth", "worker", "social_media")].label_en == "booth social-media worker"
+
+
+def test_a_new_booth_is_empty_until_a_worker_is_given_and_again_when_the_post_ends(world, plan):
+    sm = plan[("booth", "worker", "social_media")]
+    head = plan[("booth", "head", "organisation")]
+    # The personas' booth workers are social-media workers: Patna's booth is filled, its head is not.
+    assert _line(world.patna_booth, sm) == (1, 0)
+    assert _line(world.patna_booth, head) == (1, 1)
+    assert _line(world.bihar, sm) == (2, 0)
+    assert _line(world.centre, head) == (2, 2)
+    kendra = world.patna_booth.parent
+    booth = create_unit(None, parent=kendra, level=Level.objects.get(code="booth"), name_en="Booth 3")
+    assert _line(booth, sm) == (1, 1)
+    assert _line(world.patna, sm) == (2, 1)
+    assert _line(world.centre, sm) == (3, 1)
+    person = services.create_person(None, phone="9876500001", name_en="Asha")
+    post = services.add_post(None, person=person, unit=booth, role=Role.WORKER, team=Team.SOCIAL_MEDIA)
+    assert _line(world.patna, sm) == (2, 0)
+    # A second worker there changes nothing; the booth is empty again only when both posts end.
+    other = services.create_person(None, phone="9876500002", name_en="Bela")
+    second = services.add_post(None, person=other, unit=booth, role=Role.WORKER, team=Team.SOCIAL_MEDIA)
+    services.end_post(None, post)
+    assert _line(world.patna, sm) == (2, 0)
+    services.end_post(None, second)
+    assert _line(world.patna, sm) == (2, 1)
+    assert _line(world.centre, sm) == (3, 1)
+    # A worker of another team does not fill it; a mandal coordinator of any team fills the mandal's.
+    services.add_post(None, person=person, unit=booth, role=Role.WORKER, team=Team.IT)
+    assert _line(world.patna, sm) == (2, 1)
+    mandal = kendra.parent
+    coord = plan[("mandal", "coordinator", "")]
+    assert _line(world.patna, coord) == (1, 1)
+    services.add_post(None, person=other, unit=mandal, role=Role.COORDINATOR, team=Team.IT)
+    assert _line(world.patna, coord) == (1, 0)
+    assert vacancies.counters() == vacancies.recount()
+
+
+def test_a_moved_subtree_takes_its_vacancies_along(world, plan):
+    sm = plan[("booth", "worker", "social_media")]
+    head = plan[("booth", "head", "organisation")]
+    gaya_kendra = world.gaya_booth.parent
+    move_unit(None, world.patna_booth, gaya_kendra)
+    assert _line(world.patna, sm) == (0, 0)
+    assert _line(world.gaya, head) == (2, 2)
+    assert not UnitVacancy.objects.filter(unit=world.patna, plan=sm).exists()  # no row where nothing is planned
+    assert UnitVacancy.objects.get(unit=world.patna_booth, plan=sm).unit_path == Unit.objects.get(
+        pk=world.patna_booth.pk).path
+    assert vacancies.counters() == vacancies.recount()
+
+
+def _units(level: str) -> list[Unit]:
+    return list(Unit.objects.filter(level__code=level).order_by("pk"))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_changes_keep_the_counters_equal_to_a_recount(world, plan, seed):
+    """Posts given, ended and given again, units created, subtrees moved, plan items added and
+    removed, in a random order: after every step the counters equal a count from scratch, and the
+    SQL rebuild gives the same rows."""
+    rng = random.Random(seed)
+    levels = {lv.code: lv for lv in Level.objects.all()}
+    below = {"assembly": "mandal", "mandal": "shakti_kendra", "shakti_kendra": "booth"}
+    above = {v: k for k, v in below.items()}
+    centre_leader = services.create_person(None, phone="9876500100", name_en="Centre")
+    services.add_post(None, person=centre_leader, unit=world.centre, role=Role.INCHARGE, team=Team.ORGANISATION)
+    roles = [(Role.WORKER, Team.SOCIAL_MEDIA), (Role.HEAD, Team.ORGANISATION), (Role.WORKER, Team.IT),
+             (Role.COORDINATOR, Team.ORGANISATION), (Role.COORDINATOR, Team.SOCIAL_MEDIA)]
+    phones = iter(range(9876510000, 9876520000))
+    people = [services.create_person(None, phone=str(next(phones)), name_en=f"P{i}") for i in range(6)]
+    for step in range(60):
+        op = rng.choice(["unit", "unit", "give", "give", "give", "end", "end", "move", "plan"])
+        if op == "unit":
+            level = rng.choice(["mandal", "shakti_kendra", "booth"])
+            parent = rng.choice(_units(above[level]))
+            create_unit(None, parent=parent, level=levels[level], name_en=f"U{step}")
+        elif op == "give":
+            unit = rng.choice(_units(rng.choice(["mandal", "shakti_kendra", "booth"])))
+            role, team = rng.choice(roles)
+            services.add_post(None, person=rng.choice(people), unit=unit, role=role, team=team)
+        elif op == "end":
+            posts = list(Post.objects.filter(active=True, person__in=people).order_by("pk"))
+            if posts:
+                services.end_post(None, rng.choice(posts))
+        elif op == "move":
+            level = rng.choice(["mandal", "shakti_kendra", "booth"])
+            move_unit(None, rng.choice(_units(level)), rng.choice(_units(above[level])))
+        else:
+            extra = PostPlan.objects.filter(level__code="shakti_kendra").first()
+            if extra is None:
+                vacancies.add_plan_item(centre_leader, level="shakti_kendra", role=rng.choice(roles)[0],
+                                        team=rng.choice(["", Team.ORGANISATION]), label_en="kendra post")
+            else:
+                vacancies.remove_plan_item(centre_leader, extra)
+        assert vacancies.counters() == vacancies.recount(), f"step {step}: {op}"
+    vacancies.rebuild_vacancies()
+    assert vacancies.counters() == vacancies.recount()
+    assert not UnitVacancy.objects.filter(planned=0).exists()
+
+
+def test_the_rebuild_counts_what_was_written_without_the_services(world, plan):
+    sm = plan[("booth", "worker", "social_media")]
+    UnitVacancy.objects.all().delete()
+    assert vacancies.rebuild_vacancies() > 0
+    assert _line(world.bihar, sm) == (2, 0)
+    assert UnitVacancy.objects.get(unit=world.patna_booth, plan=sm).leaf
+    assert vacancies.counters() == vacancies.recount()
