@@ -326,6 +326,13 @@ def empty_units(unit: Unit, plan: PostPlan, *, offset: int = 0, limit: int = 50)
     return [r.unit for r in rows]
 
 
+def unit_block(unit: Unit, shown: int = 10) -> dict:
+    """What a unit's page shows: its lines and its children, the most vacant first (two queries)."""
+    lines = unit_lines(unit)
+    kids = children_lines(unit) if lines and unit.child_count else []
+    return {"vacancy_lines": lines, "vacancy_children": kids[:shown], "vacancy_more": max(0, len(kids) - shown)}
+
+
 def attention(units: list[Unit], lines: int = 2) -> list[tuple[Unit, Line]]:
     """For a leader's home page: the items with most empty units where they lead (one query)."""
     if not units:

@@ -16,7 +16,7 @@ from sampark.core.text import ascii_digits, clean
 from sampark.core.visibility import can_see_path, get_visible_or_404, visible_roots
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
-from sampark.people import search, selectors, twofactor
+from sampark.people import search, selectors, twofactor, vacancies
 from sampark.people.auth import LoginError, request_code, verify_code
 from sampark.people.middleware import login, logout
 from sampark.people.models import LoginCode, Post
@@ -56,7 +56,8 @@ def home(request):
     posts = list(selectors.my_posts(request.person))
     items = [i for i in action_items_owned(request.person) if not i.done]
     return render(request, "web/home.html", {"posts": posts, "items": items, "today": timezone.localdate(),
-                                             "transfers": selectors.transfers_to_decide(posts)})
+                                             "transfers": selectors.transfers_to_decide(posts),
+                                             "vacancies": vacancies.attention([p.unit for p in posts if p.leads])})
 
 
 @hindi_first
@@ -164,6 +165,7 @@ def unit_detail(request, unit_id: int):
         "children": list(org_selectors.children(unit)),
         "people": list(selectors.people_at(unit)),
         "show_phones": can_see_phone(request.person, unit.path),
+        **vacancies.unit_block(unit),
     })
 
 
