@@ -139,3 +139,99 @@ def test_the_rebuild_counts_what_was_written_without_the_services(world, plan):
     assert _line(world.bihar, sm) == (2, 0)
     assert UnitVacancy.objects.get(unit=world.patna_booth, plan=sm).leaf
     assert vacancies.counters() == vacancies.recount()
+
+
+# --- pages and the API ------------------------------------------------------------------------------
+
+@pytest.fixture
+def centre_leader(world):
+    person = services.create_person(None, phone="9876500200", name_en="Centre Leader")
+    services.add_post(None, person=person, unit=world.centre, role=Role.INCHARGE, team=Team.ORGANISATION)
+    return person
+
+
+def test_the_unit_page_shows_the_vacancies_and_the_children_most_vacant_first(world, plan, login_as):
+    client = login_as(world.state_admin, "en")
+    booth = create_unit(None, parent=world.gaya_booth.parent, level=Level.objects.get(code="booth"), name_en="B3")
+    body = client.get(f"/units/{world.bihar.pk}/").content.decode()
+    assert "3 of 3 booths without a head" in body
+    assert "1 of 3 booths without a social-media worker" in body
+    assert "2 of 2 mandals without a coordinator" in body
+    # Gaya (2 of its 4 booth posts empty, and its mandal) comes before Patna.
+    assert body.index(f'href="/units/{world.gaya.pk}/#vacancies"') < body.index(f'href="/units/{world.patna.pk}/#vacancies"')
+    sm = plan[("booth", "worker", "social_media")]
+    page = client.get(f"/people/vacancies/{world.bihar.pk}/{sm.pk}/").content.decode()
+    assert f"/units/{booth.pk}/" in page and f"/units/{world.patna_booth.pk}/" not in page
+    assert f"/people/new/?unit={booth.pk}&amp;role=worker&amp;team=social_media" in page
+    hindi = login_as(world.state_admin).get(f"/units/{world.bihar.pk}/").content.decode()
+    assert "3 में से 1 बूथों पर सोशल मीडिया कार्यकर्ता नहीं" in hindi
+
+
+def test_the_empty_list_is_paged_and_a_worker_sees_no_fill_link(world, plan, login_as):
+    head = plan[("booth", "head", "organisation")]
+    kendra = world.patna_booth.parent
+    booths = [create_unit(None, parent=kendra, level=Level.objects.get(code="booth"), name_en=f"B{i}")
+              for i in range(55)]
+    client = login_as(world.patna_coord, "en")
+    first = client.get(f"/people/vacancies/{world.patna.pk}/{head.pk}/").content.decode()
+    assert first.count('class="fill"') == 50 and 'rel="next"' in first
+    second = client.get(f"/people/vacancies/{world.patna.pk}/{head.pk}/", {"page": "2"}).content.decode()
+    assert second.count('class="fill"') == 6 and f"/units/{booths[-1].pk}/" in second
+    worker = login_as(world.patna_worker, "en").get(f"/people/vacancies/{world.patna_booth.pk}/{head.pk}/")
+    assert worker.status_code == 200 and 'class="fill"' not in worker.content.decode()
+
+
+def test_the_fill_link_sets_role_and_team_in_the_add_member_form(world, login_as):
+    client = login_as(world.patna_coord, "en")
+    body = client.get("/people/new/", {"unit": world.patna_booth.pk, "role": "head",
+                                       "team": "organisation"}).content.decode()
+    assert '<option value="head" selected>' in body and '<option value="organisation" selected>' in body
+    body = client.get("/people/new/", {"unit": world.patna_booth.pk, "role": "boss", "team": "x"}).content.decode()
+    assert '<option value="worker" selected>' in body
+
+
+def test_a_leader_home_page_names_the_vacancies_where_they_lead(world, plan, login_as):
+    body = login_as(world.patna_coord, "en").get("/").content.decode()
+    assert "1 of 1 booths without a head" in body
+    assert "without" not in login_as(world.patna_worker, "en").get("/").content.decode()
+
+
+def test_only_the_centre_leaders_edit_the_plan(world, plan, centre_leader, login_as):
+    from sampark.core.audit import AuditEntry
+
+    for someone in (world.state_admin, world.patna_coord):
+        client = login_as(someone, "en")
+        assert client.get("/people/post-plan/").status_code == 404
+        assert client.post("/people/post-plan/", {"level": "booth", "role": "worker", "label_en": "x"}).status_code == 404
+    client = login_as(centre_leader, "en")
+    assert "booth social-media worker" in client.get("/people/post-plan/").content.decode()
+    bad = client.post("/people/post-plan/", {"level": "nowhere", "role": "boss", "label_en": ""})
+    assert bad.status_code == 400 and "Unknown level." in bad.content.decode()
+    same = client.post("/people/post-plan/", {"level": "booth", "role": "worker", "team": "social_media",
+                                              "label_en": "again"})
+    assert same.status_code == 400 and "already has this post" in same.content.decode()
+    assert PostPlan.objects.count() == 3
+    r = client.post("/people/post-plan/", {"level": "shakti_kendra", "role": "coordinator", "team": "",
+                                           "label_hi": "शक्ति केंद्र संयोजक", "label_en": "kendra coordinator",
+                                           "missing_en": "kendras without a coordinator"})
+    assert r.status_code == 302
+    item = PostPlan.objects.get(level__code="shakti_kendra")
+    assert _line(world.bihar, item) == (2, 2)
+    assert AuditEntry.objects.filter(action="post_plan.add", object_id=str(item.pk)).exists()
+    assert "2 of 2 kendras without a coordinator" in client.get(f"/units/{world.bihar.pk}/").content.decode()
+    assert client.post(f"/people/post-plan/{item.pk}/remove/").status_code == 302
+    assert not UnitVacancy.objects.filter(plan_id=item.pk).exists()
+    assert AuditEntry.objects.filter(action="post_plan.remove", object_id=str(item.pk)).exists()
+    assert client.post(f"/people/post-plan/{item.pk}/remove/").status_code == 404
+
+
+def test_the_api_gives_the_unit_and_its_children(world, plan, client, api_as):
+    sm = plan[("booth", "worker", "social_media")]
+    r = client.get(f"/api/v1/units/{world.bihar.pk}/vacancies", **api_as(world.state_admin))
+    assert r.status_code == 200
+    body = r.json()
+    line = next(p for p in body["plan"] if p["id"] == sm.pk)
+    assert line == {"id": sm.pk, "level": "booth", "role": "worker", "team": "social_media",
+                    "label": "बूथ सोशल मीडिया कार्यकर्ता", "planned": 2, "empty": 0}
+    assert {(c["unit"]["id"], c["plan"]) for c in body["children"]} >= {(world.patna.pk, sm.pk), (world.gaya.pk, sm.pk)}
+    assert client.get(f"/api/v1/units/{world.gaya.pk}/vacancies", **api_as(world.patna_coord)).status_code == 404
