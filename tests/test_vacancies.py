@@ -235,3 +235,14 @@ def test_the_api_gives_the_unit_and_its_children(world, plan, client, api_as):
                     "label": "बूथ सोशल मीडिया कार्यकर्ता", "planned": 2, "empty": 0}
     assert {(c["unit"]["id"], c["plan"]) for c in body["children"]} >= {(world.patna.pk, sm.pk), (world.gaya.pk, sm.pk)}
     assert client.get(f"/api/v1/units/{world.gaya.pk}/vacancies", **api_as(world.patna_coord)).status_code == 404
+
+
+def test_the_demo_load_counts_its_vacancies(plan):
+    from sampark.demo import loader
+
+    loader.load("small", reset=True)
+    stored = vacancies.counters()
+    assert stored and stored == vacancies.recount()
+    centre = Unit.objects.get(level__code="centre")
+    booths = Unit.objects.filter(level__code="booth").count()
+    assert _line(centre, plan[("booth", "head", "organisation")]) == (booths, 0)  # every demo booth has a head

@@ -303,18 +303,24 @@ def unit_lines(unit: Unit) -> list[Line]:
     return [Line(r.plan, r.planned, r.empty) for r in rows]
 
 
-def children_lines(unit: Unit, limit: int | None = None) -> list[ChildLine]:
-    """The unit's children with their vacancies, the largest empty share first (one query)."""
-    rows = (UnitVacancy.objects.filter(unit__parent_id=unit.pk).select_related("unit__level", "plan")
-            .order_by("unit_id", "plan__level__rank", "plan_id"))
-    by_unit: dict[int, ChildLine] = {}
-    for r in rows:
-        child = by_unit.get(r.unit_id)
-        if child is None:
-            child = by_unit[r.unit_id] = ChildLine(r.unit, [])
-        child.lines.append(Line(r.plan, r.planned, r.empty))
-    ranked = sorted(by_unit.values(), key=lambda c: (-c.share, -c.empty, c.unit.name))
-    return ranked[:limit] if limit else ranked
+def children_lines(unit: Unit, lines: list[Line] | None = None) -> list[ChildLine]:
+    """The unit's children with their vacancies, the largest empty share first (two queries, and
+    one for the plan unless the unit's ``lines`` are given)."""
+    plans = {li.plan.pk: li.plan for li in (unit_lines(unit) if lines is None else lines)}
+    below = Unit.objects.filter(parent_id=unit.pk)
+    rows = (UnitVacancy.objects.filter(unit_id__in=below.values("pk"))
+            .values_list("unit_id", "plan_id", "planned", "empty"))
+    by_unit: dict[int, list[Line]] = defaultdict(list)
+    for unit_id, plan_id, planned, empty in rows:
+        if plan_id in plans:
+            by_unit[unit_id].append(Line(plans[plan_id], planned, empty))
+    if not by_unit:
+        return []
+    order = {pk: i for i, pk in enumerate(plans)}
+    units = below.filter(pk__in=list(by_unit)).select_related("level").in_bulk()
+    ranked = [ChildLine(units[pk], sorted(found, key=lambda li: order[li.plan.pk])) for pk, found in by_unit.items()]
+    ranked.sort(key=lambda c: (-c.share, -c.empty, c.unit.pk))
+    return ranked
 
 
 def empty_units(unit: Unit, plan: PostPlan, *, offset: int = 0, limit: int = 50) -> list[Unit]:
@@ -329,7 +335,7 @@ def empty_units(unit: Unit, plan: PostPlan, *, offset: int = 0, limit: int = 50)
 def unit_block(unit: Unit, shown: int = 10) -> dict:
     """What a unit's page shows: its lines and its children, the most vacant first (two queries)."""
     lines = unit_lines(unit)
-    kids = children_lines(unit) if lines and unit.child_count else []
+    kids = children_lines(unit, lines) if lines and unit.child_count else []
     return {"vacancy_lines": lines, "vacancy_children": kids[:shown], "vacancy_more": max(0, len(kids) - shown)}
 
 

@@ -44,7 +44,7 @@ def unit_vacancies(request, unit_id: int):
         raise Http404
     unit = get_visible_or_404(Unit.objects.all(), request.person, pk=unit_id)
     lines = vacancies.unit_lines(unit)
-    children = vacancies.children_lines(unit) if lines else []
+    children = vacancies.children_lines(unit, lines) if lines else []
     return {
         "plan": [{"id": li.plan.pk, "level": li.plan.level.code, "role": li.plan.role, "team": li.plan.team,
                   "label": li.plan.label, "planned": li.planned, "empty": li.empty} for li in lines],
