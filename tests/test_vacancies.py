@@ -246,3 +246,21 @@ def test_the_demo_load_counts_its_vacancies(plan):
     centre = Unit.objects.get(level__code="centre")
     booths = Unit.objects.filter(level__code="booth").count()
     assert _line(centre, plan[("booth", "head", "organisation")]) == (booths, 0)  # every demo booth has a head
+
+
+def test_the_map_colours_the_districts_by_vacancies(world, plan, login_as):
+    import re
+
+    from sampark.org.services import rename_unit
+
+    rename_unit(None, world.patna, name_hi="पटना", name_en="Patna", code="230")
+    rename_unit(None, world.gaya, name_hi="गया", name_en="Gaya", code="236")
+    create_unit(None, parent=world.gaya_booth.parent, level=Level.objects.get(code="booth"), name_en="B3")
+    sm = plan[("booth", "worker", "social_media")]
+    client = login_as(world.state_admin, "en")
+    plain = client.get(f"/reports/units/{world.bihar.pk}/map/").content.decode()
+    assert f"vacancy={sm.pk}" in plain
+    body = client.get(f"/reports/units/{world.bihar.pk}/map/", {"vacancy": sm.pk}).content.decode()
+    assert "Per cent vacant: booth social-media worker" in body
+    values = dict(re.findall(r'data-unit="(\d+)" data-value="(\d+)"', body))
+    assert values == {str(world.gaya.pk): "50", str(world.patna.pk): "0"}
