@@ -28,10 +28,13 @@ def _ms(seconds: float) -> float:
 
 
 def _block(unit) -> str:
+    """The block as the unit page makes it: from the children the page reads anyway."""
+    from sampark.org import selectors
     from sampark.people import vacancies
 
+    children = list(selectors.children(unit))
     with translation.override("hi"):
-        return render_to_string("people/_vacancies.html", {"unit": unit, **vacancies.unit_block(unit)})
+        return render_to_string("people/_vacancies.html", {"unit": unit, **vacancies.unit_block(unit, children)})
 
 
 def _block_p95(ctx, name: str, unit, n: int) -> None:

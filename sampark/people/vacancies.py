@@ -332,10 +332,18 @@ def empty_units(unit: Unit, plan: PostPlan, *, offset: int = 0, limit: int = 50)
     return [r.unit for r in rows]
 
 
-def unit_block(unit: Unit, shown: int = 10) -> dict:
-    """What a unit's page shows: its lines and its children, the most vacant first (two queries)."""
-    lines = unit_lines(unit)
-    kids = children_lines(unit, lines) if lines and unit.child_count else []
+def unit_block(unit: Unit, children: list[Unit], shown: int = 10) -> dict:
+    """What a unit's page shows: its lines and its children (already read by the page), the most
+    vacant first, from one query for the unit's and the children's rows."""
+    rows = list(UnitVacancy.objects.filter(unit_id__in=[unit.pk, *(c.pk for c in children)])
+                .select_related("plan__level").order_by("plan__level__rank", "plan_id"))
+    lines = [Line(r.plan, r.planned, r.empty) for r in rows if r.unit_id == unit.pk]
+    by_unit: dict[int, list[Line]] = defaultdict(list)
+    for r in rows:
+        if r.unit_id != unit.pk:
+            by_unit[r.unit_id].append(Line(r.plan, r.planned, r.empty))
+    kids = [ChildLine(c, by_unit[c.pk]) for c in children if c.pk in by_unit]
+    kids.sort(key=lambda c: (-c.share, -c.empty, c.unit.pk))
     return {"vacancy_lines": lines, "vacancy_children": kids[:shown], "vacancy_more": max(0, len(kids) - shown)}
 
 

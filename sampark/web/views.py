@@ -159,13 +159,14 @@ def unit_detail(request, unit_id: int):
     if unit_id > MAX_ID:  # beyond a 64-bit key the database would raise, not answer "no such unit"
         raise Http404
     unit = get_visible_or_404(Unit.objects.select_related("level"), request.person, pk=unit_id)
+    children = list(org_selectors.children(unit))
     return render(request, "web/unit.html", {
         "unit": unit,
         "crumbs": org_selectors.breadcrumbs(unit, visible_roots(request.person)),
-        "children": list(org_selectors.children(unit)),
+        "children": children,
         "people": list(selectors.people_at(unit)),
         "show_phones": can_see_phone(request.person, unit.path),
-        **vacancies.unit_block(unit),
+        **vacancies.unit_block(unit, children),
     })
 
 
