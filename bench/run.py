@@ -31,7 +31,8 @@ def database_url(scale: str, db: str) -> str:
     if db == "sqlite":
         DATA.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{DATA / f'{scale}.sqlite3'}"
-    return f"{PG_BASE}/sampark_bench_{scale}"
+    # BENCH_PG_DB: another database than the shared one (a branch whose migrations differ).
+    return f"{PG_BASE}/{os.environ.get('BENCH_PG_DB') or f'sampark_bench_{scale}'}"
 
 
 def ensure_pg_database(name: str) -> None:

@@ -109,6 +109,15 @@ def report(g):
     return {"report_id": g.report.pk}
 
 
+def plan_item(g=None):
+    """The booth head's item of the post plan (put back if a transactional test flushed it)."""
+    from sampark.people import vacancies
+    from sampark.people.models import PostPlan
+
+    vacancies.ensure_default_plan()
+    return PostPlan.objects.get(level__code="booth", role="head")
+
+
 PAGES: dict[str, object] = {
     "": Listing(),
     "units/<int:unit_id>/": Obj(unit, own=own_unit),
@@ -170,6 +179,12 @@ PAGES: dict[str, object] = {
     "people/posts/<int:post_id>/end/": Obj(lambda g: {"post_id": g.post.pk}, ("POST",)),
     "people/posts/<int:post_id>/move/": Obj(lambda g: {"post_id": g.post.pk}, ("POST",),
                                            data=lambda g: {"unit": g.booth.pk}),
+    "people/post-plan/": Obj(lambda g: {}, ("GET", "POST"), data=lambda g: {"level": "booth", "role": "worker",
+                                                                          "label_en": MARK}),
+    "people/post-plan/<int:plan_id>/remove/": Obj(lambda g: {"plan_id": plan_item().pk}, ("POST",)),
+    "people/vacancies/<int:unit_id>/<int:plan_id>/": Obj(lambda g: {"unit_id": g.unit.pk, "plan_id": plan_item().pk},
+                                                         own=lambda g, me: {"unit_id": me.top.pk,
+                                                                            "plan_id": plan_item().pk}),
     "people/new/ POST": Create("POST", lambda g: {"unit": g.booth.pk, "phone": "9123456780", "name_hi": MARK,
                                                    "role": "worker"}, json=False),
     "difficulties/new/ POST": Create("POST", lambda g: {"id": str(uuid.uuid4()), "unit": g.booth.pk,
@@ -223,6 +238,7 @@ API: dict[str, object] = {
                                           data=lambda g: {"unit": g.booth.pk, "role": "worker"}),
     "POST /posts/{post_id}/end": Obj(lambda g: {"post_id": g.post.pk}, ("POST",)),
     "POST /action-items/{item_id}/done": Obj(lambda g: {"item_id": g.item.pk}, ("POST",)),
+    "GET /units/{unit_id}/vacancies": Obj(unit, own=own_unit),
 }
 
 ALLOWED = {

@@ -20,6 +20,7 @@ from sampark.org.models import Level, Unit, UnitToken
 from sampark.org.services import unit_tokens
 from sampark.people.models import Person, PersonToken, Post, Role
 from sampark.people.services import person_tokens, search_name
+from sampark.people.vacancies import rebuild_vacancies
 
 
 @dataclass
@@ -471,6 +472,9 @@ def load(scale: str = "small", *, if_empty: bool = False, reset: bool = False, l
                     say(f"  {time.monotonic() - t0:5.1f} s  {create[:110]}")
             say(f"indexes rebuilt at {time.monotonic() - started:.1f} s")
             _reset_sequences()
+            t0 = time.monotonic()
+            rebuild_vacancies()  # the rows went in around the services: count the post plan's vacancies afresh
+            say(f"vacancies counted in {time.monotonic() - t0:.1f} s")
             if settings.SAMPARK_DEMO:  # published authenticator secrets belong to the demo only
                 enrol_demo_leaders()
             seconds = round(time.monotonic() - started, 1)

@@ -10,7 +10,7 @@ from sampark.core.locks import tree_lock
 from sampark.core.text import TOKEN_MAX, clean, name_tokens
 from sampark.core.visibility import subtree_q
 from sampark.org.models import Level, Unit, UnitToken
-from sampark.org.signals import subtree_moved
+from sampark.org.signals import subtree_moved, unit_created
 
 NAME_MAX = 200
 CODE_MAX = 64
@@ -109,6 +109,7 @@ def create_unit(actor, *, parent: Unit | None, level: Level, name_hi: str = "", 
     if parent is not None:
         _add_to_units([parent.pk], child_count=1)
     _write_tokens(unit)
+    unit_created.send(sender=Unit, unit=unit)
     audit.record(actor, "unit.create", unit, after=_snapshot(unit))
     return unit
 

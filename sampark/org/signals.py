@@ -9,3 +9,7 @@ and correct what they keep per ancestor, in the same transaction."""
 from django.dispatch import Signal
 
 subtree_moved = Signal()
+
+# unit_created: sent by services.create_unit inside its transaction with `unit` (saved, with its
+# path), so the apps counting something per unit (people's vacancies) count the new one.
+unit_created = Signal()

@@ -161,7 +161,12 @@ def member_new(request):
     context = {"unit": unit, "roles": Role.choices, "teams": Team.choices, "form": data}
     if request.method == "GET":
         # Most people added are workers: the form starts there, not at the first role of the list.
-        context["form"] = {"role": Role.WORKER, **data.dict()}
+        # A vacancy's "fill" link names the role and team (?role=worker&team=social_media); unknown ones are dropped.
+        asked = data.dict()
+        for key, known in (("role", Role.values), ("team", Team.values)):
+            if asked.get(key) not in known:
+                asked.pop(key, None)
+        context["form"] = {"role": Role.WORKER, **asked}
         return render(request, "people/member_new.html", context)
     try:
         if unit is None:

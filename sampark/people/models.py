@@ -293,3 +293,70 @@ class TransferRequest(models.Model):
 
 __all__ = ["ApiToken", "LEADING_ROLES", "LoginCode", "Passkey", "Person", "PersonSession", "PersonToken", "Post",
            "RecoveryCode", "Role", "TOTPDevice", "Team", "TransferRequest", "TransferStatus", "_"]
+
+
+# --- the post plan and its vacancies (people.vacancies keeps the counters) ---------------------------
+
+class PostPlan(models.Model):
+    """A post every unit of a level should have ("every booth: a social-media worker"). ``team``
+    empty: a post of the role in any team fills it."""
+
+    level = models.ForeignKey("org.Level", on_delete=models.CASCADE, related_name="post_plans")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    team = models.CharField(max_length=16, choices=Team.choices, blank=True, default="")
+    label_hi = models.CharField(max_length=120, blank=True, default="")  # the post: "बूथ सोशल मीडिया कार्यकर्ता"
+    label_en = models.CharField(max_length=120, blank=True, default="")
+    # What a vacancy line says after "412 of 3,270": "booths without a social-media worker".
+    missing_hi = models.CharField(max_length=160, blank=True, default="")
+    missing_en = models.CharField(max_length=160, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["level__rank", "pk"]
+        constraints = [models.UniqueConstraint(fields=["level", "role", "team"], name="post_plan_unique")]
+
+    def __str__(self) -> str:
+        return self.label_en or self.label_hi
+
+    @property
+    def label(self) -> str:
+        from sampark.core.names import pick
+
+        return pick(self.label_hi, self.label_en)
+
+    @property
+    def missing(self) -> str:
+        from sampark.core.names import pick
+
+        return pick(self.missing_hi, self.missing_en)
+
+
+class UnitVacancyQuerySet(PathScopedQuerySet):
+    path_field = "unit_path"
+
+
+class UnitVacancy(models.Model):
+    """For a unit and a plan item: how many units of the item's level its subtree holds (itself
+    included) and how many of those lack an active post that fills it. A row exists only where
+    ``planned`` > 0; ``leaf``: the unit itself is at the item's level (then planned is 1)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="vacancies", db_index=False)
+    plan = models.ForeignKey(PostPlan, on_delete=models.CASCADE, related_name="vacancies", db_index=False)
+    unit_path = PathField(max_length=255)  # the unit's path, copied: the empty units are one range
+    leaf = models.BooleanField(default=False)
+    planned = models.PositiveIntegerField(default=0)
+    empty = models.PositiveIntegerField(default=0)
+
+    objects = UnitVacancyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "plan"], name="unit_vacancy_unique")]
+        indexes = [
+            # The empty units of an item in a subtree: one range of this (small) partial index.
+            models.Index(fields=["plan", "unit_path"], condition=Q(leaf=True, empty__gt=0),
+                         name="unit_vacancy_empty"),
+            models.Index(fields=["unit_path"], name="unit_vacancy_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.empty}/{self.planned} of plan {self.plan_id} @ {self.unit_id}"

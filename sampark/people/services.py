@@ -13,6 +13,7 @@ from sampark.core.text import ascii_digits, clean, gentle_key, name_tokens
 from sampark.core.visibility import is_person, leading_roots
 from sampark.org.models import Unit
 from sampark.org.services import rewrite_paths
+from sampark.people import vacancies
 from sampark.people.models import Person, PersonToken, Post, Role, Team, TransferRequest, TransferStatus
 from sampark.people.visibility import forget
 
@@ -172,6 +173,7 @@ def _give_post(actor, *, person: Person, unit: Unit, role: str, team: str) -> Po
         post.unit_path = unit.path
         post.save(update_fields=["active", "unit_path", "ended_at"])
     Unit.objects.filter(pk__in=paths.ancestor_ids(unit.path)).update(member_count=F("member_count") + 1)
+    vacancies.post_changed(post)
     audit.record(actor, "post.add", post, after={"person": person.pk, "unit": unit.pk, "role": role, "team": team})
     forget(person)
     return post
@@ -188,6 +190,7 @@ def end_post(actor, post: Post) -> Post:
     post.active, post.ended_at = False, timezone.now()
     post.save(update_fields=["active", "ended_at"])
     Unit.objects.filter(pk__in=paths.ancestor_ids(post.unit_path)).update(member_count=F("member_count") - 1)
+    vacancies.post_changed(post)
     audit.record(actor, "post.end", post, before={"active": True}, after={"active": False})
     return post
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.people import members, views
+from sampark.people import members, vacancy_views, views
 
 app_name = "people"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("<int:person_id>/posts/", members.person_post, name="person-post"),
     path("posts/<int:post_id>/end/", members.post_end, name="post-end"),
     path("posts/<int:post_id>/move/", members.post_move, name="post-move"),
+    path("post-plan/", vacancy_views.post_plan, name="post-plan"),
+    path("post-plan/<int:plan_id>/remove/", vacancy_views.post_plan_remove, name="post-plan-remove"),
+    path("vacancies/<int:unit_id>/<int:plan_id>/", vacancy_views.empty_units, name="empty-units"),
 ]

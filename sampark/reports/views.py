@@ -20,6 +20,7 @@ from sampark.core.names import pick
 from sampark.core.visibility import get_visible_or_404, visible_roots
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
+from sampark.people import vacancies
 from sampark.reports import exports, selectors, services, svg
 from sampark.reports.models import FieldKind, Report, ReportPhoto
 
@@ -240,6 +241,15 @@ def unit_map(request, unit_id: int):
     filename, by_code = map_source(unit, rows)
     col_values = {r.unit.pk: r.values.get(p["measure"], 0) for r in rows}
     label = dict((c, lbl) for c, lbl, _col in selectors.measures(p["rtype"]))[p["measure"]]
+    # Or coloured by a post plan item (?vacancy=<item id>): the per cent of its units left empty.
+    vacancy_lines = vacancies.unit_lines(unit)
+    shown = next((li for li in vacancy_lines if str(li.plan.pk) == request.GET.get("vacancy")), None)
+    if shown is not None:
+        col_values = {c.unit.pk: li.percent for c in vacancies.children_lines(unit, vacancy_lines)
+                      for li in c.lines if li.plan.pk == shown.plan.pk}
+        label = _("Per cent vacant: {post}").format(post=shown.plan.label)
+    plain = request.GET.copy()
+    plain.pop("vacancy", None)
     lang = get_language() or "hi"
     drawing, legend = "", []
     if filename:
@@ -254,6 +264,7 @@ def unit_map(request, unit_id: int):
         "types": selectors.report_types(), "periods": PERIODS, "query": request.GET.urlencode(),
         "measures": selectors.measures(p["rtype"]), "matched": len(by_code), "rows": rows,
         "crumbs": org_selectors.breadcrumbs(unit, visible_roots(request.person)),
+        "vacancy_lines": vacancy_lines, "vacancy": shown, "plain_query": plain.urlencode(),
     })
 
 

@@ -16,7 +16,7 @@ from sampark.core.text import ascii_digits, clean
 from sampark.core.visibility import can_see_path, get_visible_or_404, visible_roots
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
-from sampark.people import search, selectors, twofactor
+from sampark.people import search, selectors, twofactor, vacancies
 from sampark.people.auth import LoginError, request_code, verify_code
 from sampark.people.middleware import login, logout
 from sampark.people.models import LoginCode, Post
@@ -56,7 +56,8 @@ def home(request):
     posts = list(selectors.my_posts(request.person))
     items = [i for i in action_items_owned(request.person) if not i.done]
     return render(request, "web/home.html", {"posts": posts, "items": items, "today": timezone.localdate(),
-                                             "transfers": selectors.transfers_to_decide(posts)})
+                                             "transfers": selectors.transfers_to_decide(posts),
+                                             "vacancies": vacancies.attention([p.unit for p in posts if p.leads])})
 
 
 @hindi_first
@@ -158,12 +159,14 @@ def unit_detail(request, unit_id: int):
     if unit_id > MAX_ID:  # beyond a 64-bit key the database would raise, not answer "no such unit"
         raise Http404
     unit = get_visible_or_404(Unit.objects.select_related("level"), request.person, pk=unit_id)
+    children = list(org_selectors.children(unit))
     return render(request, "web/unit.html", {
         "unit": unit,
         "crumbs": org_selectors.breadcrumbs(unit, visible_roots(request.person)),
-        "children": list(org_selectors.children(unit)),
+        "children": children,
         "people": list(selectors.people_at(unit)),
         "show_phones": can_see_phone(request.person, unit.path),
+        **vacancies.unit_block(unit, children),
     })
 
 
