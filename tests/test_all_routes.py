@@ -163,6 +163,7 @@ PAGES: dict[str, object] = {
     "account/passkeys/<int:passkey_id>/remove/": Obj(lambda g: {"passkey_id": g.passkey.pk}, ("POST",)),
     "people/new/": LeadersOnly(lambda g: [{}, {"unit": ""}]),
     "people/<int:person_id>/": Obj(lambda g: {"person_id": g.member.pk}),
+    "people/<int:person_id>/phone/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",)),
     "people/<int:person_id>/edit/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",),
                                        data=lambda g: {"name_hi": MARK, "lang": "hi"}),
     "people/<int:person_id>/posts/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",),
@@ -221,6 +222,7 @@ API: dict[str, object] = {
                                      data=lambda g: {"name_hi": MARK}),
     "POST /people/{person_id}/posts": Obj(lambda g: {"person_id": g.member.pk}, ("POST",),
                                           data=lambda g: {"unit": g.booth.pk, "role": "worker"}),
+    "POST /people/{person_id}/phone": Obj(lambda g: {"person_id": g.member.pk}, ("POST",)),
     "POST /posts/{post_id}/end": Obj(lambda g: {"post_id": g.post.pk}, ("POST",)),
     "POST /action-items/{item_id}/done": Obj(lambda g: {"item_id": g.item.pk}, ("POST",)),
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.people import members, views
+from sampark.people import members, phone_pages, views
 
 app_name = "people"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", members.member_new, name="member-new"),
     path("<int:person_id>/", members.person_detail, name="person"),
     path("<int:person_id>/edit/", members.person_edit, name="person-edit"),
+    path("<int:person_id>/phone/", phone_pages.reveal, name="person-phone"),
     path("<int:person_id>/posts/", members.person_post, name="person-post"),
     path("posts/<int:post_id>/end/", members.post_end, name="post-end"),
     path("posts/<int:post_id>/move/", members.post_move, name="post-move"),
