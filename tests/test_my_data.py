@@ -132,7 +132,7 @@ def test_my_data_holds_everything_of_mine_and_nothing_of_anyone_else(world, clie
     _one_of_each(world, world.gaya_worker, world.gaya_booth, "GAYAMARK")
     assert set(mydata.registered_sections()) == {
         "person", "posts", "sessions", "second_factor", "api_tokens", "transfers", "receipts", "messages",
-        "directives_written", "reports", "difficulties", "action_items"}
+        "directives_written", "reports", "difficulties", "action_items", "phone_reveals"}
 
     login_as(world.patna_worker)
     r = client.get("/api/v1/me/data")

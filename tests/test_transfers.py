@@ -168,6 +168,7 @@ def test_the_transfer_page(world, login_as):
     admin = login_as(world.state_admin)
     page = admin.get("/people/transfers/").content.decode()
     assert "अमल अवस्थी" in page and "बूथ 2" in page and "बूथ 1" in page and "स्वीकृत करें" in page
+    assert "+919000000005" not in page and "+91 90XXX XX005" in page  # masked for the one who decides
     assert admin.post(f"/people/transfers/{t.pk}/approve/").status_code == 302
     assert in_unit(world.gaya_worker, world.patna_booth) and not in_unit(world.gaya_worker, world.gaya_booth)
     assert "अमल अवस्थी" not in admin.get("/people/transfers/").content.decode()  # no longer waiting

@@ -42,12 +42,13 @@ def register_export(kind: str, columns: tuple[str, ...], rows: Callable) -> None
     EXPORTS[kind] = (columns, rows)
 
 
-def export_table(viewer, unit: Unit, kind: str) -> tuple[tuple[str, ...], Iterator[list[str]]]:
-    """Columns and rows of the export."""
+def export_table(viewer, unit: Unit, kind: str, **options) -> tuple[tuple[str, ...], Iterator[list[str]]]:
+    """Columns and rows of the export; ``options`` go to the kind's rows (the people kind takes
+    ``phones``: full numbers, after the second factor)."""
     columns, rows = EXPORTS[kind]
-    return columns, rows(viewer, unit)
+    return columns, rows(viewer, unit, **options)
 
 
-def export(viewer, unit: Unit, kind: str, fmt: str):
+def export(viewer, unit: Unit, kind: str, fmt: str, **options):
     """Bytes chunks (csv) or a rewound temporary file (xlsx) holding the export."""
-    return tables.table_body(fmt, *export_table(viewer, unit, kind))
+    return tables.table_body(fmt, *export_table(viewer, unit, kind, **options))

@@ -23,29 +23,16 @@ from sampark.people.schemas import (
     SearchOut,
     UnitPersonOut,
 )
-from sampark.people.visibility import can_see_phone
 
 router = Router(tags=["people"])
 
 
-def person_out(viewer, person, unit_path: str | None = None) -> dict:
-    """A person as another sees them: the phone only where the viewer leads, or their own.
-    Without ``unit_path`` the person's active posts are read from ``active_posts`` when prefetched
-    (search does, so a list costs no query per person)."""
-    own = viewer.pk == person.pk
-    if own:
-        shown = True
-    else:
-        if unit_path:
-            paths = [unit_path]
-        else:
-            posts = getattr(person, "active_posts", None)
-            if posts is None:
-                posts = person.posts.filter(active=True).only("unit_path")
-            paths = [p.unit_path for p in posts]
-        shown = any(can_see_phone(viewer, p) for p in paths)
-    return {"id": person.pk, "name_hi": person.name_hi, "name_en": person.name_en,
-            "phone": person.phone if shown else person.masked_phone, "lang": person.lang}
+def person_out(viewer, person, unit_path: str | None = None) -> dict:  # noqa: ARG001 - kept for callers
+    """A person as another sees them: the phone masked ("+91 98XXX XX123"), except one's own; a
+    leader reveals one with POST /people/{id}/phone (logged, capped: people.phones)."""
+    phone = person.phone if viewer.pk == person.pk else person.masked_phone
+    return {"id": person.pk, "name_hi": person.name_hi, "name_en": person.name_en, "phone": phone,
+            "lang": person.lang}
 
 
 def role_out(post) -> dict:

@@ -11,16 +11,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sampark.core import paths
+from sampark.core.activity import recent_activity
 from sampark.core.audit import AuditEntry
 from sampark.core.decorators import person_required
 from sampark.core.visibility import get_visible_or_404, leading_roots
 from sampark.org.models import Unit
 from sampark.people import services
 from sampark.people.models import Person, Post, Role, Team, TransferRequest
+from sampark.people.phones import may_reveal
 from sampark.people.selectors import unit_labels
-from sampark.people.visibility import can_see_phone
 
 MAX_ID = 2**63 - 1
+ACTIVITY = 10  # recent acknowledgements, reports and difficulties on a person's page
 SIBLINGS = 300  # units offered in a picker: those beside the person's posts, enough for one mandal
 
 
@@ -44,7 +46,7 @@ def _picker(viewer, posts) -> list[Unit]:
     return [u for u in units if paths.in_subtrees(u.path, roots)]
 
 
-def _person_page(request, person: Person, *, status: int = 200, error: str = "", form=None):
+def _person_page(request, person: Person, *, status: int = 200, error: str = "", form=None, revealed: str = ""):
     me = request.person
     posts = list(Post.objects.visible_to(me).filter(person=person).select_related("unit__level")
                  .order_by("-active", "-created_at", "-pk"))
@@ -62,7 +64,10 @@ def _person_page(request, person: Person, *, status: int = 200, error: str = "",
                 if added and added.actor_id else None)
     return render(request, "people/person.html", {
         "person": person, "active": active, "ended": [p for p in posts if not p.active],
-        "show_phone": person.pk == me.pk or any(can_see_phone(me, p.unit_path) for p in active),
+        # Masked for everyone but the person; a leader above reveals it (logged, capped: people.phones).
+        "own": person.pk == me.pk, "revealed": revealed,
+        "may_reveal": person.pk != me.pk and may_reveal(me, person, [p.unit_path for p in active]),
+        "activity": recent_activity(me, person, ACTIVITY),
         "manage": manage, "picker": picker, "roles": Role.choices, "teams": Team.choices,
         "added": added, "added_by": added_by, "error": error, "form": form or {},
     }, status=status)

@@ -89,8 +89,7 @@ class Person(BilingualNameMixin, models.Model):
 
     @property
     def masked_phone(self) -> str:
-        p = self.phone
-        return p[:5] + "X" * max(0, len(p) - 7) + p[-2:] if len(p) > 7 else "X" * len(p)
+        return mask_phone(self.phone)
 
 
 class PersonToken(models.Model):
@@ -294,8 +293,6 @@ class TransferRequest(models.Model):
         return f"transfer of {self.person_id} to {self.to_unit_id}"
 
 
-__all__ = ["ApiToken", "LEADING_ROLES", "LoginCode", "Passkey", "Person", "PersonSession", "PersonToken", "Post",
-           "RecoveryCode", "Role", "TOTPDevice", "Team", "TransferRequest", "TransferStatus", "_"]
 
 
 # --- the post plan and its vacancies (people.vacancies keeps the counters) ---------------------------
@@ -363,3 +360,49 @@ class UnitVacancy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.empty}/{self.planned} of plan {self.plan_id} @ {self.unit_id}"
+# --- phone masking and reveals (issue 13: minimum access) -----------------------------------------
+
+# ITU country calling codes are prefix-free: these are the one- and two-digit ones, every other is
+# three digits. Enough to keep a foreign number's country code when masking it.
+_CC1 = frozenset("17")
+_CC2 = frozenset({"20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47",
+                  "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65",
+                  "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98"})
+
+
+def mask_phone(phone: str) -> str:
+    """+919876543210 -> "+91 98XXX XX210"; another country's number keeps its country code and its
+    last three digits ("+44 XXXXXXX123"). What lists, pages, search, the API and exports show."""
+    phone = phone or ""
+    if phone.startswith("+91") and len(phone) == 13:
+        return f"+91 {phone[3:5]}XXX XX{phone[-3:]}"
+    digits = phone[1:] if phone.startswith("+") else phone
+    if len(digits) <= 6:
+        return "X" * len(digits)
+    cc = digits[:1] if digits[:1] in _CC1 else digits[:2] if digits[:2] in _CC2 else digits[:3]
+    return f"+{cc} " + "X" * (len(digits) - len(cc) - 3) + digits[-3:]
+
+
+class PhoneReveal(models.Model):
+    """A person revealed another's full phone number (``kind`` reveal), or reached the day's cap
+    and their superior was told (``kind`` cap, once a day). Today's rows of one viewer are one range
+    of the (viewer, at) index."""
+
+    class Kind(models.TextChoices):
+        REVEAL = "reveal", _("Revealed")
+        CAP = "cap", _("Daily limit reached")
+
+    # The viewer has no index of its own: the (viewer, at) index starts with it.
+    viewer = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.REVEAL)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["viewer", "at"], name="phonereveal_viewer_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.person_id} by {self.viewer_id}"
+
+
+__all__ = ["ApiToken", "LEADING_ROLES", "LoginCode", "Passkey", "Person", "PersonSession", "PersonToken", "PhoneReveal", "Post", "PostPlan", "RecoveryCode", "Role", "TOTPDevice", "Team", "TransferRequest", "TransferStatus", "UnitVacancy", "mask_phone", "_"]

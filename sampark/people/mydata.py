@@ -8,6 +8,7 @@ from sampark.people.models import (
     ApiToken,
     Passkey,
     PersonSession,
+    PhoneReveal,
     Post,
     RecoveryCode,
     TOTPDevice,
@@ -58,6 +59,17 @@ def transfers(p) -> list[dict]:
             for t in TransferRequest.objects.filter(person=p).select_related("from_unit", "to_unit")]
 
 
+def phone_reveals(p) -> list[dict]:
+    """Numbers the person revealed (whose, when), and when their own number was revealed (not by
+    whom: that is the revealer's data)."""
+    mine = [{"kind": r.kind, "person": r.person_id, "at": r.at}
+            for r in PhoneReveal.objects.filter(viewer=p).order_by("at", "pk")]
+    theirs = [{"kind": "your_number_revealed", "at": at}
+              for at in PhoneReveal.objects.filter(person=p, kind=PhoneReveal.Kind.REVEAL)
+              .exclude(viewer=p).order_by("at").values_list("at", flat=True)]
+    return mine + theirs
+
+
 def register() -> None:
     register_section("person", _("About you"), person)
     register_section("posts", _("Posts"), posts, covers=["people.Post.person"])
@@ -66,3 +78,5 @@ def register() -> None:
         "people.TOTPDevice.person", "people.RecoveryCode.person", "people.Passkey.person"])
     register_section("api_tokens", _("API tokens"), api_tokens, covers=["people.ApiToken.person"])
     register_section("transfers", _("Transfer requests"), transfers, covers=["people.TransferRequest.person"])
+    register_section("phone_reveals", _("Phone numbers shown"), phone_reveals,
+                     covers=["people.PhoneReveal.viewer", "people.PhoneReveal.person"])

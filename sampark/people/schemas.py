@@ -16,7 +16,7 @@ class PersonOut(Schema):
     id: int
     name_hi: str
     name_en: str
-    phone: str  # masked (+9190XXXXXX04) unless the viewer leads a unit above the person, or is them
+    phone: str  # masked (+91 90XXX XX004) unless it is the viewer's own; POST /people/{id}/phone reveals it
     lang: str
 
 

@@ -10,6 +10,7 @@ from sampark.core import paths
 from sampark.core.text import TOKEN_MAX, clean, gentle_key, query_variants
 from sampark.org.models import Unit, UnitToken
 from sampark.people.models import Person, PersonToken, Post
+from sampark.people.services import PeopleError, normalize_phone
 
 CANDIDATES = 500
 QUERY_MAX = 100  # characters; a longer query is cut, never refused
@@ -50,17 +51,36 @@ def _rank(query_key: str, items, key_of) -> list:
     return [item for score, item in scored if score >= MIN_SCORE]
 
 
+def _with_posts(people):
+    return people.prefetch_related(
+        Prefetch("posts", queryset=Post.objects.filter(active=True).only("person_id", "unit_path"),
+                 to_attr="active_posts"))
+
+
+def phone_query(query: str) -> str | None:
+    """The E.164 number when the query is a whole phone number in any form ``normalize_phone``
+    accepts ("98765 43210", "+91 98765-43210", Devanagari digits), else None. Only whole numbers:
+    a search by part of a number would let anyone list members digit by digit (enumeration), so
+    there is none."""
+    if not any(ch.isdigit() for ch in query) or any(ch.isalpha() for ch in query):
+        return None
+    try:
+        return normalize_phone(query)
+    except PeopleError:
+        return None
+
+
 def search_people(viewer, query: str, limit: int = 20) -> list[Person]:
-    """People the viewer may see, best match first; each carries ``active_posts`` (prefetched)."""
+    """People the viewer may see, best match first; each carries ``active_posts`` (prefetched).
+    A whole phone number finds its person, if visible, by the unique index on the phone."""
     query = clean(query)[:QUERY_MAX]
+    phone = phone_query(query)
+    if phone is not None:
+        return list(_with_posts(Person.objects.visible_to(viewer).filter(phone=phone, is_active=True)))
     where = _candidate_ids(PersonToken, "person_id", query)
     if where is None:
         return []
-    candidates = list(
-        Person.objects.visible_to(viewer).filter(where, is_active=True)
-        .prefetch_related(Prefetch("posts", queryset=Post.objects.filter(active=True).only("person_id", "unit_path"),
-                                   to_attr="active_posts"))[:CANDIDATES]
-    )
+    candidates = list(_with_posts(Person.objects.visible_to(viewer).filter(where, is_active=True))[:CANDIDATES])
     return _rank(gentle_key(query), candidates, lambda p: p.search_name.split(" | "))[:limit]
 
 

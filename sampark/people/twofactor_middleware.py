@@ -36,6 +36,10 @@ class SecondFactorCheck:
             return False
         return twofactor.status(person).asked and not twofactor.is_fresh(self.request.session)
 
+    def fresh(self) -> bool:
+        """The second factor was given in this session within the step-up window (a bulk reveal)."""
+        return self.request.person is not None and twofactor.is_fresh(self.request.session)
+
 
 class SecondFactorMiddleware:
     """Place after sampark.people.middleware.PersonMiddleware (it reads request.person)."""

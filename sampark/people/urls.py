@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.people import members, transfer_views, vacancy_views, views
+from sampark.people import members, phone_pages, transfer_views, vacancy_views, views
 
 app_name = "people"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:person_id>/", members.person_detail, name="person"),
     path("<int:person_id>/transfer/", transfer_views.person_transfer, name="person-transfer"),
     path("<int:person_id>/edit/", members.person_edit, name="person-edit"),
+    path("<int:person_id>/phone/", phone_pages.reveal, name="person-phone"),
     path("<int:person_id>/posts/", members.person_post, name="person-post"),
     path("posts/<int:post_id>/end/", members.post_end, name="post-end"),
     path("posts/<int:post_id>/move/", members.post_move, name="post-move"),

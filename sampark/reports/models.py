@@ -91,7 +91,9 @@ class Report(models.Model):
     type = models.ForeignKey(ReportType, on_delete=models.PROTECT, related_name="reports", db_index=False)
     date = models.DateField()
     values = models.JSONField(default=dict)
-    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reports")
+    # No index of its own: the (author, created_at) index below starts with it (and serves a
+    # person's page, newest first: one index where the key's own was).
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="reports", db_index=False)
     # Hash of the first submission's body: the same id with another body is a conflict.
     body_hash = models.CharField(max_length=64)
     version = models.PositiveIntegerField(default=1)
@@ -107,7 +109,8 @@ class Report(models.Model):
         # index; path first, each landed on a random page of it, and at India scale PostgreSQL
         # then wrote a full page image to its log for most reports (about half the submit rate;
         # see bench/results). Queries ask for the days as a list (one short range of paths per day).
-        indexes = [models.Index(fields=["date", "unit_path"], name="report_date_path")]
+        indexes = [models.Index(fields=["date", "unit_path"], name="report_date_path"),
+                   models.Index(fields=["author", "created_at"], name="report_author_time")]
 
     def __str__(self) -> str:
         return f"{self.type_id} @ {self.unit_id} on {self.date}"

@@ -18,12 +18,15 @@ class ExportCommand(BaseCommand):
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
         parser.add_argument("-o", "--output", help="file to write (default: standard output)")
 
+    def options(self, options) -> dict:
+        return {}
+
     def handle(self, *args, unit, actor, format, output, **options):  # noqa: A002
         person = person_by_phone(actor)
         found = Unit.objects.visible_to(person).filter(pk=unit).first()
         if found is None:
             raise CommandError(f"No unit {unit} among those {person.phone} can see.")
-        body = export(person, found, self.kind, format)
+        body = export(person, found, self.kind, format, **self.options(options))
         target = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115
         try:
             if format == "csv":
@@ -40,5 +43,13 @@ class ExportCommand(BaseCommand):
 
 class Command(ExportCommand):
     help = ("Export the people and posts of a unit's subtree as CSV or .xlsx, in the shape import_people "
-            "reads. Phones are masked where the person given by --as does not lead.")
+            "reads. Phones are masked, unless --phones: then full where the person given by --as leads "
+            "(a bulk reveal, audited with its count).")
     kind = "people"
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--phones", action="store_true", help="full phone numbers where --as leads")
+
+    def options(self, options) -> dict:
+        return {"phones": options["phones"]}
