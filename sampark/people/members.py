@@ -18,6 +18,7 @@ from sampark.org.models import Unit
 from sampark.people import services
 from sampark.people.models import Person, Post, Role, Team, TransferRequest
 from sampark.people.selectors import unit_labels
+from sampark.people.teams import team_choices
 from sampark.people.visibility import can_see_phone
 
 MAX_ID = 2**63 - 1
@@ -63,7 +64,7 @@ def _person_page(request, person: Person, *, status: int = 200, error: str = "",
     return render(request, "people/person.html", {
         "person": person, "active": active, "ended": [p for p in posts if not p.active],
         "show_phone": person.pk == me.pk or any(can_see_phone(me, p.unit_path) for p in active),
-        "manage": manage, "picker": picker, "roles": Role.choices, "teams": Team.choices,
+        "manage": manage, "picker": picker, "roles": Role.choices, "teams": team_choices(with_inactive=False),
         "added": added, "added_by": added_by, "error": error, "form": form or {},
     }, status=status)
 
@@ -158,7 +159,7 @@ def member_new(request):
     data = request.POST if request.method == "POST" else request.GET
     unit_id = _id(data.get("unit"))
     unit = get_visible_or_404(Unit.objects.select_related("level"), me, pk=unit_id) if unit_id else None
-    context = {"unit": unit, "roles": Role.choices, "teams": Team.choices, "form": data}
+    context = {"unit": unit, "roles": Role.choices, "teams": team_choices(with_inactive=False), "form": data}
     if request.method == "GET":
         # Most people added are workers: the form starts there, not at the first role of the list.
         context["form"] = {"role": Role.WORKER, **data.dict()}
