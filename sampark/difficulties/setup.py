@@ -26,7 +26,7 @@ def _hours(raw) -> int:
 
 @transaction.atomic
 def add_category(actor, *, code: str, name_hi: str, name_en: str, hours=None) -> DifficultyCategory:
-    """A new category; with ``hours``, its time to answer at every level without a time of its own."""
+    """A new category; with ``hours``, its time to answer at every level (rows per level, changed below)."""
     code = clean_code(code, CODE_MAX)
     name_hi, name_en = clean_names(name_hi, name_en, NAME_MAX)
     hours = _hours(hours) if str(hours or "").strip() else None
@@ -36,7 +36,9 @@ def add_category(actor, *, code: str, name_hi: str, name_en: str, hours=None) ->
     category = DifficultyCategory.objects.create(code=code, name_hi=name_hi, name_en=name_en, position=position)
     audit.record(actor, "difficulty_category.add", category, after={"code": code, "hours": hours})
     if hours is not None:
-        set_answer_hours(actor, level=None, category=category, hours=hours)
+        # One row per level: a (level, any category) row would win over an (any level, category) one.
+        for level in Level.objects.all():
+            set_answer_hours(actor, level=level, category=category, hours=hours)
     return category
 
 
