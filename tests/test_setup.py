@@ -313,3 +313,17 @@ def test_the_seeded_teams_are_the_codes_in_the_code(db):
     assert sorted(TeamName.objects.values_list("code", flat=True)) == sorted(Team.values)
     teams.forget()
     assert sorted(c for c, _n in teams.team_choices()) == sorted(Team.values)
+
+
+def test_setup_pages_cost_a_few_queries_however_many_rows(world, login_as, client, django_assert_max_num_queries):
+    for i in range(6):
+        rtype = report_setup.add_report_type(world.centre_admin, code=f"t{i}", name_hi="क", name_en="K")
+        report_setup.add_report_field(world.centre_admin, rtype, code="n", label_hi="क", label_en="K", kind="number")
+        teams.add_team(world.centre_admin, code=f"team{i}", name_hi="क", name_en="K")
+    login_as(world.centre_admin)
+    budgets = {"/setup/": 2, "/setup/levels/": 3, "/setup/reports/": 6, f"/setup/reports/{rtype.pk}/": 8,
+               "/setup/difficulties/": 7, "/setup/policies/": 3, "/setup/teams/": 3}
+    for url, budget in budgets.items():
+        client.get(url)  # the session and the person, read once
+        with django_assert_max_num_queries(budget):
+            assert client.get(url).status_code == 200

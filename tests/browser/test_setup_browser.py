@@ -82,3 +82,10 @@ def test_the_centre_sets_up_teams_policies_levels_and_fields_on_a_phone(live_ser
     assert "v2" in page.locator("#fields").inner_text()
     fits(page)
     shot(page, "setup-report-type")
+
+    for url in ("/setup/reports/", "/setup/difficulties/", "/setup/teams/"):
+        page.goto(base + url)
+        assert_devanagari_glyphs(page)
+        fits(page)
+    page.goto(base + "/setup/difficulties/")
+    shot(page, "setup-difficulties")
