@@ -43,6 +43,14 @@ def _policies_read_afresh():
 
 
 @pytest.fixture(autouse=True)
+def _teams_read_afresh():
+    """Teams are kept in the process too: each test starts from the seeded ones, as its database does."""
+    from sampark.people import teams
+
+    teams.assume_seeded()
+
+
+@pytest.fixture(autouse=True)
 def _sms_delivered_afresh():
     """Each test reads only the messages it caused (tests run with the in-memory SMS channel)."""
     from sampark.core.channels import MemorySMS

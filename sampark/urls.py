@@ -11,5 +11,6 @@ urlpatterns = [
     path("difficulties/", include("sampark.difficulties.urls")),
     path("org/", include("sampark.org.urls")),
     path("people/", include("sampark.people.urls")),
+    path("setup/", include("sampark.web.setup_urls")),
     path("", include("sampark.web.urls")),
 ]

@@ -3,7 +3,7 @@
 Centre → Bihar → Patna (district A) and Gaya (district B) → one constituency each → mandal →
 shakti kendra → booth; plus Uttar Pradesh with one district. People: the state admin, the Patna
 coordinator, a booth worker in Patna, the Gaya coordinator, a booth worker in Gaya, and a UP
-coordinator (another state)."""
+coordinator (another state); and the Centre's in-charge, who administers the setup pages."""
 
 from dataclasses import dataclass
 
@@ -31,6 +31,7 @@ class World:
     gaya_coord: Person
     gaya_worker: Person
     up_coord: Person
+    centre_admin: Person
 
 
 def _chain(parent: Unit, names: list[tuple[str, str, str]]) -> list[Unit]:
@@ -69,6 +70,7 @@ def build_world() -> World:
         gaya_coord=person("+919000000003", "रितेश रंजन", "Ritesh Ranjan", gaya, Role.COORDINATOR),
         gaya_worker=person("+919000000005", "अमल अवस्थी", "Amal Awasthi", gaya_booth, Role.WORKER),
         up_coord=person("+919000000006", "नवीन कुमार", "Naveen Kumar", lucknow, Role.COORDINATOR),
+        centre_admin=person("+919000000007", "सुधा मिश्रा", "Sudha Mishra", centre, Role.INCHARGE, Team.ORGANISATION),
     )
 
 

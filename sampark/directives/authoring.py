@@ -17,7 +17,7 @@ from sampark.directives import attachments as files
 from sampark.directives.models import Attachment, Directive, Revision, Timer, from_codes
 from sampark.directives.policies import remind_before
 from sampark.org.models import Level, Unit
-from sampark.people.models import Person, Role, Team
+from sampark.people.models import Person, Role, team_choices
 from sampark.people.visibility import leading_roots
 
 TITLE_MAX = 200
@@ -168,7 +168,7 @@ def create_directive(actor: Person, *, target_unit, title: str, body: str = "", 
         "requires_ack": bool(requires_ack), "due_at": due_at,
         "levels": _codes(levels, set(Level.objects.values_list("code", flat=True)), _("Unknown level: {}")),
         "roles": _codes(roles, set(Role.values), _("Unknown role: {}")),
-        "teams": _codes(teams, set(Team.values), _("Unknown team: {}")),
+        "teams": _codes(teams, {code for code, _name in team_choices()}, _("Unknown team: {}")),
         "required_action": required_action, "required_report_type": _report_type(required_report_type),
     }
     if client_uuid is not None:

@@ -4,7 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from sampark.directives.models import Directive
 from sampark.org.models import Level, Unit
-from sampark.people.models import LEADING_ROLES, Post, Role, Team
+from sampark.people.models import LEADING_ROLES, Post, Role, team_choices
 
 
 def leadable_units(person) -> list[Unit]:
@@ -54,7 +54,7 @@ class ComposeForm(forms.Form):
     roles = forms.MultipleChoiceField(label=_("Only these roles"), required=False, choices=Role.choices,
                                       widget=forms.CheckboxSelectMultiple)
     teams = forms.MultipleChoiceField(label=pgettext_lazy("filter", "Only these teams"), required=False,
-                                      choices=Team.choices, widget=forms.CheckboxSelectMultiple)
+                                      choices=team_choices, widget=forms.CheckboxSelectMultiple)
 
     required_action = forms.CharField(label=_("Required action (optional)"), max_length=300, required=False,
                                       help_text=_("For example: hold a booth meeting and report it."))

@@ -30,6 +30,7 @@ from sampark.people.services import (
     request_transfer,
     update_person,
 )
+from sampark.people.teams import team_words
 
 # Words people write for roles, teams and languages besides the codes and the translated labels.
 ROLE_WORDS = {"प्रभारी": Role.INCHARGE, "अध्यक्ष": Role.HEAD, "प्रमुख": Role.HEAD, "संयोजक": Role.COORDINATOR,
@@ -80,7 +81,7 @@ class PeopleImport(Planner):
     def __init__(self, actor):
         super().__init__(actor)
         self.roles = _choices(Role, ROLE_WORDS)
-        self.teams = _choices(Team, TEAM_WORDS)
+        self.teams = _choices(Team, TEAM_WORDS) | {word_key(w): c for w, c in team_words().items()}
         self.langs = {word_key(k): v for k, v in LANG_WORDS.items()}
         self.persons: dict[str, PersonPlan] = {}
         self.post_lines: dict[tuple, int] = {}

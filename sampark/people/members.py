@@ -20,6 +20,7 @@ from sampark.people import services
 from sampark.people.models import Person, Post, Role, Team, TransferRequest
 from sampark.people.phones import may_reveal
 from sampark.people.selectors import unit_labels
+from sampark.people.teams import team_choices
 
 MAX_ID = 2**63 - 1
 ACTIVITY = 10  # recent acknowledgements, reports and difficulties on a person's page
@@ -68,7 +69,7 @@ def _person_page(request, person: Person, *, status: int = 200, error: str = "",
         "own": person.pk == me.pk, "revealed": revealed,
         "may_reveal": person.pk != me.pk and may_reveal(me, person, [p.unit_path for p in active]),
         "activity": recent_activity(me, person, ACTIVITY),
-        "manage": manage, "picker": picker, "roles": Role.choices, "teams": Team.choices,
+        "manage": manage, "picker": picker, "roles": Role.choices, "teams": team_choices(with_inactive=False),
         "added": added, "added_by": added_by, "error": error, "form": form or {},
     }, status=status)
 
@@ -163,12 +164,12 @@ def member_new(request):
     data = request.POST if request.method == "POST" else request.GET
     unit_id = _id(data.get("unit"))
     unit = get_visible_or_404(Unit.objects.select_related("level"), me, pk=unit_id) if unit_id else None
-    context = {"unit": unit, "roles": Role.choices, "teams": Team.choices, "form": data}
+    context = {"unit": unit, "roles": Role.choices, "teams": team_choices(with_inactive=False), "form": data}
     if request.method == "GET":
         # Most people added are workers: the form starts there, not at the first role of the list.
         # A vacancy's "fill" link names the role and team (?role=worker&team=social_media); unknown ones are dropped.
         asked = data.dict()
-        for key, known in (("role", Role.values), ("team", Team.values)):
+        for key, known in (("role", Role.values), ("team", [code for code, _n in team_choices(with_inactive=False)])):
             if asked.get(key) not in known:
                 asked.pop(key, None)
         context["form"] = {"role": Role.WORKER, **asked}

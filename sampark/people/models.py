@@ -10,6 +10,7 @@ from sampark.core.fields import PathField
 from sampark.core.names import BilingualNameMixin
 from sampark.core.visibility import PathScopedQuerySet, leading_roots, nothing, subtree_q
 from sampark.org.models import Unit
+from sampark.people.teams import team_choices  # the TeamName rows, kept in the process
 
 
 class Role(models.TextChoices):
@@ -28,6 +29,23 @@ class Team(models.TextChoices):
     SOCIAL_MEDIA = "social_media", pgettext_lazy("team", "Social media")
     IT = "it", pgettext_lazy("team", "IT")
     ORGANISATION = "organisation", pgettext_lazy("team", "Organisation")
+
+
+class TeamName(BilingualNameMixin, models.Model):
+    """A team a post belongs to: data an administrator adds or renames (Post.team holds the code;
+    ``Team`` names the seeded ones for the code that needs them)."""
+
+    code = models.SlugField(max_length=16, unique=True)
+    name_hi = models.CharField(max_length=64)
+    name_en = models.CharField(max_length=64)
+    active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class PersonQuerySet(PathScopedQuerySet):
@@ -123,7 +141,7 @@ class Post(models.Model):
     # (a Meta index, for the reason given at PersonToken).
     unit_path = PathField(max_length=255)
     role = models.CharField(max_length=16, choices=Role.choices)
-    team = models.CharField(max_length=16, choices=Team.choices, default=Team.ORGANISATION)
+    team = models.CharField(max_length=16, choices=team_choices, default=Team.ORGANISATION)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)  # when the post last ended (history)
@@ -271,7 +289,7 @@ class TransferRequest(models.Model):
     from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=16, choices=Role.choices)
-    team = models.CharField(max_length=16, choices=Team.choices, default=Team.ORGANISATION)
+    team = models.CharField(max_length=16, choices=team_choices, default=Team.ORGANISATION)
     # The path of the lowest common ancestor of the two units (kept right when a subtree moves).
     approver_path = PathField(max_length=255)
     requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
@@ -360,6 +378,8 @@ class UnitVacancy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.empty}/{self.planned} of plan {self.plan_id} @ {self.unit_id}"
+
+
 # --- phone masking and reveals (issue 13: minimum access) -----------------------------------------
 
 # ITU country calling codes are prefix-free: these are the one- and two-digit ones, every other is
@@ -405,4 +425,6 @@ class PhoneReveal(models.Model):
         return f"{self.kind} of {self.person_id} by {self.viewer_id}"
 
 
-__all__ = ["ApiToken", "LEADING_ROLES", "LoginCode", "Passkey", "Person", "PersonSession", "PersonToken", "PhoneReveal", "Post", "PostPlan", "RecoveryCode", "Role", "TOTPDevice", "Team", "TransferRequest", "TransferStatus", "UnitVacancy", "mask_phone", "_"]
+__all__ = ["ApiToken", "LEADING_ROLES", "LoginCode", "Passkey", "Person", "PersonSession", "PersonToken",
+           "PhoneReveal", "Post", "PostPlan", "RecoveryCode", "Role", "TOTPDevice", "Team", "TeamName",
+           "TransferRequest", "TransferStatus", "UnitVacancy", "mask_phone", "_"]

@@ -15,6 +15,7 @@ from sampark.org.models import Unit
 from sampark.org.services import rewrite_paths
 from sampark.people import vacancies
 from sampark.people.models import Person, PersonToken, Post, Role, Team, TransferRequest, TransferStatus
+from sampark.people.teams import is_team
 from sampark.people.transfers import state_roots, tell_deciders
 from sampark.people.visibility import forget
 
@@ -143,7 +144,7 @@ def in_reach(actor, person: Person) -> bool:
 def _check_role(role: str, team: str) -> None:
     if role not in Role.values:
         raise PeopleError(_("Unknown role."))
-    if team not in Team.values:
+    if not is_team(team):  # a team of the people.TeamName table (people.teams)
         raise PeopleError(_("Unknown team."))
 
 

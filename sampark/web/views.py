@@ -21,7 +21,7 @@ from sampark.people.auth import LoginError, request_code, verify_code
 from sampark.people.middleware import login, logout
 from sampark.people.models import LoginCode, Post
 from sampark.people.services import update_person
-from sampark.people.visibility import can_see_phone
+from sampark.people.visibility import can_see_phone, setup_access
 from sampark.web.middleware import hindi_first
 
 LANGS = {code for code, _name in settings.LANGUAGES}
@@ -57,7 +57,8 @@ def home(request):
     items = [i for i in action_items_owned(request.person) if not i.done]
     return render(request, "web/home.html", {"posts": posts, "items": items, "today": timezone.localdate(),
                                              "transfers": selectors.transfers_to_decide(posts),
-                                             "vacancies": vacancies.attention([p.unit for p in posts if p.leads])})
+                                             "vacancies": vacancies.attention([p.unit for p in posts if p.leads]),
+                                             "setup": setup_access(request.person, posts)})
 
 
 @hindi_first
