@@ -55,8 +55,9 @@ def test_one_bad_report_gets_its_error_and_the_others_are_accepted(world):
     assert AuditEntry.objects.filter(action="report.submit").count() == audits_before + 2
     entry = AuditEntry.objects.get(action="report.submit", object_id=good1.id)
     assert entry.actor_id == w.state_admin.pk
+    # No values: a text field may hold anything; the report keeps them.
     assert entry.after == {"unit": w.gaya_booth.pk, "type": Report.objects.get(pk=good1.id).type_id,
-                           "date": good1.date, "values": {"attendance": 12, "topic": "बूथ बैठक"}, "version": 1}
+                           "date": good1.date, "version": 1}
     assert RollupPending.objects.count() == 2
     stored = Report.objects.get(pk=good1.id)
     assert stored.values == {"attendance": 12, "topic": "बूथ बैठक"}  # text cleaned

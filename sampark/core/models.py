@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -28,23 +29,55 @@ class AppendOnlyModel(models.Model):
         raise PermissionError(f"{self._meta.label} rows are append-only")
 
 
-class AuditEntry(AppendOnlyModel):
-    """Who did what to which object, and when, with the state before and after. Never changed."""
+class AuditQuerySet(AppendOnlyQuerySet):
+    def bulk_create(self, *args, **kwargs):  # noqa: ARG002
+        raise PermissionError("audit rows are written by sampark.core.audit (record, record_rows): they chain them")
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+class AuditEntry(AppendOnlyModel):
+    """Who did what to which object, and when: ids, codes, statuses and counts, never a name, a
+    phone or a free text. Never changed. Each row is a link of a hash chain (core/audit.py): ``seq``
+    counts from 1 without gaps, ``prev_hash`` is the hash of row seq - 1 and ``hash`` the SHA-256 of
+    this row's content with ``prev_hash``, so ``sampark audit verify`` finds a row changed,
+    removed or slipped in by hand."""
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64, blank=True, default="")
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    # The network only (a /24 or a /48, as people.sessions keeps it), not the address.
     ip = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is None and not self.hash:
+            raise PermissionError("audit rows are written by sampark.core.audit.record: it chains them")
+        super().save(*args, **kwargs)
+
+
+class AuditHead(models.Model):
+    """The end of the audit chain: one row (pk 1) with the last seq and hash. Writers lock it
+    (select_for_update) for the rest of their transaction, so on PostgreSQL they chain one after
+    another; it also shows rows cut from the end of the chain."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"audit head {self.seq} {self.hash[:12]}"
 
 
 class OutboxMessage(models.Model):

@@ -460,7 +460,7 @@ def add_review_note(actor: Person, unit, *, text: str, now: datetime | None = No
     text = _text(text)
     _check_review(actor, unit)
     note = ReviewNote.objects.create(unit=unit, unit_path=unit.path, author=actor, text=text, created_at=now)
-    audit.record(actor, "review.note", note, after={"unit": unit.pk, "text": text})
+    audit.record(actor, "review.note", note, after={"unit": unit.pk, "text_len": audit.length(text)})
     return note
 
 
@@ -481,7 +481,8 @@ def add_action_item(actor: Person, unit, *, owner: Person, text: str, due_on, no
                                      due_on=due_on, created_at=now,
                                      remind_at=_end_of_day(due_on, timezone.get_current_timezone()))
     audit.record(actor, "review.action_item", item,
-                 after={"unit": unit.pk, "owner": owner.pk, "text": text, "due_on": due_on.isoformat()})
+                 after={"unit": unit.pk, "owner": owner.pk, "text_len": audit.length(text),
+                        "due_on": due_on.isoformat()})
     _sms_later(owner, lambda: _("Sampark: an action item for you, due {date}: {text}")
                .format(date=due_on.isoformat(), text=text[:100]))
     return item

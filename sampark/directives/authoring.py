@@ -39,7 +39,8 @@ class DuplicateRequest(DirectiveError):
 
 
 def _snapshot(d: Directive) -> dict:
-    return {"title": d.title, "body": d.body, "status": d.status, "priority": d.priority,
+    """What the audit keeps: the texts' lengths, not the texts (the revisions keep them)."""
+    return {"title_len": audit.length(d.title), "body_len": audit.length(d.body), "status": d.status, "priority": d.priority,
             "requires_ack": d.requires_ack, "due_at": d.due_at.isoformat() if d.due_at else None,
             "target": d.target_unit_id, "levels": d.levels, "roles": d.roles, "teams": d.teams,
             "revision": d.revision, "required_action": d.required_action,
@@ -241,13 +242,14 @@ def edit_directive(actor: Person, directive: Directive, *, title: str, body: str
     title, body = _clean_text(title, body)
     if (title, body) == (d.title, d.body):
         return d
-    before = _snapshot(d)
+    before, old = _snapshot(d), {"title": d.title, "body": d.body}
     d.title, d.body = title, body
     d.revision += 1
     d.edited_at = now if d.status == Directive.Status.PUBLISHED else None
     d.save(update_fields=["title", "body", "revision", "edited_at"])
     Revision.objects.create(directive=d, number=d.revision, title=title, body=body, edited_by=actor)
-    audit.record(actor, "directive.edit", d, before=before, after=_snapshot(d))
+    audit.record(actor, "directive.edit", d, before=before,
+                 after={**_snapshot(d), "changed": audit.changed(old, {"title": title, "body": body})})
     return d
 
 

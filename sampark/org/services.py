@@ -40,8 +40,8 @@ class TreeError(ValueError):
 
 
 def _snapshot(unit: Unit) -> dict:
-    return {"parent": unit.parent_id, "level": unit.level_id, "name_hi": unit.name_hi,
-            "name_en": unit.name_en, "code": unit.code, "path": unit.path}
+    """What the audit keeps of a unit: ids, code and path; of a rename, which names changed."""
+    return {"parent": unit.parent_id, "level": unit.level_id, "code": unit.code, "path": unit.path}
 
 
 def unit_tokens(name_hi: str, name_en: str, code: str = "") -> set[str]:
@@ -117,7 +117,7 @@ def create_unit(actor, *, parent: Unit | None, level: Level, name_hi: str = "", 
 @transaction.atomic
 def rename_unit(actor, unit: Unit, *, name_hi: str, name_en: str, code: str | None = None) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    before = _snapshot(unit)
+    before, old = _snapshot(unit), {"name_hi": unit.name_hi, "name_en": unit.name_en}
     unit.name_hi, unit.name_en, new_code = _clean_names(name_hi, name_en, unit.code if code is None else code)
     if new_code != unit.code:
         _check_code_free(unit.level, new_code, exclude_pk=unit.pk)
@@ -125,7 +125,8 @@ def rename_unit(actor, unit: Unit, *, name_hi: str, name_en: str, code: str | No
     unit.search_key = " ".join(sorted(unit_tokens(unit.name_hi, unit.name_en)))[:255]
     unit.save(update_fields=["name_hi", "name_en", "code", "search_key"])
     _write_tokens(unit)
-    audit.record(actor, "unit.rename", unit, before=before, after=_snapshot(unit))
+    audit.record(actor, "unit.rename", unit, before=before, after={
+        **_snapshot(unit), "changed": audit.changed(old, {"name_hi": unit.name_hi, "name_en": unit.name_en})})
     return unit
 
 

@@ -132,7 +132,7 @@ def issue_token(actor, person: Person, label: str = "") -> str:
     with transaction.atomic():
         token = ApiToken.objects.create(person=person, prefix=key[:12], key_hash=token_hash(key), label=clean(label)[:100])
         audit.record(actor, "token.issue", token, after={"person": person.pk, "prefix": token.prefix,
-                                                         "label": token.label})
+                                                         "label_len": audit.length(token.label)})
     return key
 
 

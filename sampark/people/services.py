@@ -67,7 +67,13 @@ def search_name(name_hi: str, name_en: str) -> str:
 
 
 def _snapshot(p: Person) -> dict:
-    return {"name_hi": p.name_hi, "name_en": p.name_en, "phone": p.phone, "lang": p.lang, "is_active": p.is_active}
+    """What the audit keeps of a person: no name nor phone (the id says who), see core/audit.py."""
+    return {"lang": p.lang, "is_active": p.is_active}
+
+
+def _personal(p: Person) -> dict:
+    """The personal values, only to tell the audit which of them changed."""
+    return {"name_hi": p.name_hi, "name_en": p.name_en, "phone": p.phone}
 
 
 def _clean_names(name_hi: str, name_en: str) -> tuple[str, str]:
@@ -114,7 +120,7 @@ def update_person(actor, person: Person, *, name_hi: str | None = None, name_en:
                   lang: str | None = None) -> Person:
     """Change a person's names or language; returns the updated row (the argument may be stale)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    before = _snapshot(person)
+    before, old = _snapshot(person), _personal(person)
     person.name_hi, person.name_en = _clean_names(person.name_hi if name_hi is None else name_hi,
                                                   person.name_en if name_en is None else name_en)
     if lang is not None:
@@ -123,7 +129,8 @@ def update_person(actor, person: Person, *, name_hi: str | None = None, name_en:
     person.search_name = search_name(person.name_hi, person.name_en)
     person.save(update_fields=["name_hi", "name_en", "lang", "search_name"])
     _write_tokens(person)
-    audit.record(actor, "person.update", person, before=before, after=_snapshot(person))
+    audit.record(actor, "person.update", person, before=before,
+                 after={**_snapshot(person), "changed": audit.changed(old, _personal(person))})
     return person
 
 

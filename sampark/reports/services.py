@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from sampark.core import audit, bulk, files, paths
 from sampark.core.errors import NOT_FOUND
 from sampark.core.locks import tree_lock
-from sampark.core.models import AuditEntry
 from sampark.core.text import ascii_digits, clean
 from sampark.core.visibility import can_see_path, visible_roots
 from sampark.org.models import Unit
@@ -274,8 +273,10 @@ def _pending(unit_path: str, rtype: ReportType, day: Date, values: dict, sign: i
 
 
 def snapshot(report: Report) -> dict:
+    """What the audit keeps of a report: no values (a text field may hold anything; the report and
+    its revisions keep them)."""
     return {"unit": report.unit_id, "type": report.type_id, "date": report.date.isoformat(),
-            "values": report.values, "version": report.version}
+            "version": report.version}
 
 
 # --- submit ---------------------------------------------------------------------------------------
@@ -347,7 +348,6 @@ def _prepare(actor, sub: Submission, units: dict, types: dict[str, ReportType], 
 REPORT_COLS = ["id", "unit_id", "unit_path", "type_id", "date", "values", "author_id", "body_hash", "version",
                "created_at", "updated_at"]
 PENDING_COLS = ["unit_path", "type_id", "day", "reports", "v1", "v2", "v3", "v4"]
-AUDIT_COLS = ["at", "actor_id", "action", "object_type", "object_id", "before", "after", "ip"]
 
 
 def _load_batch_context(actor, submissions):
@@ -446,17 +446,16 @@ def submit_reports(actor: Person, submissions: list[Submission], *, _retry: bool
                 reports.append((rid if pg else rid.hex, unit.pk, unit.path, rtype.pk, day_db, values_json, author,
                                 digest, 1, now_db, now_db))
                 pending.append((unit.path, rtype.pk, day_db, 1, *slot_values(rtype, values)))
-                # Same JSON as snapshot() of the new report, without encoding the values twice.
-                after = (f'{{"unit":{unit.pk},"type":{rtype.pk},"date":"{day_iso}",'
-                         f'"values":{values_json},"version":1}}')
-                audits.append((now_db, author, "report.submit", "reports.report", str(rid), None, after, None))
+                # snapshot() of the new report as canonical JSON (keys sorted), built directly.
+                after = f'{{"date":"{day_iso}","type":{rtype.pk},"unit":{unit.pk},"version":1}}'
+                audits.append((author, "report.submit", "reports.report", str(rid), None, after))
                 outcomes[i] = Outcome(None, created=True, id=rid)
             if reports:
                 # Rows in database form (the column names are the fields' attnames), without a
                 # model instance each: compiling them per value cost more than the database.
                 bulk.insert_rows(Report._meta.db_table, REPORT_COLS, reports)
                 bulk.insert_rows(RollupPending._meta.db_table, PENDING_COLS, pending)
-                bulk.insert_rows(AuditEntry._meta.db_table, AUDIT_COLS, audits)
+                audit.record_rows(audits, now)
     except (IntegrityError, _TreeMoved):
         if not _retry:
             raise
@@ -525,7 +524,7 @@ def correct_report(actor: Person, report: Report, *, values: dict | None = None,
     new_values = clean_values(rtype, values if values is not None else report.values)
     if new_day == report.date and new_values == report.values:
         return report
-    before = snapshot(report)
+    before, old_values = snapshot(report), report.values
     ReportRevision.objects.create(report=report, version=report.version, date=report.date, values=report.values,
                                   edited_by=actor, reason=clean(reason)[:300])
     RollupPending.objects.bulk_create([
@@ -534,7 +533,8 @@ def correct_report(actor: Person, report: Report, *, values: dict | None = None,
     ])
     report.date, report.values, report.version = new_day, new_values, report.version + 1
     report.save(update_fields=["date", "values", "version", "updated_at"])
-    audit.record(actor, "report.correct", report, before=before, after=snapshot(report))
+    audit.record(actor, "report.correct", report, before=before,
+                 after={**snapshot(report), "changed": audit.changed(old_values, new_values)})
     return report
 
 
