@@ -302,6 +302,10 @@ class ChildLine:
     def share(self) -> float:
         return self.empty / self.planned if self.planned else 0.0
 
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
+
 
 def plan_items() -> list[PostPlan]:
     return list(PostPlan.objects.select_related("level").order_by("level__rank", "pk"))
