@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from sampark.core import audit, paths
@@ -59,21 +59,30 @@ class PlanError(ValueError):
 # --- the counters, kept as things happen ------------------------------------------------------------
 
 def _add(unit_ids: list[int], plan_id: int, *, planned: int = 0, empty: int = 0) -> None:
-    changes = {}
-    if planned:
-        changes["planned"] = F("planned") + planned
-    if empty:
-        changes["empty"] = F("empty") + empty
-    if unit_ids and changes:
-        UnitVacancy.objects.filter(unit_id__in=unit_ids, plan_id=plan_id).update(**changes)
+    if unit_ids and (planned or empty):
+        _add_each(unit_ids, {plan_id: (planned, empty)})
 
 
-def _ensure_rows(path: str, plan_id: int) -> None:
-    """Rows (at zero) for the units on ``path`` that have none for the item yet."""
+def _add_each(unit_ids: list[int], deltas: dict[int, tuple[int, int]]) -> None:
+    """Add {plan item: (planned, empty)} to those items' rows of the units: one UPDATE."""
+    if not unit_ids or not deltas:
+        return
+
+    def by_item(i: int):
+        return Case(*[When(plan_id=p, then=Value(d[i])) for p, d in deltas.items()], default=Value(0),
+                    output_field=IntegerField())
+
+    UnitVacancy.objects.filter(unit_id__in=unit_ids, plan_id__in=list(deltas)).update(
+        planned=F("planned") + by_item(0), empty=F("empty") + by_item(1))
+
+
+def _ensure_rows(path: str, plan_ids: int | list[int]) -> None:
+    """Rows (at zero) for the units on ``path`` that have none for the items yet (two queries)."""
+    plan_ids = [plan_ids] if isinstance(plan_ids, int) else plan_ids
     ids = paths.ancestor_ids(path)
-    have = set(UnitVacancy.objects.filter(unit_id__in=ids, plan_id=plan_id).values_list("unit_id", flat=True))
-    missing = [UnitVacancy(unit_id=uid, plan_id=plan_id, unit_path=path[:paths.SEGMENT * (i + 1)])
-               for i, uid in enumerate(ids) if uid not in have]
+    have = set(UnitVacancy.objects.filter(unit_id__in=ids, plan_id__in=plan_ids).values_list("unit_id", "plan_id"))
+    missing = [UnitVacancy(unit_id=uid, plan_id=p, unit_path=path[:paths.SEGMENT * (i + 1)])
+               for p in plan_ids for i, uid in enumerate(ids) if (uid, p) not in have]
     if missing:
         UnitVacancy.objects.bulk_create(missing, ignore_conflicts=True)  # a concurrent request may add one too
 
@@ -117,12 +126,14 @@ def on_subtree_moved(sender, unit, old_path: str, new_path: str, new_parent, **k
     while shared < min(len(old_above), len(new_above)) and old_above[shared] == new_above[shared]:
         shared += 1
     leaving, joining = old_above[shared:], new_above[shared:]
-    for plan_id, planned, empty in (UnitVacancy.objects.filter(unit_id=unit.pk).order_by("plan_id")
-                                    .values_list("plan_id", "planned", "empty")):
-        _add(leaving, plan_id, planned=-planned, empty=-empty)
-        _ensure_rows(new_path[:-paths.SEGMENT], plan_id)
-        _add(joining, plan_id, planned=planned, empty=empty)
+    totals = {p: (planned, empty) for p, planned, empty in
+              UnitVacancy.objects.filter(unit_id=unit.pk).values_list("plan_id", "planned", "empty")}
+    if not totals:
+        return
+    _add_each(leaving, {p: (-planned, -empty) for p, (planned, empty) in totals.items()})
     UnitVacancy.objects.filter(unit_id__in=leaving, planned=0).delete()
+    _ensure_rows(new_path[:-paths.SEGMENT], list(totals))
+    _add_each(joining, totals)
 
 
 # --- the whole count, in SQL ------------------------------------------------------------------------
@@ -290,6 +301,10 @@ class ChildLine:
     @property
     def share(self) -> float:
         return self.empty / self.planned if self.planned else 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
 
 
 def plan_items() -> list[PostPlan]:
