@@ -121,7 +121,9 @@ def _move_head(seq: int, hash_: str) -> None:
 def record(actor: Any, action: str, obj: Any = None, *, before: Any = None, after: Any = None,
            object_type: str = "", object_id: str = "", ip: str | None = None) -> AuditEntry:
     """Write one audit row. Call inside the service's transaction so the row and the change land
-    together (and the chain head stays locked until they do)."""
+    together, and after its other locks where it can: the chain head stays locked until commit,
+    so a row lock taken after it may wait on a writer that is waiting for the head (a deadlock,
+    which PostgreSQL breaks by failing one of the two)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
