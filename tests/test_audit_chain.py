@@ -119,6 +119,12 @@ def test_a_row_added_by_hand_is_named(chain, seq):
         verify()
 
 
+def test_a_removed_chain_head_is_named(chain):
+    sql(f"DELETE FROM {AuditHead._meta.db_table}")
+    with pytest.raises(CommandError, match=f"broken at seq {chain[-1]}: the chain head is missing"):
+        verify()
+
+
 def test_a_rolled_back_write_leaves_no_gap(chain):
     with pytest.raises(RuntimeError), transaction.atomic():
         audit.record(None, "gone", object_type="t")

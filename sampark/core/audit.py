@@ -121,7 +121,9 @@ def _move_head(seq: int, hash_: str) -> None:
 def record(actor: Any, action: str, obj: Any = None, *, before: Any = None, after: Any = None,
            object_type: str = "", object_id: str = "", ip: str | None = None) -> AuditEntry:
     """Write one audit row. Call inside the service's transaction so the row and the change land
-    together (and the chain head stays locked until they do)."""
+    together, and after its other locks where it can: the chain head stays locked until commit,
+    so a row lock taken after it may wait on a writer that is waiting for the head (a deadlock,
+    which PostgreSQL breaks by failing one of the two)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -179,13 +181,16 @@ def verify(chunk: int = CHUNK) -> Verdict:
     hash. The first row that was changed, removed or slipped in makes the verdict bad, naming it.
     Rows appended by writers during the walk are left for the next run."""
     head = AuditHead.objects.filter(pk=HEAD).values_list("seq", "hash").first()
-    if head is None:  # no writer yet: whatever rows there are must chain from the start
-        head = (AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0, None)
+    if head is None:  # only an empty log has no head (migrations and writers make it)
+        top = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+        if top is not None:
+            return Verdict(False, 0, 0, "", top, "the chain head is missing (removed by hand)")
+        return Verdict(True, 0, 0, GENESIS)
     head_seq, head_hash = head
     expected, prev, checked, last = 1, GENESIS, 0, None
 
     def bad(seq, problem):
-        return Verdict(False, checked, head_seq, head_hash or "", seq, problem)
+        return Verdict(False, checked, head_seq, head_hash, seq, problem)
 
     while True:
         rows = AuditEntry.objects.filter(seq__lte=head_seq)
@@ -207,15 +212,14 @@ def verify(chunk: int = CHUNK) -> Verdict:
         last = rows[-1][0]
     if expected - 1 < head_seq:
         return bad(expected, "the row is missing (removed from the end)")
-    if head_hash is not None and head_hash != prev:
+    if head_hash != prev:
         return bad(head_seq, "the chain head does not match the last row (changed)")
     # Rows past the head (one statement, so a writer committing meanwhile cannot look like one).
     with connection.cursor() as cur:
         cur.execute(f"SELECT (SELECT seq FROM {AuditHead._meta.db_table} WHERE id = %s), "
                     f"(SELECT max(seq) FROM {AuditEntry._meta.db_table})", [HEAD])
         now_head, top = cur.fetchone()
-    if top is not None and top > (now_head if now_head is not None else head_seq):
-        beyond = AuditEntry.objects.filter(seq__gt=now_head if now_head is not None else head_seq)
-        return bad(beyond.order_by("seq").values_list("seq", flat=True).first(),
-                   "a row past the chain head (added by hand)")
-    return Verdict(True, checked, head_seq, head_hash or prev)
+    if top is not None and top > (now_head or 0):
+        beyond = AuditEntry.objects.filter(seq__gt=now_head or 0).order_by("seq").values_list("seq", flat=True)
+        return bad(beyond.first(), "a row past the chain head (added by hand)")
+    return Verdict(True, checked, head_seq, head_hash)

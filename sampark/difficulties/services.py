@@ -369,6 +369,7 @@ def merge_difficulties(actor: Person, primary: Difficulty, others: list[Difficul
     others = [o for o in others if o.pk != primary.pk]
     if not others:
         raise DifficultyError(_("Choose at least one other difficulty to merge."))
+    merged = []
     for other in others:
         o = _locked(other)
         _check_can_act(actor, o, (*WAITING, Status.INFO_REQUESTED))
@@ -376,6 +377,9 @@ def merge_difficulties(actor: Person, primary: Difficulty, others: list[Difficul
         o.status, o.merged_into, o.due_at, o.assigned_to = Status.MERGED, primary, None, None
         _save(o, now, ["status", "merged_into", "due_at", "assigned_to"])
         _event(o, EventKind.MERGED, actor, now, from_unit=o.handling_unit, text=primary.text[:200])
+        merged.append((o, before))
+    # Audited once every row is locked: the audit chain's head is locked last (no lock waits behind it).
+    for o, before in merged:
         audit.record(actor, "difficulty.merge", o, before=before, after=_snapshot(o))
     _event(primary, EventKind.MERGED, actor, now, from_unit=primary.handling_unit,
            text=_("{n} similar difficulties merged into this one.").format(n=len(others)))
