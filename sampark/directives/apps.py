@@ -7,10 +7,11 @@ class DirectivesConfig(AppConfig):
 
     def ready(self):
         from sampark.core.jobs import register_tick
-        from sampark.directives import jobs, mydata
+        from sampark.directives import erasure, jobs, mydata
         from sampark.directives.counters import on_subtree_moved
         from sampark.org.signals import subtree_moved
 
         subtree_moved.connect(on_subtree_moved, dispatch_uid="directives.subtree_moved")
         register_tick(self.label, jobs.tick)
         mydata.register()
+        erasure.register()

@@ -8,9 +8,10 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from sampark.core.jobs import register_tick
         from sampark.org.signals import subtree_moved
-        from sampark.people import exports, imports, jobs, mydata  # noqa: F401 - register the "people" kind of file
+        from sampark.people import erasure, exports, imports, jobs, mydata  # noqa: F401 - register the "people" kind of file
         from sampark.people.services import on_subtree_moved
 
         subtree_moved.connect(on_subtree_moved, dispatch_uid="people.subtree_moved")
         register_tick(self.label, jobs.tick)
         mydata.register()
+        erasure.register()

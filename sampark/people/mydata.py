@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from sampark.core.mydata import register_section
 from sampark.people.models import (
     ApiToken,
+    ErasureRequest,
     Passkey,
     PersonSession,
     Post,
@@ -58,6 +59,11 @@ def transfers(p) -> list[dict]:
             for t in TransferRequest.objects.filter(person=p).select_related("from_unit", "to_unit")]
 
 
+def erasure_requests(p) -> list[dict]:
+    return [{"id": r.pk, "reason": r.reason, "requested_at": r.requested_at, "takes_effect_at": r.due_at,
+             "done_at": r.done_at} for r in ErasureRequest.objects.filter(person=p).order_by("requested_at", "pk")]
+
+
 def register() -> None:
     register_section("person", _("About you"), person)
     register_section("posts", _("Posts"), posts, covers=["people.Post.person"])
@@ -66,3 +72,5 @@ def register() -> None:
         "people.TOTPDevice.person", "people.RecoveryCode.person", "people.Passkey.person"])
     register_section("api_tokens", _("API tokens"), api_tokens, covers=["people.ApiToken.person"])
     register_section("transfers", _("Transfer requests"), transfers, covers=["people.TransferRequest.person"])
+    register_section("erasure_requests", _("Erasure requests"), erasure_requests,
+                     covers=["people.ErasureRequest.person"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.people import members, views
+from sampark.people import erasure_views, members, views
 
 app_name = "people"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("<int:person_id>/posts/", members.person_post, name="person-post"),
     path("posts/<int:post_id>/end/", members.post_end, name="post-end"),
     path("posts/<int:post_id>/move/", members.post_move, name="post-move"),
+    path("<int:person_id>/deactivate/", erasure_views.person_deactivate, name="person-deactivate"),
+    path("<int:person_id>/reactivate/", erasure_views.person_reactivate, name="person-reactivate"),
+    path("erasures/", erasure_views.erasures, name="erasures"),
+    path("erasures/<int:request_id>/erase/", erasure_views.erase_now, name="erasure-erase"),
 ]

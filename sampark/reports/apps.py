@@ -10,7 +10,7 @@ class ReportsConfig(AppConfig):
         from sampark.core.defaults import recreate_after_migrate
         from sampark.core.jobs import register_tick
         from sampark.org.signals import subtree_moved
-        from sampark.reports import jobs, mydata
+        from sampark.reports import erasure, jobs, mydata
         from sampark.reports.policies import FOLD_LEVEL
         from sampark.reports.rollups import on_subtree_moved, rebuild
 
@@ -18,4 +18,5 @@ class ReportsConfig(AppConfig):
         recreate_after_migrate(self, "sampark.reports.migrations.0002_demo_report_types", "create_types")
         register_tick(self.label, jobs.tick)
         mydata.register()
+        erasure.register()
         policies.when_changed(FOLD_LEVEL.key, rebuild)
