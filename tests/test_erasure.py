@@ -306,6 +306,45 @@ def test_a_tick_erases_a_bounded_batch(world, monkeypatch):
     assert erasure.erase_due(later) == 1 and erasure.erase_due(later) == 1 and erasure.erase_due(later) == 0
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_ticks_at_once_erase_each_person_once():
+    import threading
+
+    from django.db import connection, connections
+
+    from tests.personas import build_world
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("concurrent writers need a file or server database (see test_difficulties)")
+    world = build_world()
+    people = [world.patna_worker, world.gaya_worker, world.up_coord]
+    reqs = [erasure.request_erasure(p, "erasure")[0] for p in people]
+    later = max(r.due_at for r in reqs) + timedelta(minutes=1)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(erasure.erase_due(later))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert sum(results) == len(people)
+    for p in people:
+        assert AuditEntry.objects.filter(action="person.erase", object_id=str(p.pk)).count() == 1
+        p.refresh_from_db()
+        assert p.name_en == "Member " + ErasureRequest.objects.get(person=p).pseudonym
+
+
 # --- retention ---------------------------------------------------------------------------------------
 
 def test_idle_people_without_a_post_are_erased_and_the_others_are_not(world, django_capture_on_commit_callbacks):

@@ -148,8 +148,9 @@ def confirm_erasure(actor: Person, req: ErasureRequest) -> ErasureRequest:
 @transaction.atomic
 def erase(actor, req: ErasureRequest, *, now: datetime | None = None, confirmed_by: Person | None = None
           ) -> ErasureRequest:
-    """Run the erasure (once: a request already done is returned as it is)."""
+    """Run the erasure (once: a request already done is returned as it is, ``erased_now`` False)."""
     req = ErasureRequest.objects.select_for_update().get(pk=req.pk)
+    req.erased_now = False
     if req.done_at is not None:
         return req
     now = now or timezone.now()
@@ -172,6 +173,7 @@ def erase(actor, req: ErasureRequest, *, now: datetime | None = None, confirmed_
     audit.record(actor, "person.erase", person, after={"request": req.pk, "reason": req.reason,
                                                        "rows": sum(changed.values())})
     forget(person)
+    req.erased_now = True
     return req
 
 
@@ -193,12 +195,11 @@ def register() -> None:
 # --- timed work ---------------------------------------------------------------------------------
 
 def erase_due(now: datetime) -> int:
-    """Requests past their grace period (a bounded batch per tick)."""
+    """Requests past their grace period (a bounded batch per tick). Each is claimed by locking its row:
+    a tick running at the same time waits, then finds it done and counts nothing for it."""
     due = list(ErasureRequest.objects.filter(done_at__isnull=True, due_at__lte=now)
                .order_by("due_at", "pk").values_list("pk", flat=True)[:BATCH])
-    for pk in due:
-        erase(None, ErasureRequest(pk=pk), now=now)
-    return len(due)
+    return sum(erase(None, ErasureRequest(pk=pk), now=now).erased_now for pk in due)
 
 
 def erase_idle(now: datetime) -> int:
@@ -219,6 +220,5 @@ def erase_idle(now: datetime) -> int:
                 continue
             req = pending_request(person) or ErasureRequest.objects.create(
                 person=person, reason=ErasureReason.RETENTION, requested_at=now, due_at=now)
-            erase(None, req, now=now)
-            done += 1
+            done += erase(None, req, now=now).erased_now
     return done
