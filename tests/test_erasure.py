@@ -453,3 +453,19 @@ def test_review_notes_and_action_items_written_by_a_leader_are_erased(world):
     assert item.text == ERASED and ActionItem.objects.count() == 1
     assert ReviewNote.objects.get().text == ERASED  # append-only, except for this
     assert Difficulty.objects.count() == 0
+
+
+def test_the_idle_are_read_from_an_index_not_by_scanning_people(world):
+    from django.db import connection
+
+    qs = Person.objects.filter(inactive_since__lt=timezone.now()).order_by("inactive_since").values("pk")[:50]
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SET LOCAL enable_seqscan = off")  # a tiny test table would be scanned anyway
+            cur.execute("EXPLAIN " + sql, params)
+        else:
+            cur.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cur.fetchall())
+    assert "inactive_since" in plan and "Seq Scan" not in plan and "SCAN people_person" not in plan.replace(
+        "USING INDEX", ""), plan

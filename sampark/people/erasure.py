@@ -206,7 +206,7 @@ def erase_idle(now: datetime) -> int:
     """People without a post and without a log-in for people.inactive_erase_days (retention): read
     from the index on inactive_since, oldest first, a bounded batch per tick."""
     cutoff = now - timedelta(days=policies.inactive_erase_days())
-    idle = list(Person.objects.filter(inactive_since__lt=cutoff).order_by("inactive_since", "pk")
+    idle = list(Person.objects.filter(inactive_since__lt=cutoff).order_by("inactive_since")
                 .values_list("pk", flat=True)[:BATCH])
     done = 0
     for pk in idle:
