@@ -469,3 +469,23 @@ def test_the_idle_are_read_from_an_index_not_by_scanning_people(world):
         plan = " ".join(str(row) for row in cur.fetchall())
     assert "inactive_since" in plan and "Seq Scan" not in plan and "SCAN people_person" not in plan.replace(
         "USING INDEX", ""), plan
+
+
+def test_the_requests_page_costs_the_same_queries_for_one_request_or_many(world, client, login_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login_as(world.patna_coord)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/people/erasures/").status_code == 200
+        return len(ctx.captured_queries)
+
+    erasure.request_erasure(world.patna_worker, "erasure")
+    one = queries()
+    for i in range(3):
+        member = people_services.add_member(world.patna_coord, unit=world.patna_booth, phone=f"98444000{i}0",
+                                            name_hi=f"सदस्य नाम {i}", role="worker")
+        erasure.request_erasure(member, "withdraw_consent")
+    assert queries() == one

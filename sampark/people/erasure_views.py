@@ -10,8 +10,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sampark.core import paths
 from sampark.core.decorators import person_required
-from sampark.core.visibility import get_visible_or_404
+from sampark.core.visibility import get_visible_or_404, leading_roots
 from sampark.people import deactivation, erasure, services
 from sampark.people.models import ErasureRequest, Person, Post
 from sampark.people.selectors import unit_labels
@@ -56,9 +57,11 @@ def erasures(request):
     posts = list(Post.objects.visible_to(me).filter(person_id__in=[r.person_id for r in waiting], active=True)
                  .select_related("unit"))
     labels = unit_labels(me, [p.unit for p in posts])
+    roots = leading_roots(me)
     for r in waiting:
-        r.places = [labels[p.unit_id] for p in posts if p.person_id == r.person_id]
-        r.may_erase = services.may_manage(me, r.person)
+        theirs = [p for p in posts if p.person_id == r.person_id]
+        r.places = [labels[p.unit_id] for p in theirs]
+        r.may_erase = any(paths.in_subtrees(p.unit_path, roots) for p in theirs)  # services.may_manage
     return render(request, "people/erasures.html", {"waiting": waiting, "own": erasure.pending_request(me)})
 
 
