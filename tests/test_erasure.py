@@ -306,7 +306,7 @@ def test_a_tick_erases_a_bounded_batch(world, monkeypatch):
     assert erasure.erase_due(later) == 1 and erasure.erase_due(later) == 1 and erasure.erase_due(later) == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_ticks_at_once_erase_each_person_once():
     import threading
 

@@ -27,7 +27,7 @@ from sampark.reports import services as report_services
 from sampark.reports.models import Report, ReportDaily
 from sampark.reports.rollups import fold_pending
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 NAME_HI, NAME_EN = "ज़ोरावर क्वात्रा", "Zorawar Kwatra"
 PHONE_TYPED, PHONE = "98765 12340", "+919876512340"

@@ -1,7 +1,7 @@
 """Erasure (the DPDP Act's right to erasure, and withdrawal of consent): what each app does to a
 person's data when the person is erased.
 
-The people app runs the erasure (sampark.people.erasure) in one transaction; each app registers,
+The people app runs the erasure (its erasure module) in one transaction; each app registers,
 from its ``AppConfig.ready`` (as it registers its "my data" sections and its timed work), an eraser
 ``fn(person, marker) -> int`` that replaces the free texts the person wrote with ``marker`` and
 deletes what identifies them (photos, messages to their phone), returning how many rows it changed.
