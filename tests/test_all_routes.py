@@ -33,6 +33,7 @@ from sampark.difficulties import services as difficulty_services
 from sampark.difficulties.models import ActionItem, Difficulty, ReviewNote
 from sampark.directives import authoring as directive_services
 from sampark.directives.models import Directive
+from sampark.people import erasure
 from sampark.people import services as people_services
 from sampark.people.models import Person, Post
 from sampark.reports import services as report_services
@@ -203,6 +204,13 @@ PAGES: dict[str, object] = {
                                                                             "key": "directives.escalation_minutes"}),
     "setup/teams/": Obj(lambda g: {}, ("GET", "POST"), data=lambda g: {"op": "add_team", "code": "gm",
                                                                          "name_hi": MARK, "name_en": MARK}),
+    "people/<int:person_id>/deactivate/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",),
+                                             data=lambda g: {"confirm": "yes"}),
+    "people/<int:person_id>/reactivate/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",),
+                                             data=lambda g: {"confirm": "yes"}),
+    "people/erasures/": Listing(),
+    "people/erasures/<int:request_id>/erase/": Obj(lambda g: {"request_id": g.erasure.pk}, ("POST",),
+                                                   data=lambda g: {"confirm": "yes"}),
     "people/new/ POST": Create("POST", lambda g: {"unit": g.booth.pk, "phone": "9123456780", "name_hi": MARK,
                                                    "role": "worker"}, json=False),
     "difficulties/new/ POST": Create("POST", lambda g: {"id": str(uuid.uuid4()), "unit": g.booth.pk,
@@ -262,6 +270,8 @@ API: dict[str, object] = {
     "POST /transfers/{transfer_id}/reject": Obj(lambda g: {"transfer_id": g.transfer.pk}, ("POST",)),
     "POST /action-items/{item_id}/done": Obj(lambda g: {"item_id": g.item.pk}, ("POST",)),
     "GET /units/{unit_id}/vacancies": Obj(unit, own=own_unit),
+    "POST /people/{person_id}/deactivate": Obj(lambda g: {"person_id": g.member.pk}, ("POST",)),
+    "POST /people/{person_id}/reactivate": Obj(lambda g: {"person_id": g.member.pk}, ("POST",)),
 }
 
 ALLOWED = {
@@ -273,6 +283,8 @@ ALLOWED = {
     "account/sessions/end/": "ends the viewer's own sessions (named by a hash of their key); shows nothing",
     "about/": "the same public page for everyone",
     "account/data/": "the viewer's own data (tests/test_my_data.py proves another person's never appears)",
+    "account/data/erasure/": "asks for the viewer's own erasure (tests/test_erasure.py); names no one else",
+    "POST /me/erasure": "asks for the viewer's own erasure (tests/test_erasure.py); names no one else",
     "GET /me/data": "the viewer's own data (tests/test_my_data.py proves another person's never appears)",
     "reports/sw.js": "static script (the service worker), the same for everyone",
     "reports/manifest.webmanifest": "static web-app manifest",
@@ -388,8 +400,9 @@ def gaya(world, settings, tmp_path):
     sent = directive_services.publish_directive(world.gaya_coord, sent)
     own_d, _ = difficulty_services.raise_difficulty(world.patna_worker, id=uuid.uuid4(), unit=world.patna_booth,
                                                     category="content", text="पटना की कठिनाई", now=now)
+    erasure_request, _ = erasure.request_erasure(world.gaya_worker, "erasure")
     return SimpleNamespace(
-        unit=world.gaya, booth=world.gaya_booth, report=rep, photo=photo, difficulty=d, item=item, directive=sent,
+        erasure=erasure_request, unit=world.gaya, booth=world.gaya_booth, report=rep, photo=photo, difficulty=d, item=item, directive=sent,
         transfer=transfer, passkey=passkey, post=world.gaya_worker.posts.get(),
         attachment=sent.attachments.get(), patna_person=world.patna_worker, own_d=own_d, member=world.gaya_worker,
         counts=lambda: (Report.objects.in_subtree(world.gaya.path).count(),
@@ -398,7 +411,9 @@ def gaya(world, settings, tmp_path):
                         ReviewNote.objects.count(), ActionItem.objects.count(),
                         # members: no person added or renamed, no post given or ended
                         Person.objects.count(), Person.objects.filter(name_hi__contains=MARK).count(),
-                        Post.objects.in_subtree(world.gaya.path).filter(active=True).count()))
+                        Post.objects.in_subtree(world.gaya.path).filter(active=True).count(),
+                        # erasure: no one deactivated or erased
+                        Person.objects.filter(is_active=False).count(), erasure.pending_request(world.gaya_worker)))
 
 
 @pytest.fixture(params=["patna_coord", "patna_worker"])

@@ -26,6 +26,7 @@ NOT_THEIRS = {
     "people.PersonToken.person": "search keys derived from the name, which the person section gives",
     "people.TransferRequest.requested_by": "a leader's act about another person: that person's data",
     "people.TransferRequest.decided_by": "a leader's act about another person: that person's data",
+    "people.ErasureRequest.confirmed_by": "a leader's act about another person: that person's data",
     "directives.Revision.edited_by": "an earlier text of a directive; the directives written are listed",
     "directives.Attachment.uploaded_by": "a file of a directive; the directives written are listed",
     "directives.WhatsAppWindow.person": "only when they last wrote on WhatsApp, a delivery timer",
@@ -132,7 +133,8 @@ def test_my_data_holds_everything_of_mine_and_nothing_of_anyone_else(world, clie
     _one_of_each(world, world.gaya_worker, world.gaya_booth, "GAYAMARK")
     assert set(mydata.registered_sections()) == {
         "person", "posts", "sessions", "second_factor", "api_tokens", "transfers", "receipts", "messages",
-        "directives_written", "reports", "difficulties", "action_items", "phone_reveals"}
+        "directives_written", "reports", "difficulties", "action_items", "phone_reveals",
+        "erasure_requests"}
 
     login_as(world.patna_worker)
     r = client.get("/api/v1/me/data")

@@ -7,7 +7,7 @@ class DirectivesConfig(AppConfig):
 
     def ready(self):
         from sampark.core.jobs import register_tick
-        from sampark.directives import activity, jobs, mydata
+        from sampark.directives import activity, erasure, jobs, mydata
         from sampark.directives.counters import on_subtree_moved
         from sampark.org.signals import subtree_moved
 
@@ -15,3 +15,4 @@ class DirectivesConfig(AppConfig):
         register_tick(self.label, jobs.tick)
         mydata.register()
         activity.register()
+        erasure.register()

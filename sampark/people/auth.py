@@ -118,6 +118,8 @@ def verify_code(phone_raw: str, code: str, ip: str | None = None, *, now=None) -
             person = Person.objects.filter(phone=phone, is_active=True).first()
             if person is not None:
                 audit.record(person, "login", person, ip=ip)
+                # A log-in restarts the retention clock of someone without a post (people.erasure).
+                Person.objects.filter(pk=person.pk, inactive_since__isnull=False).update(inactive_since=now)
     if person is None:
         raise wrong
     return person

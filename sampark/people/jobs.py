@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from sampark.core.models import OutboxMessage
+from sampark.people import erasure
 from sampark.people.models import LoginCode, PersonSession
 
 BATCH = 5000
@@ -19,7 +20,8 @@ def tick(now: datetime) -> dict:
     cleared = PersonSession.objects.filter(session_key__in=expired, expire_date__lte=now).delete()[0] if expired else 0
     result = {"sessions_cleared": cleared}
     # Purges are named only when they deleted something, so a quiet tick reports as before.
-    purged = {"login_codes_purged": purge_login_codes(now), "outbox_purged": purge_outbox(now)}
+    purged = {"login_codes_purged": purge_login_codes(now), "outbox_purged": purge_outbox(now),
+              "erasures_done": erasure.erase_due(now), "idle_erased": erasure.erase_idle(now)}
     result.update({key: count for key, count in purged.items() if count})
     return result
 

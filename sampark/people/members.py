@@ -16,7 +16,7 @@ from sampark.core.audit import AuditEntry
 from sampark.core.decorators import person_required
 from sampark.core.visibility import get_visible_or_404, leading_roots
 from sampark.org.models import Unit
-from sampark.people import services
+from sampark.people import deactivation, services
 from sampark.people.models import Person, Post, Role, Team, TransferRequest
 from sampark.people.phones import may_reveal
 from sampark.people.selectors import unit_labels
@@ -59,6 +59,7 @@ def _person_page(request, person: Person, *, status: int = 200, error: str = "",
         p.label = labels[p.unit_id]
     for u in picker:
         u.label = labels[u.pk]
+    reactivate = deactivation.may_reactivate(me, person)
     added = AuditEntry.objects.filter(action="person.create", object_type="people.person",
                                       object_id=str(person.pk)).first()
     added_by = (Person.objects.visible_to(me).filter(pk=added.actor_id).first()
@@ -70,7 +71,7 @@ def _person_page(request, person: Person, *, status: int = 200, error: str = "",
         "may_reveal": person.pk != me.pk and may_reveal(me, person, [p.unit_path for p in active]),
         "activity": recent_activity(me, person, ACTIVITY),
         "manage": manage, "picker": picker, "roles": Role.choices, "teams": team_choices(with_inactive=False),
-        "added": added, "added_by": added_by, "error": error, "form": form or {},
+        "added": added, "added_by": added_by, "error": error, "form": form or {}, "reactivate": reactivate,
     }, status=status)
 
 
@@ -85,7 +86,12 @@ def _managed(request, person_id: int) -> Person:
 def person_detail(request, person_id: int):
     if person_id > MAX_ID:
         raise Http404
-    return _person_page(request, get_visible_or_404(Person, request.person, pk=person_id))
+    # A member deactivated where the viewer leads stays on its page, to be reactivated.
+    person = (Person.objects.visible_to(request.person).filter(pk=person_id).first()
+              or deactivation.deactivated_in_reach(request.person, person_id))
+    if person is None:
+        raise Http404
+    return _person_page(request, person)
 
 
 @person_required

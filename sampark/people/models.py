@@ -74,6 +74,9 @@ class Person(BilingualNameMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Roman key that keeps vowels, for ranking search candidates (see core.text).
     search_name = models.CharField(max_length=255, blank=True, default="")
+    # Retention (people.erasure): since when the person holds no active post and has not logged in;
+    # empty while they hold one (and once erased), so the timed work reads only the idle, by index.
+    inactive_since = models.DateTimeField(null=True, blank=True, default=timezone.now, db_index=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -425,6 +428,56 @@ class PhoneReveal(models.Model):
         return f"{self.kind} of {self.person_id} by {self.viewer_id}"
 
 
-__all__ = ["ApiToken", "LEADING_ROLES", "LoginCode", "Passkey", "Person", "PersonSession", "PersonToken",
-           "PhoneReveal", "Post", "PostPlan", "RecoveryCode", "Role", "TOTPDevice", "Team", "TeamName",
-           "TransferRequest", "TransferStatus", "UnitVacancy", "mask_phone", "_"]
+class ErasureReason(models.TextChoices):
+    ERASURE = "erasure", pgettext_lazy("erasure", "Asked for erasure")
+    WITHDRAW_CONSENT = "withdraw_consent", pgettext_lazy("erasure", "Withdrew consent")
+    RETENTION = "retention", pgettext_lazy("erasure", "Inactive too long")
+
+
+class ErasureRequestQuerySet(PathScopedQuerySet):
+    """Seen by the person who asked, and by those who lead a unit where the person holds an active
+    post (their coordinators, who may erase at once): placed by the posts, as people are."""
+
+    path_field = "person__posts__unit_path"
+
+    def roots_q(self, roots: list[str]) -> Q:
+        if not roots:
+            return nothing()
+        return Q(person_id__in=Post.objects.filter(subtree_q("unit_path", roots), active=True).values("person_id"))
+
+    def scope_q(self, person) -> Q:
+        return self.roots_q(leading_roots(person))
+
+    def also_visible(self, person) -> Q:
+        return Q(person=person)
+
+
+class ErasureRequest(models.Model):
+    """A person asked to be erased (or withdrew consent, or was idle past the retention time). It
+    takes effect at ``due_at`` (the grace period) or when a coordinator confirms it; then the
+    person's name and phone become ``pseudonym`` and placeholders (people.erasure)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="erasure_requests")
+    reason = models.CharField(max_length=16, choices=ErasureReason.choices)
+    requested_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    confirmed_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+    pseudonym = models.CharField(max_length=12, blank=True, default="")
+
+    objects = ErasureRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["person"], condition=Q(done_at__isnull=True),
+                                               name="erasure_one_pending")]
+        # The timed work reads the due ones: waiting rows by due time.
+        indexes = [models.Index(fields=["due_at"], condition=Q(done_at__isnull=True), name="erasure_due")]
+
+    def __str__(self) -> str:
+        return f"erasure of {self.person_id} ({self.reason})"
+
+
+__all__ = ["ApiToken", "ErasureReason", "ErasureRequest", "LEADING_ROLES", "LoginCode", "Passkey", "Person",
+           "PersonSession", "PersonToken", "PhoneReveal", "Post", "PostPlan", "RecoveryCode", "Role", "TOTPDevice",
+           "Team", "TeamName", "TransferRequest", "TransferStatus", "UnitVacancy", "mask_phone", "_"]

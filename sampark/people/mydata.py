@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from sampark.core.mydata import register_section
 from sampark.people.models import (
     ApiToken,
+    ErasureRequest,
     Passkey,
     PersonSession,
     PhoneReveal,
@@ -68,6 +69,9 @@ def phone_reveals(p) -> list[dict]:
               for at in PhoneReveal.objects.filter(person=p, kind=PhoneReveal.Kind.REVEAL)
               .exclude(viewer=p).order_by("at").values_list("at", flat=True)]
     return mine + theirs
+def erasure_requests(p) -> list[dict]:
+    return [{"id": r.pk, "reason": r.reason, "requested_at": r.requested_at, "takes_effect_at": r.due_at,
+             "done_at": r.done_at} for r in ErasureRequest.objects.filter(person=p).order_by("requested_at", "pk")]
 
 
 def register() -> None:
@@ -80,3 +84,5 @@ def register() -> None:
     register_section("transfers", _("Transfer requests"), transfers, covers=["people.TransferRequest.person"])
     register_section("phone_reveals", _("Phone numbers shown"), phone_reveals,
                      covers=["people.PhoneReveal.viewer", "people.PhoneReveal.person"])
+    register_section("erasure_requests", _("Erasure requests"), erasure_requests,
+                     covers=["people.ErasureRequest.person"])

@@ -183,6 +183,7 @@ def _give_post(actor, *, person: Person, unit: Unit, role: str, team: str) -> Po
         post.save(update_fields=["active", "unit_path", "ended_at"])
     Unit.objects.filter(pk__in=paths.ancestor_ids(unit.path)).update(member_count=F("member_count") + 1)
     vacancies.post_changed(post)
+    Person.objects.filter(pk=person.pk, inactive_since__isnull=False).update(inactive_since=None)  # retention
     audit.record(actor, "post.add", post, after={"person": person.pk, "unit": unit.pk, "role": role, "team": team})
     forget(person)
     return post
@@ -200,6 +201,8 @@ def end_post(actor, post: Post) -> Post:
     post.save(update_fields=["active", "ended_at"])
     Unit.objects.filter(pk__in=paths.ancestor_ids(post.unit_path)).update(member_count=F("member_count") - 1)
     vacancies.post_changed(post)
+    if not Post.objects.filter(person_id=post.person_id, active=True).exists():  # idle from now (retention)
+        Person.objects.filter(pk=post.person_id).update(inactive_since=post.ended_at)
     audit.record(actor, "post.end", post, before={"active": True}, after={"active": False})
     return post
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.people import members, phone_pages, transfer_views, vacancy_views, views
+from sampark.people import erasure_views, members, phone_pages, transfer_views, vacancy_views, views
 
 app_name = "people"
 
@@ -19,4 +19,8 @@ urlpatterns = [
     path("post-plan/", vacancy_views.post_plan, name="post-plan"),
     path("post-plan/<int:plan_id>/remove/", vacancy_views.post_plan_remove, name="post-plan-remove"),
     path("vacancies/<int:unit_id>/<int:plan_id>/", vacancy_views.empty_units, name="empty-units"),
+    path("<int:person_id>/deactivate/", erasure_views.person_deactivate, name="person-deactivate"),
+    path("<int:person_id>/reactivate/", erasure_views.person_reactivate, name="person-reactivate"),
+    path("erasures/", erasure_views.erasures, name="erasures"),
+    path("erasures/<int:request_id>/erase/", erasure_views.erase_now, name="erasure-erase"),
 ]

@@ -10,7 +10,7 @@ class ReportsConfig(AppConfig):
         from sampark.core.defaults import recreate_after_migrate
         from sampark.core.jobs import register_tick
         from sampark.org.signals import subtree_moved
-        from sampark.reports import activity, jobs, mydata
+        from sampark.reports import activity, erasure, jobs, mydata
         from sampark.reports.policies import FOLD_LEVEL
         from sampark.reports.rollups import on_subtree_moved, rebuild
 
@@ -19,4 +19,5 @@ class ReportsConfig(AppConfig):
         register_tick(self.label, jobs.tick)
         mydata.register()
         activity.register()
+        erasure.register()
         policies.when_changed(FOLD_LEVEL.key, rebuild)

@@ -14,7 +14,7 @@ from sampark.core.decorators import person_required
 from sampark.core.stepup import step_up_redirect
 from sampark.core.tables import table_response
 from sampark.core.visibility import leading_roots
-from sampark.people import sessions, twofactor
+from sampark.people import erasure, sessions, twofactor
 from sampark.people.middleware import logout
 from sampark.people.models import Person
 
@@ -128,4 +128,5 @@ def my_data(request):
         return table_response("sampark-my-data.csv", "csv", columns, rows)
     labels = {name: section.label for name, section in mydata.registered_sections().items()}
     sections = [(labels[name], len(items), mydata.as_json(items)) for name, items in data.items()]
-    return render(request, "web/my_data.html", {"sections": sections})
+    return render(request, "web/my_data.html", {"sections": sections,
+                                                "erasure": erasure.page_context(request.person)})

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from sampark.people import erasure_views
 from sampark.web import account, second_factor_views, views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("lang/", views.set_language, name="set-language"),
     path("account/sessions/", account.my_sessions, name="my-sessions"),
     path("account/data/", account.my_data, name="my-data"),
+    path("account/data/erasure/", erasure_views.ask_erasure, name="ask-erasure"),
     path("account/sessions/end/", account.end_my_sessions, name="end-my-sessions"),
     path("people/<int:person_id>/sessions/", account.member_sessions, name="member-sessions"),
     path("people/<int:person_id>/sessions/end/", account.end_member_sessions, name="end-member-sessions"),
