@@ -31,7 +31,7 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed
 
 # Debian packages: gettext (msgfmt) to compile the Hindi catalogue; for tests also Chromium and a
-# Devanagari font (without it Hindi shows as boxes), poppler for looking at PDFs.
+# Devanagari font (without it Hindi shows as boxes), poppler for looking at PDFs, pg_dump (the erasure test).
 define apt_need
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "Installing Debian packages:$$missing"; \
@@ -43,7 +43,7 @@ system-run:
 	$(call apt_need,gettext)
 
 system-test:
-	$(call apt_need,gettext chromium fonts-lohit-deva poppler-utils)
+	$(call apt_need,gettext chromium fonts-lohit-deva poppler-utils postgresql-client)
 
 # Building the catalogue and the static files reads the settings, which need keys: the demo's
 # local ones unless the environment says otherwise.

@@ -36,10 +36,6 @@ PHONE_TYPED, PHONE = "98765 12340", "+919876512340"
 FORBIDDEN = ["ज़ोरावर", "क्वात्रा", "ज़ोरावर", "Zorawar", "Kwatra", "zorawar", "kwatra", "ZORAWAR",
              gentle_key(NAME_EN), *gentle_key(NAME_HI).split(), PHONE, PHONE[1:], PHONE[3:], PHONE_TYPED,
              "98765-12340"]
-# Until the audit branch (issue 13, audit trail) keeps personal data out of audit payloads, the
-# person's own create/update rows carry the name and phone given: those rows alone are left out of
-# the search here. Remove this at the merge: the test must then pass on the whole dump.
-AUDIT_ROWS_WITH_PERSONAL_DATA = ("person.create", "person.update", "report.submit")
 
 
 def _sqlite_dump() -> str:
@@ -58,10 +54,8 @@ def _pg_dump() -> str:
 
 
 def dump() -> str:
-    text = _pg_dump() if connection.vendor == "postgresql" else _sqlite_dump()
-    return "\n".join(line for line in text.splitlines()
-                     if not any(f'"{action}"' in line or f"\t{action}\t" in line or f"'{action}'" in line
-                                for action in AUDIT_ROWS_WITH_PERSONAL_DATA))
+    """The whole database as text, audit rows included (they hold ids, never a name or a phone)."""
+    return _pg_dump() if connection.vendor == "postgresql" else _sqlite_dump()
 
 
 def found_in(text: str) -> list[str]:
