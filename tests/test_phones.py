@@ -133,14 +133,15 @@ def test_the_cap_refuses_and_tells_the_superior_once_a_day(client, world, api_as
 
 
 def test_the_cap_with_no_superior_tells_nobody(world, cap_of_two, django_capture_on_commit_callbacks):
-    # The state in-charge's unit has a parent (the centre) where nobody leads.
+    # The Centre's in-charge has nobody above; the state in-charge has the Centre's.
     a, b, c = _members(world, 3)
     with django_capture_on_commit_callbacks(execute=True):
-        phones.reveal_phone(world.state_admin, a)
-        phones.reveal_phone(world.state_admin, b)
+        phones.reveal_phone(world.centre_admin, a)
+        phones.reveal_phone(world.centre_admin, b)
         with pytest.raises(phones.RevealRefused):
-            phones.reveal_phone(world.state_admin, c)
-    assert phones.superiors(world.state_admin) == [] and MemorySMS.delivered == []
+            phones.reveal_phone(world.centre_admin, c)
+    assert phones.superiors(world.centre_admin) == [] and MemorySMS.delivered == []
+    assert phones.superiors(world.state_admin) == [world.centre_admin]
     assert phones.superiors(world.patna_coord) == [world.state_admin]
     assert phones.superiors(world.patna_worker) == []  # nobody leads the shakti kendra above the booth
 

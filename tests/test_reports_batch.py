@@ -43,7 +43,7 @@ def test_one_bad_report_gets_its_error_and_the_others_are_accepted(world):
     out = submit_reports(w.state_admin, batch)
 
     assert [o.created for o in out] == [True, False, False, True, False, False, False, False]
-    assert [o.error.status if o.error else None for o in out] == [None, 422, 422, None, 422, 404, 422, 422]
+    assert [o.error.status if o.error else None for o in out] == [None, 422, 422, None, 422, 404, 404, 422]
     assert set(out[1].error.errors) == {"attendance"}
     assert set(out[2].error.errors) == {"attendance"}
     assert set(out[4].error.errors) == {"date"}

@@ -324,8 +324,8 @@ def _prepare(actor, sub: Submission, units: dict, types: dict[str, ReportType], 
     if unit is None:
         raise ReportError(_("Unit not found."), {"unit": _("Unit not found.")}, status=404)
     rtype = types.get(str(sub.type))
-    if rtype is None:
-        raise ReportError(_("Unknown report type."), {"type": _("Unknown report type.")})
+    if rtype is None:  # a missing record named by the report, as a missing unit is: 404 (the API's rule)
+        raise ReportError(_("Unknown report type."), {"type": _("Unknown report type.")}, status=404)
     allowed = caches["unit"].get(unit.pk)
     if allowed is None:
         allowed = caches["unit"][unit.pk] = can_report(actor, unit)
