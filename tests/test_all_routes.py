@@ -170,6 +170,9 @@ PAGES: dict[str, object] = {
     "people/posts/<int:post_id>/end/": Obj(lambda g: {"post_id": g.post.pk}, ("POST",)),
     "people/posts/<int:post_id>/move/": Obj(lambda g: {"post_id": g.post.pk}, ("POST",),
                                            data=lambda g: {"unit": g.booth.pk}),
+    "people/<int:person_id>/transfer/": Obj(lambda g: {"person_id": g.member.pk}, ("GET", "POST"),
+                                           query=lambda g: {"q": "patna"},
+                                           data=lambda g: {"to_unit": g.booth.pk, "role": "worker"}),
     "people/new/ POST": Create("POST", lambda g: {"unit": g.booth.pk, "phone": "9123456780", "name_hi": MARK,
                                                    "role": "worker"}, json=False),
     "difficulties/new/ POST": Create("POST", lambda g: {"id": str(uuid.uuid4()), "unit": g.booth.pk,
@@ -222,6 +225,10 @@ API: dict[str, object] = {
     "POST /people/{person_id}/posts": Obj(lambda g: {"person_id": g.member.pk}, ("POST",),
                                           data=lambda g: {"unit": g.booth.pk, "role": "worker"}),
     "POST /posts/{post_id}/end": Obj(lambda g: {"post_id": g.post.pk}, ("POST",)),
+    "GET /transfers": Listing(),
+    "POST /transfers": Create("POST", lambda g: {"person": g.member.pk, "to_unit": g.booth.pk, "role": "worker"}),
+    "POST /transfers/{transfer_id}/approve": Obj(lambda g: {"transfer_id": g.transfer.pk}, ("POST",)),
+    "POST /transfers/{transfer_id}/reject": Obj(lambda g: {"transfer_id": g.transfer.pk}, ("POST",)),
     "POST /action-items/{item_id}/done": Obj(lambda g: {"item_id": g.item.pk}, ("POST",)),
 }
 
@@ -244,6 +251,8 @@ ALLOWED = {
     "api/v1/openapi.json": "the API's description: no data",
     "api/v1/docs": "the API's documentation page: no data",
     "GET /healthz": "database liveness: no data",
+    "GET /transfers/destinations": "names of places only (no people, counts or activity), within the caller's state, "
+                                   "where a member may be asked for (tests/test_transfer_out.py proves it)",
     "second-factor/": "gives one's own second factor (at log-in or a step-up); shows nothing of any district",
     "second-factor/passkey/options/": "a WebAuthn challenge for one's own passkeys; no district's data",
     "second-factor/passkey/verify/": "checks one's own passkey; no district's data",

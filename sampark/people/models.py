@@ -248,7 +248,8 @@ class TransferStatus(models.TextChoices):
 
 class TransferRequestQuerySet(PathScopedQuerySet):
     """Seen by whoever asked, and by those who lead the lowest unit above both places (or higher):
-    they decide. Nobody else learns that the person is a member somewhere."""
+    they decide; once approved, also by the leaders of the place it went to. Nobody else learns
+    that the person is a member somewhere."""
 
     path_field = "approver_path"
 
@@ -256,7 +257,9 @@ class TransferRequestQuerySet(PathScopedQuerySet):
         return self.roots_q(leading_roots(person))
 
     def also_visible(self, person) -> Q:
-        return Q(requested_by=person)
+        """Also the leaders where an approved transfer brought the person (the person is theirs now)."""
+        came = Q(status=TransferStatus.APPROVED) & subtree_q("to_unit__path", leading_roots(person))
+        return Q(requested_by=person) | came
 
 
 class TransferRequest(models.Model):

@@ -64,7 +64,9 @@ def search_people(viewer, query: str, limit: int = 20) -> list[Person]:
     return _rank(gentle_key(query), candidates, lambda p: p.search_name.split(" | "))[:limit]
 
 
-def search_units(viewer, query: str, limit: int = 20) -> list[Unit]:
+def search_units(viewer, query: str, limit: int = 20, *, within: list[str] | None = None) -> list[Unit]:
+    """Units the viewer may see; or, with ``within``, all units of those subtrees (the names of
+    places a transfer may go to, people.transfers)."""
     query = clean(query)[:QUERY_MAX]
     where = _candidate_ids(UnitToken, "unit_id", query)
     if query and " " not in query and any(ch.isdigit() for ch in query):
@@ -73,6 +75,7 @@ def search_units(viewer, query: str, limit: int = 20) -> list[Unit]:
         where = by_code if where is None else where | by_code
     if where is None:
         return []
-    candidates = list(Unit.objects.visible_to(viewer).filter(where).select_related("level")[:CANDIDATES])
+    units = Unit.objects.visible_to(viewer) if within is None else Unit.objects.in_subtrees(within)
+    candidates = list(units.filter(where).select_related("level")[:CANDIDATES])
     return _rank(gentle_key(query) or query.lower(), candidates,
                  lambda u: [gentle_key(u.name_hi), gentle_key(u.name_en), u.code.lower()])[:limit]

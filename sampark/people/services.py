@@ -14,6 +14,7 @@ from sampark.core.visibility import is_person, leading_roots
 from sampark.org.models import Unit
 from sampark.org.services import rewrite_paths
 from sampark.people.models import Person, PersonToken, Post, Role, Team, TransferRequest, TransferStatus
+from sampark.people.transfers import state_roots, tell_deciders
 from sampark.people.visibility import forget
 
 NAME_MAX = 200
@@ -273,13 +274,18 @@ def _snapshot_transfer(t: TransferRequest) -> dict:
 @transaction.atomic
 def request_transfer(actor: Person, person: Person, *, unit: Unit, role: str,
                      team: str = Team.ORGANISATION) -> TransferRequest:
-    """Ask that a member elsewhere be given a post at ``unit`` (where the actor leads). The same
-    request still waiting is returned as it is."""
+    """Ask that a member be given a post at ``unit`` and leave their place: asked by a leader there
+    (for a member elsewhere), or by one who leads all the person's posts (a move out of their reach,
+    to a unit of their state). The same request still waiting is returned as it is."""
     _check_role(role, team)
     unit = Unit.objects.get(pk=unit.pk)
-    if not paths.in_subtrees(unit.path, leading_roots(actor)):
-        raise PeopleError(unknown_unit(), status=404)
-    here = active_paths(person)
+    here, roots = active_paths(person), leading_roots(actor)
+    if not paths.in_subtrees(unit.path, roots):
+        if not (here and paths.in_subtrees(unit.path, state_roots(actor))):
+            raise PeopleError(unknown_unit(), status=404)
+        if not all(paths.in_subtrees(p, roots) for p in here):
+            raise PeopleError(_("Some of this person's posts lie outside the part you lead: a leader of those "
+                                "places, or above them, must ask for the transfer."), status=403)
     if not here:
         raise PeopleError(_("This person is a member nowhere: no transfer is needed."))
     source = here[0]
@@ -290,10 +296,16 @@ def request_transfer(actor: Person, person: Person, *, unit: Unit, role: str,
                                              status=TransferStatus.PENDING).first()
     if waiting is not None:
         return waiting
-    t = TransferRequest.objects.create(person=person, from_unit=from_unit, to_unit=unit, role=role, team=team,
-                                       approver_path=_common_ancestor(from_unit.path, unit.path),
-                                       requested_by=actor)
+    try:
+        with transaction.atomic():
+            t = TransferRequest.objects.create(person=person, from_unit=from_unit, to_unit=unit, role=role, team=team,
+                                               approver_path=_common_ancestor(from_unit.path, unit.path),
+                                               requested_by=actor)
+    except IntegrityError:  # the same request, asked at the same moment (a retry): that one stands
+        return TransferRequest.objects.get(person=person, to_unit=unit, role=role, team=team,
+                                           status=TransferStatus.PENDING)
     audit.record(actor, "transfer.request", t, after=_snapshot_transfer(t))
+    tell_deciders(t)
     return t
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.people import members, views
+from sampark.people import members, transfer_views, views
 
 app_name = "people"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("transfers/<int:transfer_id>/reject/", views.reject, name="transfer-reject"),
     path("new/", members.member_new, name="member-new"),
     path("<int:person_id>/", members.person_detail, name="person"),
+    path("<int:person_id>/transfer/", transfer_views.person_transfer, name="person-transfer"),
     path("<int:person_id>/edit/", members.person_edit, name="person-edit"),
     path("<int:person_id>/posts/", members.person_post, name="person-post"),
     path("posts/<int:post_id>/end/", members.post_end, name="post-end"),

@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sampark.core import paths
 from sampark.core.decorators import person_required
-from sampark.core.visibility import get_visible_or_404
+from sampark.core.visibility import get_visible_or_404, leading_roots
 from sampark.people.models import TransferRequest, TransferStatus
 from sampark.people.services import PeopleError, approve_transfer, can_decide, reject_transfer
 
@@ -25,7 +26,11 @@ def transfers(request):
     visible = _transfers().visible_to(me)
     waiting = [t for t in visible.filter(status=TransferStatus.PENDING)[:SHOWN] if can_decide(me, t)]
     asked = visible.filter(requested_by=me).order_by("-created_at", "-pk")[:SHOWN]
-    return render(request, "people/transfers.html", {"waiting": waiting, "asked": asked})
+    # Approved into where I lead, asked and decided by others (leaders above both places know already).
+    came = [t for t in visible.filter(status=TransferStatus.APPROVED).exclude(requested_by=me)
+            .order_by("-decided_at", "-pk")[:SHOWN]
+            if paths.in_subtrees(t.to_unit.path, leading_roots(me)) and not can_decide(me, t)]
+    return render(request, "people/transfers.html", {"waiting": waiting, "asked": asked, "came": came})
 
 
 @person_required
