@@ -281,9 +281,10 @@ def request_transfer(actor: Person, person: Person, *, unit: Unit, role: str,
     unit = Unit.objects.get(pk=unit.pk)
     here, roots = active_paths(person), leading_roots(actor)
     if not paths.in_subtrees(unit.path, roots):
-        if not (here and paths.in_subtrees(unit.path, state_roots(actor))):
+        mine = [p for p in here if paths.in_subtrees(p, roots)]
+        if not (mine and paths.in_subtrees(unit.path, state_roots(actor))):
             raise PeopleError(unknown_unit(), status=404)
-        if not all(paths.in_subtrees(p, roots) for p in here):
+        if len(mine) < len(here):
             raise PeopleError(_("Some of this person's posts lie outside the part you lead: a leader of those "
                                 "places, or above them, must ask for the transfer."), status=403)
     if not here:
