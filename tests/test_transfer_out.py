@@ -63,6 +63,18 @@ def test_the_leader_of_a_members_posts_asks_to_move_them_out(world, django_captu
     assert "विनोद तावड़े" in told[0][1] and "बूथ 2" in told[0][1] and "निर्णय" in told[0][1]
 
 
+def test_a_burst_of_requests_tells_the_deciders_once(world, django_capture_on_commit_callbacks):
+    def asks(asker, person, unit):
+        with django_capture_on_commit_callbacks(execute=True):
+            request_transfer(asker, person, unit=unit, role=Role.WORKER)
+        return OutboxMessage.objects.count()
+
+    assert asks(world.patna_coord, world.patna_worker, world.gaya_booth) == 1
+    assert asks(world.patna_coord, world.patna_worker, world.gaya_ac) == 1  # the same asker's burst
+    assert asks(world.patna_coord, world.gaya_worker, world.patna_booth) == 1  # (as an import would)
+    assert asks(world.gaya_coord, world.gaya_worker, world.patna_ac) == 2  # another asker: told again
+
+
 def test_a_move_out_is_asked_only_within_the_state_and_by_who_leads_all_the_posts(world):
     with pytest.raises(PeopleError) as exc:  # another state: not even a name to ask for
         request_transfer(world.patna_coord, world.patna_worker, unit=world.lucknow, role=Role.WORKER)

@@ -2,6 +2,8 @@
 state, found by name: the 404 rule protects members and activity, not the names of places), and
 telling those who decide. The writes are people.services.request_transfer, approve and reject."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -10,11 +12,12 @@ from sampark.core import paths
 from sampark.core.channels import sms_channel
 from sampark.core.visibility import leading_roots
 from sampark.org.models import Unit
-from sampark.people.models import LEADING_ROLES, Post, TransferRequest
+from sampark.people.models import LEADING_ROLES, Post, TransferRequest, TransferStatus
 from sampark.people.search import search_units
 
 LIMIT = 20
 CHILDREN = 100
+BURST = timedelta(hours=1)
 STATE_DEPTH = 2  # segments of a state's path: the Centre's and its own
 
 
@@ -61,7 +64,12 @@ def destinations(actor, query: str = "", under: Unit | None = None) -> list[Unit
 
 def tell_deciders(t: TransferRequest) -> None:
     """After the commit, a message to the leaders of the lowest unit above both places (or of the
-    nearest unit above it that has leaders), each in their language."""
+    nearest unit above it that has leaders), each in their language. One message for a burst (an
+    import asking for many): not again while the same asker's earlier request there still waits."""
+    burst = TransferRequest.objects.filter(approver_path=t.approver_path, requested_by=t.requested_by_id,
+                                           status=TransferStatus.PENDING, created_at__gte=t.created_at - BURST)
+    if burst.exclude(pk=t.pk).exists():
+        return
     ids = paths.ancestor_ids(t.approver_path)
     posts = list(Post.objects.filter(unit_id__in=ids, role__in=LEADING_ROLES, active=True, person__is_active=True)
                  .select_related("person"))
