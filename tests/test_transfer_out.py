@@ -232,3 +232,23 @@ def test_the_service_asked_twice_returns_the_first_until_it_is_decided(world):
     approve_transfer(world.state_admin, first)
     third = request_transfer(world.gaya_coord, world.patna_worker, unit=world.gaya_ac, role=Role.WORKER)
     assert third.pk != first.pk  # decided ones do not stand in the way
+
+
+def test_the_list_costs_the_same_queries_for_one_transfer_or_many(world, api_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call = api(api_as, world.state_admin)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert call("GET", "/transfers").status_code == 200
+        return len(ctx.captured_queries)
+
+    request_transfer(world.patna_coord, world.patna_worker, unit=world.gaya_booth, role=Role.WORKER)
+    call("GET", "/transfers")  # the first call reads the session and policies
+    one = queries()
+    request_transfer(world.patna_coord, world.patna_worker, unit=world.gaya_ac, role=Role.HEAD)
+    request_transfer(world.gaya_coord, world.gaya_worker, unit=world.patna_booth, role=Role.WORKER)
+    assert len(call("GET", "/transfers").json()) == 3
+    assert queries() == one
