@@ -25,6 +25,7 @@ def _mount() -> None:
     from sampark.directives.api import router as directives_router
     from sampark.org.api import router as org_router
     from sampark.people.api import router as people_router
+    from sampark.people.consent_api import router as consent_router
     from sampark.reports.api import router as reports_router
 
     api.add_router("", people_router)
@@ -32,6 +33,7 @@ def _mount() -> None:
     api.add_router("", directives_router)
     api.add_router("", reports_router)
     api.add_router("", difficulties_router)
+    api.add_router("", consent_router)
 
 
 _mount()

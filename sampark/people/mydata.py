@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from sampark.core.mydata import register_section
 from sampark.people.models import (
     ApiToken,
+    Consent,
     Passkey,
     PersonSession,
     Post,
@@ -58,6 +59,11 @@ def transfers(p) -> list[dict]:
             for t in TransferRequest.objects.filter(person=p).select_related("from_unit", "to_unit")]
 
 
+def consents(p) -> list[dict]:
+    return [{"notice_version": c.notice_version, "given_at": c.given_at, "withdrawn_at": c.withdrawn_at}
+            for c in Consent.objects.filter(person=p).order_by("given_at", "pk")]
+
+
 def register() -> None:
     register_section("person", _("About you"), person)
     register_section("posts", _("Posts"), posts, covers=["people.Post.person"])
@@ -66,3 +72,4 @@ def register() -> None:
         "people.TOTPDevice.person", "people.RecoveryCode.person", "people.Passkey.person"])
     register_section("api_tokens", _("API tokens"), api_tokens, covers=["people.ApiToken.person"])
     register_section("transfers", _("Transfer requests"), transfers, covers=["people.TransferRequest.person"])
+    register_section("consents", _("Consent to the privacy notice"), consents, covers=["people.Consent.person"])
