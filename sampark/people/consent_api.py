@@ -2,8 +2,10 @@
 lets /me, /me/data and /me/consent through), so an app can show the notice and send the "I agree"."""
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Router, Schema
+from pydantic import WithJsonSchema
 
 from sampark.core.errors import error_body, error_responses
 from sampark.people import consent, notice
@@ -44,7 +46,10 @@ class ConsentOut(Schema):
 class ConsentIn(Schema):
     model_config = {"extra": "forbid"}
 
-    version: str
+    # Documented as the one version accepted; another is read as text and answered 422 with a message.
+    version: Annotated[str, WithJsonSchema({
+        "type": "string", "enum": [notice.NOTICE_VERSION],
+        "description": "the version of the notice read (GET /me/consent); only the current one is accepted"})]
 
 
 def _both(hi: dict, en: dict, *keys: str) -> dict:
