@@ -266,3 +266,22 @@ def test_the_demo_does_not_consent_for_its_people(db):
     c = Client()
     log_in(c, demo, consent=False)
     assert c.get("/")["Location"].startswith("/consent/")
+
+
+def test_two_agrees_at_once_leave_one_consent(newcomer, monkeypatch):
+    from django.db import IntegrityError, transaction
+
+    first = consent.give_consent(newcomer, V)
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database itself refuses a second one
+        Consent.objects.create(person=newcomer, notice_version=V)
+    # The second request looked before the first had written, then finds the row on writing.
+    real, calls = consent.standing, []
+
+    def late(person, version=None):
+        calls.append(version)
+        return None if len(calls) == 1 else real(person, version)
+
+    monkeypatch.setattr(consent, "standing", late)
+    assert consent.give_consent(newcomer, V) == first
+    assert Consent.objects.filter(person=newcomer).count() == 1
+    assert AuditEntry.objects.filter(action="consent.give", actor_id=newcomer.pk).count() == 1
