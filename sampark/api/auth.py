@@ -1,7 +1,8 @@
 """API authentication: a personal token (Authorization: Bearer ...) or the web session.
 
 Session callers (the pages' own scripts) must send the CSRF token like any form; token callers
-need not, since a browser never attaches a Bearer header by itself."""
+need not, since a browser never attaches a Bearer header by itself. Either way, a person who has not
+consented to the current privacy notice (people.consent) is answered 403 except by BEFORE_CONSENT."""
 
 from django.conf import settings
 from django.utils.translation import gettext as _
