@@ -24,11 +24,13 @@ def api_as(client):
     """A function giving request headers with a fresh personal API token for a person."""
     from sampark.people.auth import issue_token
     from sampark.people.twofactor import status
-    from tests.personas import enrol_authenticator
+    from tests.personas import consent_to_notice, enrol_authenticator
 
-    def _headers(person):
+    def _headers(person, *, consent: bool = True):
         if status(person, fresh=True).required and not status(person).enrolled:
             enrol_authenticator(person)  # a leader's token works once they have a second factor
+        if consent:
+            consent_to_notice(person)  # and once they have consented to the privacy notice
         return {"HTTP_AUTHORIZATION": "Bearer " + issue_token(None, person)}
 
     return _headers
@@ -64,3 +66,11 @@ def _second_factor_status_read_afresh():
     from sampark.people.twofactor import forget_status
 
     forget_status()
+
+
+@pytest.fixture(autouse=True)
+def _consent_read_afresh():
+    """Who has consented is kept in the process for a minute, by person id: each test reads its own."""
+    from sampark.people.consent import forget
+
+    forget()

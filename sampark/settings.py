@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "sampark.people.middleware.PersonMiddleware",
     "sampark.people.twofactor_middleware.SecondFactorMiddleware",
     "sampark.web.middleware.LanguageMiddleware",
+    "sampark.people.consent_middleware.ConsentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -231,6 +232,9 @@ SAMPARK_OTP_PER_IP_HOUR = int(os.environ.get("SAMPARK_OTP_PER_IP_HOUR", "30"))
 # they are kept at least an hour; outbox messages let an operator see what went out.
 SAMPARK_RETAIN_LOGIN_CODES_HOURS = env_count("SAMPARK_RETAIN_LOGIN_CODES_HOURS", 24)
 SAMPARK_RETAIN_OUTBOX_DAYS = env_count("SAMPARK_RETAIN_OUTBOX_DAYS", 30)
+# Whom a member tells a grievance about their data (the privacy notice names it): a name, phone or
+# address. Empty: the notice says "your district coordinator, who passes it to the grievance officer".
+SAMPARK_GRIEVANCE_CONTACT = os.environ.get("SAMPARK_GRIEVANCE_CONTACT", "").strip()
 
 
 # Directives: how they go out beyond the app. (When reminders and escalations go out is a policy

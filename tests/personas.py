@@ -59,6 +59,7 @@ def build_world() -> World:
     def person(phone, hi, en, unit, role, team=Team.SOCIAL_MEDIA):
         p = create_person(None, phone=phone, name_hi=hi, name_en=en)
         add_post(None, person=p, unit=unit, role=role, team=team)
+        consent_to_notice(p)
         return p
 
     return World(
@@ -74,14 +75,27 @@ def build_world() -> World:
     )
 
 
-def log_in(client, person, lang: str = "hi"):
+def consent_to_notice(person) -> None:
+    """The person consents to the current privacy notice, as they would at their first log-in
+    (tests/test_consent.py tests the way there). Giving it again records nothing."""
+    from sampark.people.consent import give_consent, has_consented
+    from sampark.people.notice import NOTICE_VERSION
+
+    if not has_consented(person):
+        give_consent(person, NOTICE_VERSION)
+
+
+def log_in(client, person, lang: str = "hi", *, consent: bool = True):
     """Log a test client in as a person through the session the pages use; any earlier log-in on
-    that client is dropped. The session is saved on the server; the client's cookie carries its key."""
+    that client is dropped. The session is saved on the server; the client's cookie carries its key.
+    The person has consented to the privacy notice unless ``consent=False``."""
     from django.conf import settings
 
     from sampark.people.middleware import SESSION_KEY
     from sampark.people.twofactor import mark_passed
 
+    if consent:
+        consent_to_notice(person)
     client.cookies.clear()
     session = client.session
     session[SESSION_KEY] = person.pk
@@ -92,9 +106,11 @@ def log_in(client, person, lang: str = "hi"):
     return client
 
 
-def log_in_browser(context, base: str, person, lang: str = "hi") -> None:
+def log_in_browser(context, base: str, person, lang: str = "hi", *, consent: bool = True) -> None:
     """The same for a Playwright browser context: a saved session's cookie, and the language the
     switch would set (the phones themselves send en-US)."""
+    if consent:
+        consent_to_notice(person)
     from importlib import import_module
 
     from django.conf import settings

@@ -167,6 +167,7 @@ PAGES: dict[str, object] = {
     r"org/^units/(?P<unit_id>[0-9]+)/export/(?P<kind>units|people)\.(?P<fmt>csv|xlsx)$": Obj(
         unit, own=own_unit, variants=tuple({"kind": k, "fmt": f} for k in ("units", "people") for f in ("csv", "xlsx"))),
     "account/sessions/": Listing(),
+    "consent/": Listing(),  # the privacy notice: the same for everyone, and one's own consent
     "people/<int:person_id>/sessions/": Obj(lambda g: {"person_id": g.member.pk}),
     "people/<int:person_id>/sessions/end/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",)),
     "people/<int:person_id>/second-factor/reset/": Obj(lambda g: {"person_id": g.member.pk}, ("POST",)),
@@ -221,6 +222,7 @@ PAGES: dict[str, object] = {
 
 API: dict[str, object] = {
     "GET /me": Listing(),
+    "GET /me/consent": Listing(),
     "GET /search": Listing(lambda g: [{"q": q} for q in SEARCHES]),
     "GET /units/{unit_id}": Obj(unit),
     "GET /units/{unit_id}/children": Obj(unit, own=own_unit),
@@ -297,6 +299,7 @@ ALLOWED = {
     "GET /healthz": "database liveness: no data",
     "GET /transfers/destinations": "names of places only (no people, counts or activity), within the caller's state, "
                                    "where a member may be asked for (tests/test_transfer_out.py proves it)",
+    "POST /me/consent": "the viewer consents to the privacy notice for themselves; answers the notice, no district's data",
     "second-factor/": "gives one's own second factor (at log-in or a step-up); shows nothing of any district",
     "second-factor/passkey/options/": "a WebAuthn challenge for one's own passkeys; no district's data",
     "second-factor/passkey/verify/": "checks one's own passkey; no district's data",

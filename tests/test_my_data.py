@@ -123,6 +123,9 @@ def _check_holds_patna_not_gaya(data: dict, world):
     assert kinds["authenticator"]["enrolled_at"] and kinds["recovery_codes"]["codes_left"] == 10
     assert kinds["passkey"]["label"] == "PATNAMARK key"
     assert data["directives_written"] == []
+    from sampark.people.notice import NOTICE_VERSION
+
+    assert [(c["notice_version"], c["withdrawn_at"]) for c in data["consents"]] == [(NOTICE_VERSION, None)]
     # Facts only: no secret, hash or key.
     for word in ("secret", "hash", "public_key", "credential_id", "session_key", "session_data"):
         assert word not in text
@@ -134,7 +137,7 @@ def test_my_data_holds_everything_of_mine_and_nothing_of_anyone_else(world, clie
     assert set(mydata.registered_sections()) == {
         "person", "posts", "sessions", "second_factor", "api_tokens", "transfers", "receipts", "messages",
         "directives_written", "reports", "difficulties", "action_items", "phone_reveals",
-        "erasure_requests"}
+        "erasure_requests", "consents"}
 
     login_as(world.patna_worker)
     r = client.get("/api/v1/me/data")
@@ -153,7 +156,7 @@ def test_my_data_holds_everything_of_mine_and_nothing_of_anyone_else(world, clie
     rows = list(csv.DictReader(io.StringIO(body)))
     sections = {row["section"] for row in rows}
     assert {"person", "posts", "sessions", "second_factor", "api_tokens", "transfers", "receipts", "messages",
-            "reports", "difficulties", "action_items"} <= sections
+            "reports", "difficulties", "action_items", "consents"} <= sections
     assert any(row["section"] == "reports" and "PATNAMARK report" in row["values"] for row in rows)
     assert next(row for row in rows if row["section"] == "person")["phone"] == "'+919000000004"  # kept as text
 

@@ -25,6 +25,7 @@ def _mount() -> None:
     from sampark.directives.api import router as directives_router
     from sampark.org.api import router as org_router
     from sampark.people.api import router as people_router
+    from sampark.people.consent_api import router as consent_router
     from sampark.people.erasure_api import router as erasure_router
     from sampark.people.phones_api import router as phones_router
     from sampark.people.transfers_api import router as transfers_router
@@ -40,6 +41,7 @@ def _mount() -> None:
     api.add_router("", transfers_router)
     api.add_router("", phones_router)
     api.add_router("", erasure_router)
+    api.add_router("", consent_router)
 
 
 _mount()

@@ -478,6 +478,28 @@ class ErasureRequest(models.Model):
         return f"erasure of {self.person_id} ({self.reason})"
 
 
-__all__ = ["ApiToken", "ErasureReason", "ErasureRequest", "LEADING_ROLES", "LoginCode", "Passkey", "Person",
-           "PersonSession", "PersonToken", "PhoneReveal", "Post", "PostPlan", "RecoveryCode", "Role", "TOTPDevice",
-           "Team", "TeamName", "TransferRequest", "TransferStatus", "UnitVacancy", "mask_phone", "_"]
+
+
+class Consent(models.Model):
+    """A person's consent to one version of the privacy notice (people.notice). Rows are only added,
+    and a withdrawal stamps ``withdrawn_at``; at most one standing consent per person and version, so a
+    retried "I agree" adds nothing."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents", db_index=False)
+    notice_version = models.CharField(max_length=32)
+    given_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # Also the lookup "has this person consented to this version": one index range.
+        constraints = [models.UniqueConstraint(fields=["person", "notice_version"], condition=Q(withdrawn_at__isnull=True),
+                                               name="consent_one_standing")]
+        indexes = [models.Index(fields=["person", "given_at"], name="consent_person_given")]
+
+    def __str__(self) -> str:
+        return f"consent of {self.person_id} to {self.notice_version}"
+
+
+__all__ = ["ApiToken", "Consent", "ErasureReason", "ErasureRequest", "LEADING_ROLES", "LoginCode", "Passkey",
+           "Person", "PersonSession", "PersonToken", "PhoneReveal", "Post", "PostPlan", "RecoveryCode", "Role",
+           "TOTPDevice", "Team", "TeamName", "TransferRequest", "TransferStatus", "UnitVacancy", "mask_phone", "_"]

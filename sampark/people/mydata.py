@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from sampark.core.mydata import register_section
 from sampark.people.models import (
     ApiToken,
+    Consent,
     ErasureRequest,
     Passkey,
     PersonSession,
@@ -69,9 +70,16 @@ def phone_reveals(p) -> list[dict]:
               for at in PhoneReveal.objects.filter(person=p, kind=PhoneReveal.Kind.REVEAL)
               .exclude(viewer=p).order_by("at").values_list("at", flat=True)]
     return mine + theirs
+
+
 def erasure_requests(p) -> list[dict]:
     return [{"id": r.pk, "reason": r.reason, "requested_at": r.requested_at, "takes_effect_at": r.due_at,
              "done_at": r.done_at} for r in ErasureRequest.objects.filter(person=p).order_by("requested_at", "pk")]
+
+
+def consents(p) -> list[dict]:
+    return [{"notice_version": c.notice_version, "given_at": c.given_at, "withdrawn_at": c.withdrawn_at}
+            for c in Consent.objects.filter(person=p).order_by("given_at", "pk")]
 
 
 def register() -> None:
@@ -86,3 +94,4 @@ def register() -> None:
                      covers=["people.PhoneReveal.viewer", "people.PhoneReveal.person"])
     register_section("erasure_requests", _("Erasure requests"), erasure_requests,
                      covers=["people.ErasureRequest.person"])
+    register_section("consents", _("Consent to the privacy notice"), consents, covers=["people.Consent.person"])

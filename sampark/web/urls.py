@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.people import erasure_views
+from sampark.people import consent_views, erasure_views
 from sampark.web import account, second_factor_views, views
 
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("search/", views.search_view, name="search"),
     path("about/", views.about, name="about"),
     path("lang/", views.set_language, name="set-language"),
+    path("consent/", consent_views.notice_page, name="consent"),
     path("account/sessions/", account.my_sessions, name="my-sessions"),
     path("account/data/", account.my_data, name="my-data"),
     path("account/data/erasure/", erasure_views.ask_erasure, name="ask-erasure"),
