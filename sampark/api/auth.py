@@ -14,7 +14,7 @@ from sampark.people.auth import person_for_token
 
 # What a person may call before consenting to the current privacy notice: themselves, their data, the
 # notice (the health probe has no authentication at all).
-BEFORE_CONSENT = frozenset({"/api/v1/me", "/api/v1/me/data", "/api/v1/me/consent"})
+BEFORE_CONSENT = frozenset({"/api/v1/me", "/api/v1/me/data", "/api/v1/me/consent", "/api/v1/me/erasure"})
 
 
 def consent_refusal(request, person) -> str | None:

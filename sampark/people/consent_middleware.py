@@ -13,7 +13,7 @@ from sampark.people import consent
 from sampark.people.twofactor_middleware import OPEN as SECOND_FACTOR_OPEN
 
 # Pages a person who has not consented may open (URL names).
-OPEN = SECOND_FACTOR_OPEN | {"consent", "my-data"}
+OPEN = SECOND_FACTOR_OPEN | {"consent", "my-data", "ask-erasure"}  # asking to be erased needs no consent
 
 
 class ConsentMiddleware:

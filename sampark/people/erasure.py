@@ -19,6 +19,7 @@ from sampark.core.channels import sms_channel
 from sampark.core.erasure import register_eraser, run_erasers
 from sampark.core.models import OutboxMessage
 from sampark.people import policies
+from sampark.people.consent import withdraw_consent
 from sampark.people.models import (
     LEADING_ROLES,
     ApiToken,
@@ -100,6 +101,8 @@ def _request(person: Person, reason: str, now: datetime) -> tuple[ErasureRequest
         req = ErasureRequest.objects.create(person=person, reason=reason, requested_at=now,
                                             due_at=now + timedelta(days=policies.erasure_grace_days()))
     audit.record(person, "erasure.request", req, after={"person": person.pk, "reason": reason})
+    if reason == ErasureReason.WITHDRAW_CONSENT:
+        withdraw_consent(person, person)  # processing stops now; the erasure follows the same way
     for leader in coordinators(person):
         _tell(leader, req)
     return req, True

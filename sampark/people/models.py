@@ -324,7 +324,7 @@ class PostPlan(models.Model):
 
     level = models.ForeignKey("org.Level", on_delete=models.CASCADE, related_name="post_plans")
     role = models.CharField(max_length=16, choices=Role.choices)
-    team = models.CharField(max_length=16, choices=Team.choices, blank=True, default="")
+    team = models.CharField(max_length=16, choices=team_choices, blank=True, default="")
     label_hi = models.CharField(max_length=120, blank=True, default="")  # the post: "बूथ सोशल मीडिया कार्यकर्ता"
     label_en = models.CharField(max_length=120, blank=True, default="")
     # What a vacancy line says after "412 of 3,270": "booths without a social-media worker".

@@ -31,7 +31,8 @@ from sampark.core.text import clean
 from sampark.core.visibility import leading_roots
 from sampark.org.models import Level, Unit
 from sampark.org.services import rewrite_paths
-from sampark.people.models import Post, PostPlan, Role, Team, UnitVacancy
+from sampark.people.models import Post, PostPlan, Role, UnitVacancy
+from sampark.people.teams import is_team
 
 # The first post plan (the migration installs it): every booth a head and a social-media worker,
 # every mandal a coordinator of any team. (level code, role, team, label hi, label en, missing hi, missing en)
@@ -236,7 +237,7 @@ def add_plan_item(actor, *, level: str, role: str, team: str = "", label_hi: str
         errors["level"] = _("Unknown level.")
     if role not in Role.values:
         errors["role"] = _("Unknown role.")
-    if team and team not in Team.values:
+    if team and not is_team(team):
         errors["team"] = _("Unknown team.")
     label_hi, label_en, missing_hi, missing_en = (clean(x or "") for x in (label_hi, label_en, missing_hi, missing_en))
     if not (label_hi or label_en):

@@ -13,8 +13,9 @@ from sampark.core.decorators import person_required
 from sampark.core.visibility import get_visible_or_404, leading_roots
 from sampark.org.models import Level, Unit
 from sampark.people import vacancies
-from sampark.people.models import PostPlan, Role, Team
+from sampark.people.models import PostPlan, Role
 from sampark.people.selectors import path_label
+from sampark.people.teams import team_choices
 
 MAX_ID = 2**63 - 1
 PAGE = 50
@@ -46,7 +47,7 @@ def post_plan(request):
             return redirect("people:post-plan")
     return render(request, "people/post_plan.html", {
         "items": vacancies.plan_items(), "levels": Level.objects.order_by("rank"), "roles": Role.choices,
-        "teams": Team.choices, "form": form, "errors": errors,
+        "teams": team_choices(with_inactive=False), "form": form, "errors": errors,
     }, status=status)
 
 
