@@ -50,6 +50,7 @@ ERASED = core_erasure.ERASED
 # Text fields of models that hold a key to a person, and of the person, that no eraser handles,
 # each with the reason it may stay after the person is erased.
 KEPT = {
+    "people.Consent.notice_version": "the version of the notice consented to: a date code, nothing the person wrote",
     "people.Person.name_hi": "replaced by the pseudonym in people.erasure.erase (tested below)",
     "people.Person.name_en": "replaced by the pseudonym in people.erasure.erase (tested below)",
     "people.Person.phone": "replaced by a placeholder in people.erasure.erase (tested below)",

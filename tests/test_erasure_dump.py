@@ -23,6 +23,7 @@ from sampark.directives import authoring
 from sampark.directives.receipts import acknowledge
 from sampark.people import services as people_services
 from sampark.people.models import ErasureRequest, Person, Post
+from sampark.people.notice import NOTICE_VERSION
 from sampark.reports import services as report_services
 from sampark.reports.models import Report, ReportDaily
 from sampark.reports.rollups import fold_pending
@@ -78,6 +79,8 @@ def test_after_erasure_a_dump_holds_neither_name_nor_phone_and_the_report_still_
     assert {"ज़ोरावर", "Zorawar", PHONE} <= set(before), before
 
     _log_in(client, PHONE_TYPED, PHONE)
+    assert client.get("/").url.startswith("/consent/")  # the notice first, then consent, as a member would
+    assert client.post("/consent/", {"version": NOTICE_VERSION}).status_code == 302
     assert client.get("/").status_code == 200
     directive = authoring.publish_directive(coord, authoring.create_directive(
         coord, target_unit=world.patna, title="बूथ बैठक", body="सब बूथों पर बैठक करें"))

@@ -160,6 +160,20 @@ ITEMS: tuple[Item, ...] = (
               "address of log-ins."),
          AS_RECORD,
          ("core.AuditEntry.ip",)),
+    Item("phone_reveals",
+         Text("फ़ोन नंबर दिखाने का लेखा: आपने किसका पूरा नंबर कब देखा, और आपका नंबर कब दिखाया गया।",
+              "A log of phone numbers shown: whose full number you revealed and when, and when yours was "
+              "revealed."),
+         AS_RECORD,
+         ("people.PhoneReveal.kind",)),
+    Item("erasure",
+         Text("आपके डेटा मिटाने या सहमति वापस लेने के अनुरोध, वे कब लागू होंगे, और आपके नाम की जगह लगने "
+              "वाला बदला हुआ नाम।",
+              "Your requests to erase your data or to withdraw consent, when they take effect, and the "
+              "made-up name that replaces yours."),
+         Text("संगठन के रिकॉर्ड के साथ (उसमें केवल बदला हुआ नाम रहता है)।",
+              "With the organisation's record (it holds only the made-up name)."),
+         ("people.ErasureRequest.reason", "people.ErasureRequest.pseudonym")),
     Item("consent",
          Text("इस सूचना पर आपकी सहमति: कौन सा संस्करण और कब।",
               "Your consent to this notice: which version, and when."),
