@@ -10,7 +10,7 @@ from sampark.core import paths
 from sampark.core.text import TOKEN_MAX, clean, gentle_key, query_variants
 from sampark.org.models import Unit, UnitToken
 from sampark.people.models import Person, PersonToken, Post
-from sampark.people.services import PeopleError, normalize_phone
+from sampark.people.phone_numbers import PeopleError, normalize_phone
 
 CANDIDATES = 500
 QUERY_MAX = 100  # characters; a longer query is cut, never refused

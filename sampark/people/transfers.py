@@ -13,6 +13,7 @@ from sampark.core.channels import sms_channel
 from sampark.core.visibility import leading_roots
 from sampark.org.models import Unit
 from sampark.people.models import LEADING_ROLES, Post, TransferRequest, TransferStatus
+from sampark.people.search import search_units
 
 LIMIT = 20
 CHILDREN = 100
@@ -50,8 +51,6 @@ def destinations(actor, query: str = "", under: Unit | None = None) -> list[Unit
     if not roots:
         return []
     if query.strip():
-        from sampark.people.search import search_units  # search reads services, which read this module
-
         units = search_units(actor, query, LIMIT, within=roots)
     elif under is not None:
         units = list(Unit.objects.filter(parent=under).select_related("level").order_by("path")[:CHILDREN])
