@@ -337,3 +337,17 @@ def test_history_rows_are_append_only(world):
         DifficultyEvent.objects.filter(difficulty=d).delete()
     with pytest.raises(PermissionError):
         DifficultyEvent.objects.filter(difficulty=d).update(text="x")
+
+
+def test_nobody_deactivated_is_sent_an_sms_about_their_difficulty(world, django_capture_on_commit_callbacks):
+    d = raise_at_gaya(world)
+    Person = type(world.gaya_worker)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer_difficulty(world.gaya_coord, d, text="करें", now=T0 + H)
+    assert OutboxMessage.objects.filter(to=world.gaya_worker.phone).count() == 1
+    Person.objects.filter(pk=world.gaya_worker.pk).update(is_active=False)  # deactivated meanwhile
+    d.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        reopen_difficulty(world.gaya_worker, d, rating=1, now=T0 + 2 * H)
+        answer_difficulty(world.gaya_coord, d, text="फिर से करें", now=T0 + 3 * H)
+    assert OutboxMessage.objects.filter(to=world.gaya_worker.phone).count() == 1

@@ -122,7 +122,11 @@ def _event(d: Difficulty, kind: str, actor, now, *, from_unit=None, to_unit=None
 
 
 def _sms_later(person: Person, build_body) -> None:
-    """Send after the commit, in the person's language, so a rolled-back change sends nothing."""
+    """Send after the commit, in the person's language, so a rolled-back change sends nothing; never
+    to someone deactivated or erased (their number is gone, or they asked to hear nothing)."""
+    if not person.is_active:
+        return
+
     def send():
         with translation.override(person.lang or "hi"):
             sms_channel().send(person.phone, str(build_body()))
