@@ -288,6 +288,8 @@ ALLOWED = {
     "account/data/erasure/": "asks for the viewer's own erasure (tests/test_erasure.py); names no one else",
     "POST /me/erasure": "asks for the viewer's own erasure (tests/test_erasure.py); names no one else",
     "GET /me/data": "the viewer's own data (tests/test_my_data.py proves another person's never appears)",
+    "PATCH /me": "corrects the viewer's own name and language only (tests/test_my_data.py)",
+    "account/data/name/": "corrects the viewer's own name and language only (tests/test_my_data.py)",
     "reports/sw.js": "static script (the service worker), the same for everyone",
     "reports/manifest.webmanifest": "static web-app manifest",
     "reports/icon.svg": "static icon",

@@ -167,3 +167,30 @@ def test_my_data_holds_everything_of_mine_and_nothing_of_anyone_else(world, clie
 def test_my_data_needs_a_log_in(client, world):
     assert client.get("/api/v1/me/data").status_code == 401
     assert client.get("/account/data/").status_code == 302
+
+
+def test_a_person_corrects_their_own_name_and_language_and_nothing_else(client, world, login_as, api_as):
+    """The right of correction: one's own name and language directly, on the page and in the API; a bad
+    value is refused with its message and nothing changes."""
+    me = world.patna_worker
+    login_as(me)
+    r = client.post("/account/data/name/", {"name_hi": "विनोद तावडे", "name_en": "Vinod Tawade", "lang": "en"})
+    assert r.status_code == 302 and r.url == "/account/data/"
+    me.refresh_from_db()
+    assert (me.name_hi, me.name_en, me.lang) == ("विनोद तावडे", "Vinod Tawade", "en")
+    from sampark.people.models import PersonToken
+
+    assert PersonToken.objects.filter(person=me).exists()  # searchable by the new spelling
+    r = client.post("/account/data/name/", {"name_hi": "", "name_en": "", "lang": "hi"})
+    assert r.status_code == 400 and "name" in r.content.decode().lower()
+    me.refresh_from_db()
+    assert me.name_en == "Vinod Tawade" and me.lang == "en"
+    headers = api_as(me)
+    r = client.patch("/api/v1/me", {"name_en": "Vinod T.", "lang": "hi"}, content_type="application/json", **headers)
+    assert r.status_code == 200 and r.json()["name_en"] == "Vinod T." and r.json()["lang"] == "hi"
+    r = client.patch("/api/v1/me", {"phone": "+919999999999"}, content_type="application/json", **headers)
+    assert r.status_code == 422  # the phone is corrected by a coordinator, not here
+    r = client.patch("/api/v1/me", {"lang": "fr"}, content_type="application/json", **headers)
+    assert r.status_code == 422 and "detail" in r.json()
+    me.refresh_from_db()
+    assert (me.name_en, me.lang, me.phone) == ("Vinod T.", "hi", "+919000000004")

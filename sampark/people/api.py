@@ -14,6 +14,7 @@ from sampark.people.models import Person, Post, TransferRequest
 from sampark.people.schemas import (
     CreatedOut,
     HealthOut,
+    MeIn,
     MemberIn,
     MeOut,
     PersonOut,
@@ -48,6 +49,17 @@ def post_out(post) -> dict:
 def me(request):
     person = request.person
     return {**person_out(person, person), "posts": [post_out(p) for p in selectors.my_posts(person)]}
+
+
+@router.patch("/me", response={200: MeOut, **error_responses(WRITE)})
+def correct_me(request, data: MeIn):
+    """Correct one's own name (Hindi, Roman) and language; anything else is corrected by a coordinator."""
+    try:
+        person = services.update_person(request.person, request.person, name_hi=data.name_hi,
+                                        name_en=data.name_en, lang=data.lang)
+    except services.PeopleError as exc:
+        return exc.status, error_body(exc)
+    return 200, {**person_out(person, person), "posts": [post_out(p) for p in selectors.my_posts(person)]}
 
 
 @router.get("/me/data", response={200: dict[str, list[dict[str, Any]]], **error_responses(401)})

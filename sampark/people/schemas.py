@@ -1,4 +1,6 @@
-from ninja import Schema
+from typing import Literal
+
+from ninja import Field, Schema
 
 from sampark.org.schemas import UnitOut
 
@@ -67,6 +69,22 @@ class PersonPatchIn(Schema):
     name_hi: str | None = None
     name_en: str | None = None
     lang: str | None = None
+
+
+# A name as the person writes it: Devanagari or Roman letters, spaces, dots, apostrophes and hyphens,
+# with at least one letter (what people.services stores after cleaning).
+_LETTERS = "A-Za-z\u0900-\u097f"
+NAME_PATTERN = f"^[ .'\\-]*[{_LETTERS}][{_LETTERS} .'\\-]*$"
+
+
+class MeIn(Schema):
+    """What a person corrects themselves: their names and language (the rest, through a coordinator)."""
+
+    model_config = {"extra": "forbid"}
+
+    name_hi: str | None = Field(None, max_length=200, pattern=NAME_PATTERN)
+    name_en: str | None = Field(None, max_length=200, pattern=NAME_PATTERN)
+    lang: Literal["hi", "en"] | None = None
 
 
 class PostIn(Schema):

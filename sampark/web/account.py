@@ -14,7 +14,7 @@ from sampark.core.decorators import person_required
 from sampark.core.stepup import step_up_redirect
 from sampark.core.tables import table_response
 from sampark.core.visibility import leading_roots
-from sampark.people import erasure, sessions, twofactor
+from sampark.people import erasure, services, sessions, twofactor
 from sampark.people.middleware import logout
 from sampark.people.models import Person
 
@@ -128,5 +128,24 @@ def my_data(request):
         return table_response("sampark-my-data.csv", "csv", columns, rows)
     labels = {name: section.label for name, section in mydata.registered_sections().items()}
     sections = [(labels[name], len(items), mydata.as_json(items)) for name, items in data.items()]
-    return render(request, "web/my_data.html", {"sections": sections,
+    return render(request, "web/my_data.html", {"sections": sections, "me": request.person, "error": "",
                                                 "erasure": erasure.page_context(request.person)})
+
+
+@person_required
+@require_POST
+def correct_my_name(request):
+    """The person corrects their own name and language (the DPDP Act's right of correction); the rest
+    of what is held is corrected by their coordinator. Nothing is saved when a value is refused."""
+    try:
+        services.update_person(request.person, request.person, name_hi=request.POST.get("name_hi", ""),
+                               name_en=request.POST.get("name_en", ""), lang=request.POST.get("lang", "hi"))
+    except services.PeopleError as exc:
+        data = mydata.collect(request.person)
+        labels = {name: section.label for name, section in mydata.registered_sections().items()}
+        sections = [(labels[name], len(items), mydata.as_json(items)) for name, items in data.items()]
+        return render(request, "web/my_data.html", {"sections": sections, "me": request.person, "error": str(exc),
+                                                    "form": request.POST,
+                                                    "erasure": erasure.page_context(request.person)}, status=400)
+    messages.success(request, _("Your name and language are saved."))
+    return redirect("my-data")

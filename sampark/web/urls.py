@@ -16,6 +16,7 @@ urlpatterns = [
     path("consent/", consent_views.notice_page, name="consent"),
     path("account/sessions/", account.my_sessions, name="my-sessions"),
     path("account/data/", account.my_data, name="my-data"),
+    path("account/data/name/", account.correct_my_name, name="correct-my-name"),
     path("account/data/erasure/", erasure_views.ask_erasure, name="ask-erasure"),
     path("account/sessions/end/", account.end_my_sessions, name="end-my-sessions"),
     path("people/<int:person_id>/sessions/", account.member_sessions, name="member-sessions"),

@@ -34,3 +34,27 @@ def test_a_worker_reads_and_downloads_their_data_on_a_phone(live_server, world, 
     data = json.loads(open(download.value.path(), encoding="utf-8").read())
     assert data["person"][0]["phone"] == world.patna_worker.phone
     assert data["reports"][0]["values"]["attendance"] == 4
+
+
+def test_a_worker_corrects_their_own_name_on_a_phone(live_server, world, new_phone, shot):
+    base = live_server.url
+    page = new_phone()
+    log_in_browser(page.context, base, world.patna_worker)
+    page.goto(base + "/account/data/")
+    assert page.locator("#correct").inner_text() == "अपना नाम और भाषा सुधारें"
+    page.fill("#my-name-hi", "   ")
+    page.fill("#my-name-en", "")
+    page.locator("form[action='/account/data/name/'] button").click()
+    page.wait_for_load_state()
+    assert page.locator("[role=alert]").is_visible()  # refused in Hindi, nothing saved
+    world.patna_worker.refresh_from_db()
+    assert world.patna_worker.name_hi == "विनोद तावड़े"
+    page.fill("#my-name-hi", "विनोद कुमार तावड़े")
+    page.fill("#my-name-en", "Vinod Kumar Tawde")
+    page.locator("form[action='/account/data/name/'] button").click()
+    page.wait_for_load_state()
+    assert "आपका नाम और भाषा सहेज दी गई।" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "my-data-correct-name")
+    world.patna_worker.refresh_from_db()
+    assert (world.patna_worker.name_hi, world.patna_worker.name_en) == ("विनोद कुमार तावड़े", "Vinod Kumar Tawde")
