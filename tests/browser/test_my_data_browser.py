@@ -42,15 +42,15 @@ def test_a_worker_corrects_their_own_name_on_a_phone(live_server, world, new_pho
     log_in_browser(page.context, base, world.patna_worker)
     page.goto(base + "/account/data/")
     assert page.locator("#correct").inner_text() == "अपना नाम और भाषा सुधारें"
-    page.fill("#my-name-hi", "   ")
-    page.fill("#my-name-en", "")
+    page.fill("#my-name_hi", "   ")
+    page.fill("#my-name_en", "")
     page.locator("form[action='/account/data/name/'] button").click()
     page.wait_for_load_state()
     assert page.locator("[role=alert]").is_visible()  # refused in Hindi, nothing saved
     world.patna_worker.refresh_from_db()
     assert world.patna_worker.name_hi == "विनोद तावड़े"
-    page.fill("#my-name-hi", "विनोद कुमार तावड़े")
-    page.fill("#my-name-en", "Vinod Kumar Tawde")
+    page.fill("#my-name_hi", "विनोद कुमार तावड़े")
+    page.fill("#my-name_en", "Vinod Kumar Tawde")
     page.locator("form[action='/account/data/name/'] button").click()
     page.wait_for_load_state()
     assert "आपका नाम और भाषा सहेज दी गई।" in page.locator("main").inner_text()
