@@ -548,3 +548,14 @@ def test_every_string_in_the_code_has_hindi(tmp_path, settings):
     finally:
         os.chdir(cwd)
     assert catalogue_problems(target / "django.po") == []
+
+
+def test_every_page_names_its_small_icon_so_no_browser_asks_for_a_missing_favicon(client, world, login_as):
+    from django.contrib.staticfiles import finders
+
+    assert '<link rel="icon" href="/static/web/icon.svg' in client.get("/login/").content.decode()
+    login_as(world.patna_worker)
+    for url in ("/", "/about/"):
+        assert '<link rel="icon" href="/static/web/icon.svg' in client.get(url).content.decode(), url
+    path = finders.find("web/icon.svg")
+    assert path and open(path, "rb").read().startswith(b"<svg") and len(open(path, "rb").read()) < 1024
