@@ -126,10 +126,17 @@ def my_data(request):
     if download == "csv":
         columns, rows = mydata.columns_and_rows(data)
         return table_response("sampark-my-data.csv", "csv", columns, rows)
+    return _my_data_page(request, data)
+
+
+def _my_data_page(request, data: dict, *, error: str = "", form=None, status: int = 200):
+    """The page: each section with its count and items, the name form (refilled after a refusal) and
+    the erasure section."""
     labels = {name: section.label for name, section in mydata.registered_sections().items()}
     sections = [(labels[name], len(items), mydata.as_json(items)) for name, items in data.items()]
-    return render(request, "web/my_data.html", {"sections": sections, "me": request.person, "error": "",
-                                                "erasure": erasure.page_context(request.person)})
+    return render(request, "web/my_data.html", {"sections": sections, "me": request.person, "error": error,
+                                                "form": form, "erasure": erasure.page_context(request.person)},
+                  status=status)
 
 
 @person_required
@@ -141,11 +148,6 @@ def correct_my_name(request):
         services.update_person(request.person, request.person, name_hi=request.POST.get("name_hi", ""),
                                name_en=request.POST.get("name_en", ""), lang=request.POST.get("lang", "hi"))
     except services.PeopleError as exc:
-        data = mydata.collect(request.person)
-        labels = {name: section.label for name, section in mydata.registered_sections().items()}
-        sections = [(labels[name], len(items), mydata.as_json(items)) for name, items in data.items()]
-        return render(request, "web/my_data.html", {"sections": sections, "me": request.person, "error": str(exc),
-                                                    "form": request.POST,
-                                                    "erasure": erasure.page_context(request.person)}, status=400)
+        return _my_data_page(request, mydata.collect(request.person), error=str(exc), form=request.POST, status=400)
     messages.success(request, _("Your name and language are saved."))
     return redirect("my-data")
