@@ -139,6 +139,7 @@ PAGES: dict[str, object] = {
     "reports/": Listing(),
     "reports/new/": Obj(lambda g: {}, query=lambda g: {"unit": g.booth.pk}, own=lambda g, me: {}),
     "reports/photos/<uuid:photo_id>/": Obj(lambda g: {"photo_id": g.photo.pk}),
+    "reports/photos/<uuid:photo_id>/thumb/": Obj(lambda g: {"photo_id": g.photo.pk}),
     "reports/r/<uuid:report_id>/": Obj(report, ("GET", "POST"), data=lambda g: {"attendance": "1", "reason": "x"}),
     "reports/units/<int:unit_id>/": Obj(unit, own=own_unit),
     "reports/units/<int:unit_id>/map/": Obj(unit, own=own_unit),
@@ -148,6 +149,7 @@ PAGES: dict[str, object] = {
     "difficulties/new/": Listing(),
     "difficulties/<uuid:difficulty_id>/": Obj(difficulty),
     "difficulties/<uuid:difficulty_id>/photo/": Obj(difficulty),
+    "difficulties/<uuid:difficulty_id>/photo/thumb/": Obj(difficulty),
     "difficulties/<uuid:difficulty_id>/<slug:action>/": Obj(
         difficulty, ("POST",), data=lambda g: {"text": "x", "rating": "5", "person": g.patna_person.pk,
                                                "ids": [str(g.own_d.pk)]},

@@ -45,8 +45,7 @@ def test_bihar_has_its_38_districts_and_243_constituencies(small):
     assert by_name["Bodh Gaya"].parent.name_en == "Gaya"
     assert by_name["Kurtha"].parent.name_en == "Arwal"  # one of the data's district corrections
     assert patna.child_count == 14
-    # The data has no licensed Hindi constituency names: left empty, not machine-transliterated.
-    assert not units_at("assembly").exclude(name_hi="").exists()
+    assert by_name["Bankipur"].name_hi == "बाँकीपुर" and not units_at("assembly").filter(name_hi="").exists()
 
 
 @pytest.mark.django_db

@@ -17,6 +17,7 @@ from django.utils import timezone
 from PIL import Image
 
 from sampark.core import erasure as core_erasure
+from sampark.core import files
 from sampark.core.audit import AuditEntry
 from sampark.core.channels import MemorySMS
 from sampark.core.jobs import run_ticks
@@ -230,7 +231,8 @@ def test_erasing_replaces_name_phone_and_free_texts_and_keeps_reports(world, set
     person, mark = world.patna_worker, "तावड़ेलिखा"
     report, d = _one_of_each(world, person, mark)
     photo_files = [tmp_path / p.file for p in ReportPhoto.objects.all()] + [tmp_path / d.photo.name]
-    assert all(f.exists() for f in photo_files)
+    photo_files += [tmp_path / files.thumb_path(str(f.relative_to(tmp_path))) for f in photo_files]
+    assert all(f.exists() for f in photo_files)  # the photos and their thumbnails
     old_phone = person.phone
     req, _ = erasure.request_erasure(person, "erasure")
 

@@ -15,6 +15,10 @@ waits longer than ``DECODE_WAIT_SECONDS`` for its turn is answered 503 "busy, tr
   a PNG of its first frame).
 * ``sniff_document``: a PDF is kept as it is (it is never shown inline).
 * ``store`` / ``remove`` / ``serve_file``: under MEDIA_ROOT/<kind>/<year>/<month>/<random>.<ext>.
+* ``store_photo`` / ``serve_thumbnail``: a stored photo gets a small JPEG beside it
+  (<random>.thumb.jpg, at most ``THUMB_LONG_SIDE`` and about ``THUMB_MAX_BYTES``) for pages and
+  lists; a photo stored before thumbnails existed gets one on its first request. ``remove``
+  deletes a photo's thumbnail with it, so erasure and every other removal cannot leave one behind.
 """
 
 import io
@@ -30,7 +34,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
-from django.http import FileResponse, Http404, HttpResponseNotModified
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -53,6 +57,11 @@ PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO", "HEIF")
 IMAGE_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "GIF": "PNG"}
 STORED_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 PDF_TYPE = ("application/pdf", "pdf")
+# Thumbnails: what a report page or a list shows; the full photo opens on a tap.
+THUMB_LONG_SIDE = 480
+THUMB_MAX_BYTES = 30 * 1024
+THUMB_QUALITIES = (70, 55, 40)
+THUMB_SUFFIX = ".thumb.jpg"
 # Shown in the browser; anything else is downloaded. (GIF: attachments stored before GIFs became PNGs.)
 INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 
@@ -304,7 +313,79 @@ def store(kind: str, clean: Clean, *, today: date | None = None) -> str:
 
 
 def remove(rel: str) -> None:
+    """A stored file, and its thumbnail if it has one."""
     (media_root() / rel).unlink(missing_ok=True)
+    if rel and not rel.endswith(THUMB_SUFFIX):
+        (media_root() / thumb_path(rel)).unlink(missing_ok=True)
+
+
+def thumb_path(rel: str) -> str:
+    """Where a stored photo's thumbnail lives: beside it, so it shares its folder and its fate."""
+    return rel.rsplit(".", 1)[0] + THUMB_SUFFIX
+
+
+def thumb_size(width: int, height: int) -> tuple[int, int]:
+    """The thumbnail's width and height for a photo of this size (as Pillow's ``thumbnail`` makes it)."""
+    if max(width, height) <= THUMB_LONG_SIDE or not width or not height:
+        return width, height
+    if width >= height:
+        return THUMB_LONG_SIDE, max(1, round(height * THUMB_LONG_SIDE / width))
+    return max(1, round(width * THUMB_LONG_SIDE / height)), THUMB_LONG_SIDE
+
+
+def make_thumbnail(rel: str) -> str:
+    """Write the thumbnail of a stored photo (a JPEG we wrote, so already clean) and return its
+    path. The quality steps down until it fits ``THUMB_MAX_BYTES``. Two requests making the same
+    thumbnail at once each write a temporary file and the last rename wins: same bytes either way."""
+    source = stored_path(rel)
+    data = source.read_bytes()
+    not_image = _("This file is not a photo we can read (JPEG, PNG or WebP), or it is damaged.")
+    with decoding_slot():
+        img = decode(data, PHOTO_FORMATS, not_image=not_image, draft_size=(THUMB_LONG_SIDE, THUMB_LONG_SIDE))
+        img = _without_metadata(img, alpha=False)
+        img.thumbnail((THUMB_LONG_SIDE, THUMB_LONG_SIDE))
+        for quality in THUMB_QUALITIES:
+            out = io.BytesIO()
+            img.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+            if out.tell() <= THUMB_MAX_BYTES:
+                break
+    thumb = thumb_path(rel)
+    tmp = media_root() / f"{thumb}.{secrets.token_hex(4)}.tmp"
+    tmp.write_bytes(out.getvalue())
+    tmp.replace(media_root() / thumb)
+    return thumb
+
+
+def store_photo(kind: str, clean: Clean, *, today: date | None = None) -> str:
+    """Store a cleaned photo and make its thumbnail. A thumbnail that cannot be made now (the
+    server is busy decoding other photos) is made on its first request instead."""
+    rel = store(kind, clean, today=today)
+    try:
+        make_thumbnail(rel)
+    except Rejected:
+        pass
+    return rel
+
+
+def serve_thumbnail(request, file, *, max_age: int = 86400):
+    """The thumbnail of a stored photo, made now if the photo has none yet. The same rule as
+    ``serve_file``: call it only with a row found through ``visible_to``."""
+    rel = str(getattr(file, "name", file) or "")
+    thumb = thumb_path(rel)
+    if not (media_root() / thumb).is_file():
+        try:
+            stored_path(rel)
+        except FileNotFoundError:
+            raise Http404 from None
+        try:
+            make_thumbnail(rel)
+        except Rejected as exc:
+            if exc.reason != "busy":
+                raise Http404 from None
+            response = HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+            response["Retry-After"] = "30"
+            return response
+    return serve_file(request, thumb, content_type="image/jpeg", max_age=max_age)
 
 
 def stored_path(rel: str) -> Path:

@@ -79,7 +79,6 @@ def _bihar_below(state: Node, shape: Shape, add) -> None:
         districts[d["census2011_district_code"]] = add(state, "district", d["name_hi"], d["name_en"],
                                                         d["census2011_district_code"])
     for ac in read_csv("bihar_assembly_constituencies.csv"):
-        # name_hi is empty in the data: left empty rather than machine-transliterated.
         node = add(districts[ac["district_census2011_code"]], "assembly", ac["name_hi"], ac["name_en"], ac["ac_no"])
         node.shape, node.seed = shape, SEED + int(ac["ac_no"])
 

@@ -191,7 +191,7 @@ def raise_difficulty(actor: Person, *, id: uuid.UUID, unit, category: str, text:
     if not Post.objects.filter(person=actor, unit=unit, active=True).exists():
         raise DifficultyError(_("You can raise a difficulty only at a unit where you hold a post."), status=403)
     handler = unit.parent or unit
-    relpath = files.store(PHOTO_KIND, image) if image else ""
+    relpath = files.store_photo(PHOTO_KIND, image) if image else ""
     try:
         with transaction.atomic():
             d = Difficulty.objects.create(

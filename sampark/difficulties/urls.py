@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("<uuid:difficulty_id>/", views.detail, name="detail"),
     path("<uuid:difficulty_id>/photo/", views.photo, name="photo"),
+    path("<uuid:difficulty_id>/photo/thumb/", views.photo_thumb, name="photo-thumb"),
     path("<uuid:difficulty_id>/<slug:action>/", views.act, name="act"),
     path("items/<int:item_id>/done/", views.item_done, name="item-done"),
     path("review/<int:unit_id>/", views.review_page, name="review"),

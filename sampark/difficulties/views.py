@@ -91,6 +91,14 @@ def photo(request, difficulty_id):
 
 
 @person_required
+def photo_thumb(request, difficulty_id):
+    d = get_visible_or_404(Difficulty.objects.all(), request.person, pk=difficulty_id)
+    if not d.photo:
+        raise Http404
+    return files.serve_thumbnail(request, d.photo)
+
+
+@person_required
 @require_POST
 def act(request, difficulty_id, action):
     d = _difficulty(request, difficulty_id)

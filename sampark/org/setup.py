@@ -59,3 +59,23 @@ def rename_level(actor, level: Level, *, name_hi: str, name_en: str) -> Level:
     level.save(update_fields=["name_hi", "name_en"])
     audit.record(actor, "level.rename", level, after={"code": level.code})
     return level
+
+
+def fill_constituency_hindi_names(actor) -> int:
+    """Give Bihar's assembly constituencies their Hindi names from the shipped data file, where a
+    unit has none yet. A unit qualifies only when both its code (the ECI number) and its English
+    name match a row, so an organisation's own units that happen to share a number are left alone,
+    and a Hindi name someone typed is never overwritten. Each fill is an audited rename.
+    Returns the number of units named."""
+    from sampark.core.datafiles import read_csv
+    from sampark.org.models import Unit
+    from sampark.org.services import rename_unit
+
+    by_code = {row["ac_no"]: row for row in read_csv("bihar_assembly_constituencies.csv")}
+    filled = 0
+    for unit in Unit.objects.filter(level__code="assembly", name_hi="", code__in=list(by_code)).order_by("pk"):
+        row = by_code[unit.code]
+        if unit.name_en.casefold() == row["name_en"].casefold() and row["name_hi"]:
+            rename_unit(actor, unit, name_hi=row["name_hi"], name_en=unit.name_en)
+            filled += 1
+    return filled

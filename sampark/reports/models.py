@@ -6,6 +6,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sampark.core import files
 from sampark.core.fields import PathField
 from sampark.core.names import BilingualNameMixin, pick
 from sampark.core.visibility import PathScopedQuerySet
@@ -151,6 +152,14 @@ class ReportPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.file
+
+    @property
+    def thumb_width(self) -> int:
+        return files.thumb_size(self.width, self.height)[0]
+
+    @property
+    def thumb_height(self) -> int:
+        return files.thumb_size(self.width, self.height)[1]
 
 
 class RollupPending(models.Model):

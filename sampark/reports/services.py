@@ -563,7 +563,7 @@ def add_photo(actor: Person, report: Report, *, photo_id, upload) -> tuple[Repor
         image = files.clean_photo(upload)
     except files.Rejected as exc:
         raise ReportError(str(exc), status=exc.status) from None
-    relpath = files.store(PHOTO_KIND, image)
+    relpath = files.store_photo(PHOTO_KIND, image)
     try:
         with transaction.atomic():
             photo = ReportPhoto.objects.create(id=pid, report=report, file=relpath, width=image.width,

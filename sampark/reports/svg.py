@@ -1,8 +1,10 @@
 """Inline SVG drawn on the server: the dashboard's bar chart and the shaded map. No JS library, no
 map tiles: the map's shapes come from the GeoJSON shipped in sampark/data, projected simply
-(longitude scaled by the cosine of the middle latitude), and their path strings are cached."""
+(longitude scaled by the cosine of the middle latitude), simplified to what a phone can show, and
+their path strings are cached. Labels are drawn only where they fit, at a size readable on a phone."""
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,14 +56,28 @@ def bar_chart(points: list[tuple], lang: str, title: str, width: int = 600, heig
 
 # --- map ------------------------------------------------------------------------------------------
 
+# The map is drawn in a frame as wide as a phone's screen, so a font size here is very nearly the
+# size on a 360 px phone: main's padding leaves the map 336 px of the 360, and 13 * 336 / 360 is
+# just over 12 px. On a wider screen the whole drawing, labels included, scales up.
+DRAW_WIDTH = 360
+LABEL_SIZE = 13
+# Points closer than this (in the frame's units, about a pixel on a phone) to the line through
+# their neighbours are dropped (Douglas-Peucker), and coordinates are written to 0.1 as steps from
+# the previous point: the Bihar map's shapes weigh a quarter of what they did.
+SIMPLIFY = 0.5
+
+
 @dataclass(frozen=True)
 class Shape:
     code: str
     name_hi: str
     name_en: str
     d: str  # SVG path in the projected frame
-    cx: float
+    cx: float  # where a label goes: the centroid of the largest ring
     cy: float
+    w: float  # the largest ring's bounding box, to know whether a label fits
+    h: float
+    area: float
 
 
 def _norm(code) -> str:
@@ -85,9 +101,72 @@ def _features(filename: str) -> tuple:
     return tuple(out)
 
 
+def simplify(pts: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
+    """Douglas-Peucker: keep the ends, then, between two kept points, the point farthest from the
+    line joining them while it is farther than ``tolerance``."""
+    if len(pts) < 4:
+        return pts
+    keep = [False] * len(pts)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(pts) - 1)]
+    while stack:
+        a, b = stack.pop()
+        (ax, ay), (bx, by) = pts[a], pts[b]
+        dx, dy = bx - ax, by - ay
+        length = math.hypot(dx, dy)
+        far, far_i = -1.0, -1
+        for i in range(a + 1, b):
+            px, py = pts[i]
+            dist = abs(dy * (px - ax) - dx * (py - ay)) / length if length else math.hypot(px - ax, py - ay)
+            if dist > far:
+                far, far_i = dist, i
+        if far > tolerance:
+            keep[far_i] = True
+            stack += [(a, far_i), (far_i, b)]
+    return [p for p, k in zip(pts, keep, strict=True) if k]
+
+
+def _num(tenths: int) -> str:
+    """A coordinate in tenths, written short: 12, 1.5, .5, -.5."""
+    sign, tenths = ("-" if tenths < 0 else ""), abs(tenths)
+    whole, frac = divmod(tenths, 10)
+    text = (str(whole) if whole else "") + (f".{frac}" if frac else "")
+    return sign + (text or "0")
+
+
+def path_data(pts: list[tuple[float, float]]) -> str:
+    """A closed ring as an SVG path: the first point, then relative steps, to a tenth of a unit."""
+    q = [(round(x * 10), round(y * 10)) for x, y in pts]
+    out = [f"M{_num(q[0][0])} {_num(q[0][1])}l"]
+    px, py = q[0]
+    first = True
+    for x, y in q[1:]:
+        if (x, y) == (px, py):
+            continue
+        a, b = _num(x - px), _num(y - py)
+        out.append(("" if first or a.startswith("-") else " ") + a + ("" if b.startswith("-") else " ") + b)
+        px, py, first = x, y, False
+    return "".join(out) + "z"
+
+
+def _ring_stats(pts) -> tuple[float, float, float]:
+    """(area, centroid x, centroid y) of a ring (the shoelace formula)."""
+    a = cx = cy = 0.0
+    for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1], strict=True):
+        cross = x1 * y2 - x2 * y1
+        a += cross
+        cx += (x1 + x2) * cross
+        cy += (y1 + y2) * cross
+    if abs(a) < 1e-9:
+        return 0.0, sum(x for x, _y in pts) / len(pts), sum(y for _x, y in pts) / len(pts)
+    return abs(a) / 2, cx / (3 * a), cy / (3 * a)
+
+
 @lru_cache(maxsize=64)
-def shapes(filename: str, codes: tuple[str, ...] | None = None, width: int = 600) -> tuple[tuple[Shape, ...], int]:
-    """Projected shapes of a file (all, or only those with the given codes) and the drawing height."""
+def shapes(filename: str, codes: tuple[str, ...] | None = None,
+           width: int = DRAW_WIDTH) -> tuple[tuple[Shape, ...], int]:
+    """Projected, simplified shapes of a file (all, or only those with the given codes) and the
+    drawing height."""
     feats = [f for f in _features(filename) if codes is None or f[0] in codes]
     if not feats:
         return (), 0
@@ -100,17 +179,65 @@ def shapes(filename: str, codes: tuple[str, ...] | None = None, width: int = 600
     height = int((y1 - y0) * scale + 2 * pad)
     out = []
     for code, hi, en, polys in feats:
-        d, best, best_len = [], None, -1
+        d, best, best_area, total = [], None, -1.0, 0.0
         for poly in polys:
             for ring in poly:
-                pts = [((lon * k - x0) * scale + pad, (y1 - lat) * scale + pad) for lon, lat in ring]
-                d.append("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in pts) + "Z")
-                if len(pts) > best_len:
-                    best, best_len = pts, len(pts)
-        cx = sum(x for x, _y in best) / len(best)
-        cy = sum(y for _x, y in best) / len(best)
-        out.append(Shape(code, hi, en, "".join(d), cx, cy))
+                pts = simplify([((lon * k - x0) * scale + pad, (y1 - lat) * scale + pad) for lon, lat in ring],
+                               SIMPLIFY)
+                if len(pts) < 3:
+                    continue
+                d.append(path_data(pts))
+                area, cx, cy = _ring_stats(pts)
+                total += area
+                if area > best_area:
+                    best, best_area = (pts, cx, cy), area
+        if best is None:
+            continue
+        pts, cx, cy = best
+        xs, ys = [x for x, _y in pts], [y for _x, y in pts]
+        out.append(Shape(code, hi, en, "".join(d), cx, cy, max(xs) - min(xs), max(ys) - min(ys), total))
     return tuple(out), height
+
+
+def label_width(text: str, size: float) -> float:
+    """About how wide a label is drawn: letters and vowel signs that take room, not those above
+    or below the line (combining marks), at a little over half the font size each."""
+    return sum(0 if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn" else 0.6 for ch in text) * size
+
+
+def _layouts(name: str) -> list[list[str]]:
+    """A label on one line, or, for a name of several words, on two lines split near the middle."""
+    words = name.split()
+    if len(words) < 2:
+        return [[name]]
+    cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+    return [[name], [" ".join(words[:cut]), " ".join(words[cut:])]]
+
+
+def place_labels(items: list[tuple[Shape, str]], size: float = LABEL_SIZE) -> list[tuple[Shape, list[str]]]:
+    """The labels that fit, as their lines: largest shapes first, each inside its own shape's box
+    and clear of the labels already placed. The others are named by their shape's title."""
+    placed, boxes = [], []
+    for shape, name in sorted(items, key=lambda it: -it[0].area):
+        for lines in _layouts(name):
+            w, h = max(label_width(line, size) for line in lines), size * 1.2 * len(lines)
+            if w > shape.w * 1.1 or h > shape.h:
+                continue
+            box = (shape.cx - w / 2 - 1, shape.cy - h / 2 - 1, shape.cx + w / 2 + 1, shape.cy + h / 2 + 1)
+            if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+                continue
+            boxes.append(box)
+            placed.append((shape, lines))
+            break
+    return placed
+
+
+def _label(shape: Shape, lines: list[str]) -> str:
+    if len(lines) == 1:
+        return f'<text x="{shape.cx:.0f}" y="{shape.cy:.0f}">{escape(lines[0])}</text>'
+    x = f"{shape.cx:.0f}"
+    return (f'<text x="{x}" y="{shape.cy - LABEL_SIZE * 0.6:.0f}">{escape(lines[0])}'
+            f'<tspan x="{x}" dy="1.2em">{escape(lines[1])}</tspan></text>')
 
 
 def classes(values: list[int]) -> list[tuple[int, int]]:
@@ -140,24 +267,28 @@ def choropleth(filename: str, units_by_code: dict, values: dict, link, lang: str
     if not drawn:
         return "", []
     ranges = classes([values.get(u.pk, 0) for u in units_by_code.values()])
-    parts = [f'<svg class="map" viewBox="0 0 600 {height}" width="100%" role="img" aria-label="{escape(title)}" '
-             f'xmlns="http://www.w3.org/2000/svg">']
-    label_parts = []
+    parts = [f'<svg class="map" viewBox="0 0 {DRAW_WIDTH} {height}" width="100%" role="img" '
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+             '<g stroke="#fff" stroke-width=".6">']
+    named = []
     for s in drawn:
         unit = units_by_code.get(s.code)
         name = unit.name if unit else pick(s.name_hi, s.name_en, lang)
         if unit is None:
-            parts.append(f'<path d="{s.d}" fill="{NO_UNIT}" stroke="#fff" stroke-width="0.7">'
-                         f'<title>{escape(name)}</title></path>')
+            parts.append(f'<path d="{s.d}" fill="{NO_UNIT}"><title>{escape(name)}</title></path>')
             continue
         v = values.get(unit.pk, 0)
-        parts.append(f'<a href="{escape(link(unit))}"><path d="{s.d}" fill="{colour(v, ranges)}" stroke="#fff" '
-                     f'stroke-width="0.7" data-unit="{unit.pk}" data-value="{v}"><title>{escape(name)}: '
+        parts.append(f'<a href="{escape(link(unit))}"><path d="{s.d}" fill="{colour(v, ranges)}" '
+                     f'data-unit="{unit.pk}" data-value="{v}"><title>{escape(name)}: '
                      f'{escape(fmt(v, lang))}</title></path></a>')
-        if labels:
-            label_parts.append(f'<text x="{s.cx:.1f}" y="{s.cy:.1f}" font-size="9" text-anchor="middle" '
-                               f'fill="#1c1917" pointer-events="none">{escape(name)}</text>')
-    parts.extend(label_parts)
+        named.append((s, name))
+    parts.append("</g>")
+    if labels and named:
+        parts.append(f'<g class="labels" font-size="{LABEL_SIZE}" text-anchor="middle" dominant-baseline="central" '
+                     'fill="#1c1917" stroke="#fff" stroke-width="3" stroke-opacity=".8" paint-order="stroke" '
+                     'pointer-events="none">')
+        parts.extend(_label(s, lines) for s, lines in place_labels(named))
+        parts.append("</g>")
     parts.append("</svg>")
     legend = [(ZERO, 0, 0)] + [(PALETTE[i], lo, hi) for i, (lo, hi) in enumerate(ranges)]
     return mark_safe("".join(parts)), legend  # noqa: S308 - names escaped, numbers formatted

@@ -12,6 +12,7 @@ urlpatterns = [
     path("icon.svg", views.icon, name="icon"),
     path("outbox.js", views.outbox_js, name="outbox-js"),
     path("photos/<uuid:photo_id>/", views.photo, name="photo"),
+    path("photos/<uuid:photo_id>/thumb/", views.photo_thumb, name="photo-thumb"),
     path("r/<uuid:report_id>/", views.report_detail, name="detail"),
     path("units/<int:unit_id>/", views.unit_dashboard, name="dashboard"),
     path("units/<int:unit_id>/map/", views.unit_map, name="map"),

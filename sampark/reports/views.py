@@ -127,13 +127,22 @@ def icon(request):
     return response
 
 
-@person_required
-def photo(request, photo_id):
+def _visible_photo(request, photo_id) -> ReportPhoto:
     reports = Report.objects.visible_to(request.person)
     p = ReportPhoto.objects.filter(pk=photo_id, report__in=reports).first()
     if p is None:
         raise Http404
-    return files.serve_file(request, p.file, content_type="image/jpeg", max_age=86400)
+    return p
+
+
+@person_required
+def photo(request, photo_id):
+    return files.serve_file(request, _visible_photo(request, photo_id).file, content_type="image/jpeg", max_age=86400)
+
+
+@person_required
+def photo_thumb(request, photo_id):
+    return files.serve_thumbnail(request, _visible_photo(request, photo_id).file)
 
 
 @person_required
