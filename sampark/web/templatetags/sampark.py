@@ -33,7 +33,7 @@ def phone(value):
 def outbox_texts():
     """The words the phone's outbox list uses (web/app.js), in the page's language."""
     return json_script({
-        "report": _("Report"), "ack": _("Acknowledgement"), "read": _("Marked read"), "difficulty": _("Difficulty"),
+        "report": _("Report"), "ack": _("Acknowledgement"), "difficulty": _("Difficulty"),
         "waiting": _("Waiting to send"), "sent": _("Sent"), "rejected": _("Refused"),
         "photo": _("Sent; photo waiting"), "offline": _("No network; will retry."),
         "busy": _("The server is busy; will retry."), "login": _("Log in again to send."),

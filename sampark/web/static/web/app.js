@@ -1,8 +1,8 @@
 // Sampark on every page: the one service worker (sw.js), and the outbox. Anything made on the phone
-// (a report, an acknowledgement, a read, a difficulty) is first stored in IndexedDB with an id made
+// (a report, an acknowledgement, a difficulty) is first stored in IndexedDB with an id made
 // here, then sent; with no network it waits and is retried with backoff, at once when the network
 // returns, on every page load and every half minute. The server takes a resend of the same id (or,
-// for receipts, of the same person and directive) once, so retrying is always safe.
+// for an acknowledgement, of the same person and directive) once, so retrying is always safe.
 (function () {
   "use strict";
   var body = document.body, me = body.dataset.person || "";
@@ -12,6 +12,11 @@
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+    if (me && navigator.onLine) {
+      navigator.serviceWorker.ready.then(function (reg) {
+        if (reg.active) reg.active.postMessage({ keep: [location.pathname, "/outbox/"] });
+      }).catch(function () {});
+    }
     // The report form's own worker of old (scope /reports/) gives way to the site's.
     navigator.serviceWorker.getRegistrations().then(function (regs) {
       regs.forEach(function (r) { if (new URL(r.scope).pathname !== "/") r.unregister(); });
@@ -136,10 +141,6 @@
       return post("/api/v1/directives/" + item.body.directive + "/ack", { reply: item.body.reply }, true)
         .then(function (r) { return settle(item, r, "sent"); });
     },
-    read: function (item) {
-      return post("/api/v1/directives/" + item.body.directive + "/read", null, false)
-        .then(function (r) { return settle(item, r, "sent"); });
-    },
     difficulty: function (item) {
       var b = item.body;
       var form = photoForm({ id: item.id, unit: b.unit, category: b.category, text: b.text, link: b.link },
@@ -246,7 +247,7 @@
   var ackForm = document.querySelector('form[data-outbox="ack"]');
   if (ackForm) {
     var directive = ackForm.dataset.directive, queued = document.getElementById("ack-queued");
-    var showQueued = function () { ackForm.hidden = true; queued.hidden = false; };
+    var showQueued = function () { ackForm.style.display = "none"; queued.hidden = false; };
     all().then(function (items) {
       if (items.some(function (i) { return i.type === "ack" && i.body.directive === directive && mine(i) && pending(i); })) showQueued();
     });

@@ -30,9 +30,20 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
-// A page asks to forget the kept pages (at logout, or when nobody is logged in).
+// A page opened before this worker controlled it (the first visit) was not kept on the way: the
+// page asks for it, and for the outbox page, to be kept now, unless they already are.
 self.addEventListener("message", function (event) {
-  if (event.data === "forget-pages") event.waitUntil(caches.delete(PAGES));
+  var paths = (event.data && event.data.keep) || [];
+  event.waitUntil(caches.open(PAGES).then(function (cache) {
+    return Promise.all(paths.filter(kept).map(function (path) {
+      return cache.match(path).then(function (hit) {
+        if (hit) return;
+        return fetch(path, { credentials: "same-origin" }).then(function (resp) {
+          if (resp.status === 200 && !resp.redirected) return cache.put(path, resp);
+        }).catch(function () {});
+      });
+    }));
+  }));
 });
 
 function kept(path) { return KEPT.some(function (re) { return re.test(path); }); }
