@@ -41,12 +41,13 @@ def phone(monkeypatch, settings, tmp_path):
 
 
 def controlled(page):
-    """Wait until the site's worker controls this page and has kept it (the first visit is kept
-    at the page's request, app.js)."""
+    """Wait until the site's worker controls this page and has kept it and the outbox page (the
+    first visit is kept at the page's request, app.js): a network lost while a page is being
+    kept makes the worker miss the kept copies for a moment."""
     page.wait_for_function("navigator.serviceWorker.controller && "
                            "navigator.serviceWorker.controller.scriptURL.endsWith('/sw.js')")
-    page.wait_for_function("caches.open('sampark-pages').then(c => c.match(location.pathname)).then(Boolean)",
-                           polling=200)
+    page.wait_for_function("caches.open('sampark-pages').then(c => Promise.all([c.match(location.pathname), "
+                           "c.match('/outbox/')])).then(hits => hits.every(Boolean))", polling=200)
 
 
 def fits(page):
@@ -149,7 +150,8 @@ def test_difficulty_raised_offline_arrives_once_with_a_shrunk_photo(live_server,
 
     ctx.set_offline(True)
     page.reload()
-    assert page.locator(".saved-copy").is_visible() and page.locator("[data-offline-note]").is_visible()
+    assert page.locator(".saved-copy").is_visible()
+    page.wait_for_selector("[data-offline-note]", state="visible")
     original = photo_1600()
     page.select_option("select[name=category]", "technical")
     page.fill("textarea[name=text]", "बूथ पर बिजली नहीं है, शाम की बैठक अँधेरे में होगी")

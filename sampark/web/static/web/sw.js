@@ -8,7 +8,7 @@
 var VERSION = "v1";
 var SHELL = "sampark-shell-" + VERSION, PAGES = "sampark-pages";
 var OFFLINE = "/offline/";
-var SHELL_FILES = [OFFLINE, "/manifest.webmanifest", "/static/web/app.js", "/static/web/site.css",
+var SHELL_FILES = [OFFLINE, "/manifest.webmanifest", "/static/web/app.js", "/static/web/outbox.js", "/static/web/site.css",
   "/static/web/icon.svg", "/static/web/icon-192.png", "/reports/outbox.js"];
 var KEPT = [/^\/$/, /^\/directives\/$/, /^\/directives\/\d+\/$/, /^\/reports\/new\/$/,
   /^\/difficulties\/new\/$/, /^\/outbox\/$/];
@@ -50,7 +50,8 @@ function kept(path) { return KEPT.some(function (re) { return re.test(path); });
 
 // The kept copy, marked so that the page shows "offline: saved copy from <time>" (base.html).
 function savedCopy(path) {
-  return caches.open(PAGES).then(function (cache) { return cache.match(path); }).then(function (hit) {
+  // ignoreVary: the kept copy is the person's whatever the language or encoding asked for.
+  return caches.open(PAGES).then(function (cache) { return cache.match(path, { ignoreVary: true }); }).then(function (hit) {
     if (!hit) return null;
     return hit.text().then(function (html) {
       return new Response(html.replace('data-copy="live"', 'data-copy="saved"'),
@@ -82,7 +83,12 @@ self.addEventListener("fetch", function (event) {
       }
       return resp;
     }).catch(function () {
-      return (keep ? savedCopy(url.pathname) : Promise.resolve(null)).then(function (hit) { return hit || offlinePage(); });
+      if (!keep) return offlinePage();
+      // Chrome may miss a kept copy for a moment just after the network went (seen while the
+      // cache was being written): look once more before giving up.
+      return savedCopy(url.pathname).then(function (hit) {
+        return hit || new Promise(function (r) { setTimeout(r, 300); }).then(function () { return savedCopy(url.pathname); });
+      }).then(function (hit) { return hit || offlinePage(); });
     }));
     return;
   }
