@@ -156,8 +156,8 @@ def test_report_form_and_pwa_files(login_as, coded):
     names = {t["code"]: t["name"] for t in data["types"]}
     assert names["meeting"] == "बैठक" and names["booth_committee"] == "बूथ समिति गठन"
     assert [u["id"] for u in data["units"]] == [w.gaya_booth.pk]
-    sw = c.get("/reports/sw.js")
+    sw = c.get("/reports/sw.js")  # the old worker, now retiring itself (tests/test_offline.py)
     assert sw.status_code == 200 and sw["Content-Type"].startswith("application/javascript")
-    man = c.get("/reports/manifest.webmanifest").json()
-    assert man["scope"] == "/reports/" and man["start_url"] == "/reports/new/"
+    man = c.get("/reports/manifest.webmanifest", follow=True).json()
+    assert man["scope"] == "/" and man["start_url"] == "/"
     assert c.get("/reports/").status_code == 200

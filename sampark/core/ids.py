@@ -1,7 +1,7 @@
 """Time-ordered UUIDs (version 7, RFC 9562) for rows whose ids are made outside the database.
 
 Report ids are made on the phone (so a resend is recognised); the offline form makes them with
-the same layout (reports/static/reports/outbox.js). 48 bits of Unix milliseconds come first, so
+the same layout (web/static/web/outbox.js). 48 bits of Unix milliseconds come first, so
 ids made close in time sit close together in the indexes keyed by them: a new report then
 touches a few hot index pages instead of a random page of a ten-million-row index (the figures
 are in bench/results/, reports_submit_only_per_s). Any UUID is still accepted."""

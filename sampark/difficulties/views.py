@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,23 +48,31 @@ def new(request):
              .order_by("-unit_path")]
     categories = list(DifficultyCategory.objects.filter(active=True))
     ctx = {"units": units, "categories": categories, "key": uuid.uuid4(), "values": {}}
+    # The phone's outbox sending a difficulty made with no network (web/app.js) wants JSON back.
+    outbox = request.headers.get("X-Sampark-Outbox") == "1"
     if request.method == "POST":
         ctx["values"] = request.POST
+        status = 400
         try:
             key = uuid.UUID(request.POST.get("id", ""))
             unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
             if unit is None:
                 raise services.DifficultyError(_("Choose the unit where you hold a post."))
-            d, _created = services.raise_difficulty(
+            d, created = services.raise_difficulty(
                 me, id=key, unit=unit, category=request.POST.get("category", ""), text=request.POST.get("text", ""),
                 link=request.POST.get("link", ""), photo=request.FILES.get("photo"), now=timezone.now())
         except ValueError:
             ctx["error"] = _("The form expired; please send it again.")
         except services.DifficultyError as exc:
-            ctx["error"], ctx["key"] = exc.message, request.POST.get("id")
+            ctx["error"], ctx["key"], status = exc.message, request.POST.get("id"), exc.status
         else:
             messages.success(request, _("Your difficulty has been sent."))
+            if outbox:  # a retry of the same id answers the same, once more
+                url = reverse("difficulties:detail", args=[d.pk])
+                return JsonResponse({"id": str(d.pk), "url": url}, status=201 if created else 200)
             return redirect("difficulties:detail", d.pk)
+        if outbox:
+            return JsonResponse({"detail": ctx["error"]}, status=status)
         return render(request, "difficulties/new.html", ctx, status=400)
     return render(request, "difficulties/new.html", ctx)
 

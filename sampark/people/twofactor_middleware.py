@@ -20,6 +20,7 @@ OPEN = frozenset({
     "login", "login-code", "login-resend", "logout", "set-language", "about",
     "second-factor-enrol", "second-factor-confirm", "second-factor-passkey-options",
     "second-factor-passkey-verify", "reports:sw", "reports:manifest", "reports:icon", "reports:outbox-js",
+    "sw", "manifest", "offline",
 })
 
 

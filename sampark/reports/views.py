@@ -1,12 +1,11 @@
-"""Report pages: the offline report form (a PWA scoped to /reports/), a report with its history,
+"""Report pages: the offline report form (its outbox is the site's, web/app.js), a report with its history,
 unit dashboards with chart and map, exports, and photos (only through a visibility check)."""
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -57,11 +56,7 @@ def _form_types(lang: str) -> list[dict]:
 
 def form_texts() -> dict:
     return {
-        "waiting": _("Waiting to send"), "sending": _("Sending…"), "sent": _("Sent"),
-        "rejected": _("Rejected"), "photo": _("Sent; photo waiting"), "offline": _("No network; will retry."),
-        "busy": _("The server is busy; will retry."), "login": _("Log in again to send."),
         "required": _("Fill in the required fields."), "choose": _("Choose…"),
-        "photoRejected": _("Photo not accepted:"), "retry": _("Try again"),
         "tooBig": _("The photo is too large: at most 5 MB."),
     }
 
@@ -87,7 +82,6 @@ def report_form(request):
         "type": wanted_type if any(t["code"] == wanted_type for t in types) else None,
         "today": timezone.localdate().isoformat(),
         "api": "/api/v1/reports",
-        "sw": reverse("reports:sw"), "scope": reverse("reports:index"), "manifest": reverse("reports:manifest"),
         "t": form_texts(),
     }
     response = render(request, "reports/form.html", {"form_json": form, "units": units, "selected_unit": selected_unit})
@@ -97,6 +91,9 @@ def report_form(request):
 
 
 def service_worker(request):
+    """The report form's own worker of old (scope /reports/), still installed on some phones: the
+    browser checks this address for updates, gets a worker that removes itself and its cache, and
+    the site's one worker (/sw.js) takes over."""
     response = HttpResponse(_static_text("sw.js"), content_type="application/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/reports/"
@@ -110,13 +107,8 @@ def outbox_js(request):
 
 
 def manifest(request):
-    data = {
-        "name": _("Sampark reports"), "short_name": _("Reports"), "lang": get_language() or "hi",
-        "start_url": reverse("reports:new"), "scope": reverse("reports:index"), "display": "standalone",
-        "background_color": "#ffffff", "theme_color": "#c2410c",
-        "icons": [{"src": reverse("reports:icon"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
-    }
-    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/manifest+json")
+    """Moved to the site root: Sampark installs as one app (web/pwa.py)."""
+    return HttpResponsePermanentRedirect("/manifest.webmanifest")
 
 
 def icon(request):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from sampark.people import consent_views, erasure_views
-from sampark.web import account, second_factor_views, views
+from sampark.web import account, pwa, second_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("units/<int:unit_id>/", views.unit_detail, name="unit"),
     path("search/", views.search_view, name="search"),
     path("about/", views.about, name="about"),
+    path("sw.js", pwa.service_worker, name="sw"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("offline/", pwa.offline, name="offline"),
+    path("outbox/", pwa.outbox, name="outbox"),
     path("lang/", views.set_language, name="set-language"),
     path("consent/", consent_views.notice_page, name="consent"),
     path("account/sessions/", account.my_sessions, name="my-sessions"),

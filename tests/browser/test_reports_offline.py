@@ -59,7 +59,7 @@ def test_offline_reports_arrive_exactly_once(live_server, world, rep_phone):
     page.goto(base + "/reports/new/")
     assert page.locator("h1").inner_text() == "नई रिपोर्ट" or page.locator("h1").inner_text() == "New report"
     assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
-    assert page.evaluate("document.querySelector('link[rel=manifest]').href").endswith("/reports/manifest.webmanifest")
+    assert page.evaluate("document.querySelector('link[rel=manifest]').href").endswith("/manifest.webmanifest")
 
     ctx.set_offline(True)
     assert page.evaluate("navigator.onLine") is False

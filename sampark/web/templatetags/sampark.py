@@ -1,5 +1,7 @@
 from django import template
+from django.utils.html import json_script
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from sampark.core.text import indian_grouping
 
@@ -25,3 +27,15 @@ def phone(value):
     if value.startswith("+91") and len(value) == 13:
         return f"+91 {value[3:8]} {value[8:]}"
     return value
+
+
+@register.simple_tag
+def outbox_texts():
+    """The words the phone's outbox list uses (web/app.js), in the page's language."""
+    return json_script({
+        "report": _("Report"), "ack": _("Acknowledgement"), "difficulty": _("Difficulty"),
+        "waiting": _("Waiting to send"), "sent": _("Sent"), "rejected": _("Refused"),
+        "photo": _("Sent; photo waiting"), "offline": _("No network; will retry."),
+        "busy": _("The server is busy; will retry."), "login": _("Log in again to send."),
+        "photoRejected": _("Photo not accepted:"),
+    }, "outbox-texts")
