@@ -78,10 +78,12 @@ def _publish(ctx, author, state, n: int):
     return d
 
 
-def _audience_people(state, limit: int) -> list[int]:
+def _audience_people(state, author, limit: int) -> list[int]:
+    """People with a post in the state, but not the bench's author (never in their own audience)."""
     from sampark.people.models import Post
 
-    return list(Post.objects.in_subtree(state.path).filter(active=True).order_by("person_id")
+    return list(Post.objects.in_subtree(state.path).filter(active=True).exclude(person_id=author.pk)
+                .order_by("person_id")
                 .values_list("person_id", flat=True).distinct()[:limit])
 
 
@@ -307,7 +309,7 @@ def run(ctx) -> None:
     try:
         _background(author, state, background)
         last = _publish(ctx, author, state, publishes)
-        people = _audience_people(state, ack_cap)
+        people = _audience_people(state, author, ack_cap)
         _inbox_http(ctx, people, samples)
         _inbox(ctx, last, people, samples)
         d = _acks(ctx, author, state, people)
