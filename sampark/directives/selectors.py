@@ -211,10 +211,11 @@ class Replies:
     items: list  # Receipt rows, newest first, each with .person and .unit (their post's unit)
 
 
-def replies(d: Directive, unit: Unit, limit: int = REPLIES_SHOWN) -> Replies:
+def replies(d: Directive, unit: Unit, limit: int | None = None) -> Replies:
     """The latest acknowledgement replies from people in the audience inside the unit's subtree
     (newest first), with how many there are in all: at most three queries (a partial index holds
     only the receipts with a reply, so a directive's many bare acknowledgements are not read)."""
+    limit = limit or REPLIES_SHOWN
     posts = Post.objects.filter(matching_posts_q(d), subtree_q("unit_path", [unit.path]))
     qs = (Receipt.objects.filter(directive=d, kind=Receipt.Kind.ACK).exclude(reply="")
           .filter(Exists(posts.filter(person_id=OuterRef("person_id")))))
@@ -284,11 +285,12 @@ def page_number(raw) -> int:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 and int(raw) > 0 else 1
 
 
-def silent_units(d: Directive, root: Unit, page: int = 1, size: int = SILENT_PAGE_SIZE) -> SilentPage:
+def silent_units(d: Directive, root: Unit, page: int = 1, size: int | None = None) -> SilentPage:
     """Silent units below `root`, higher ones first and in tree order at each depth, `size` a page
     (a page past the last shows the first), grouped by depth and then by parent, each group with
     the units from below `root` down to its parent (names in the reader's language): three
     queries (the counts per depth and level, the page, the units above the page's)."""
+    size = size or SILENT_PAGE_SIZE
     qs = silent_counts(d, root.path)
     counts = list(qs.order_by().values_list("depth", "unit__level__rank", "unit__level__name_hi",
                                             "unit__level__name_en").annotate(n=Count("id")))
