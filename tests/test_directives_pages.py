@@ -196,6 +196,9 @@ def test_silent_units_are_grouped_by_parent_with_their_path_and_paged(world, mon
     assert f'href="?unit={world.bihar.pk}&amp;page=2"' in last
     # The levels with silent units and how many, on every page.
     assert "ज़िला: 2" in last and "बूथ: 2" in last
+    # Each level's count links to the page where that level begins.
+    assert f'href="?unit={world.bihar.pk}&amp;page=3">बूथ: 2</a>' in first
+    assert f'href="?unit={world.bihar.pk}&amp;page=2">मंडल: 2</a>' in first
     for bad in ("0", "-1", "abc", "4", "१", "9" * 40, "2.5", ""):
         r = admin.get(f"/directives/{d.pk}/silent/", {"page": bad})
         assert r.status_code == 200 and "पन्ना 1 / 3" in r.content.decode(), bad

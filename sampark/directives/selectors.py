@@ -267,7 +267,7 @@ class SilentPage:
     number: int
     pages: int
     total: int
-    levels: list[tuple[str, int]]  # (level name, how many silent) for every level, highest first
+    levels: list[tuple[str, int, int]]  # per depth, highest first: (level names, how many, first page)
     sections: list[SilentSection]
 
     @property
@@ -295,11 +295,10 @@ def silent_units(d: Directive, root: Unit, page: int = 1, size: int | None = Non
     counts = list(qs.order_by().values_list("depth", "unit__level__rank", "unit__level__name_hi",
                                             "unit__level__name_en").annotate(n=Count("id")))
     per_depth: dict[int, int] = {}
-    per_level: dict[tuple[int, str], int] = {}
-    for depth, rank, name_hi, name_en, n in counts:
+    names_at: dict[int, dict[tuple[int, str], None]] = {}
+    for depth, rank, name_hi, name_en, n in sorted(counts):
         per_depth[depth] = per_depth.get(depth, 0) + n
-        key = (rank, pick(name_hi, name_en))
-        per_level[key] = per_level.get(key, 0) + n
+        names_at.setdefault(depth, {})[(rank, pick(name_hi, name_en))] = None
     total = sum(per_depth.values())
     pages = max(1, -(-total // size))
     page = page if 1 <= page <= pages else 1
@@ -316,7 +315,10 @@ def silent_units(d: Directive, root: Unit, page: int = 1, size: int | None = Non
         if not groups or groups[-1].rows[-1].unit.parent_id != c.unit.parent_id:
             groups.append(SilentGroup([units[i] for i in chain_ids[c.pk] if i in units] or [root], []))
         groups[-1].rows.append(RollupRow(c.unit, c.expected, c.reads, c.acks))
-    levels = [(name, n) for (_rank, name), n in sorted(per_level.items())]
+    levels, before = [], 0
+    for depth in sorted(per_depth):
+        levels.append((" / ".join(name for _rank, name in names_at[depth]), per_depth[depth], before // size + 1))
+        before += per_depth[depth]
     return SilentPage(page, pages, total, levels, sections)
 
 
