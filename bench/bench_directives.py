@@ -118,9 +118,14 @@ def _inbox_http(ctx, people: list[int], requests: int) -> None:
     from pathlib import Path
 
     from sampark.people.auth import issue_token
+    from sampark.people.consent import give_consent, has_consented
     from sampark.people.models import ApiToken, Person
+    from sampark.people.notice import NOTICE_VERSION
 
     picks = Person.objects.filter(pk__in=random.sample(people, min(200, len(people))))
+    for p in picks:  # the API answers 403 to whoever has not agreed to the privacy notice
+        if not has_consented(p):
+            give_consent(p, NOTICE_VERSION)
     keys = [issue_token(None, p, label=BENCH_TAG) for p in picks]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
