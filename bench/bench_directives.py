@@ -78,10 +78,12 @@ def _publish(ctx, author, state, n: int):
     return d
 
 
-def _audience_people(state, limit: int) -> list[int]:
+def _audience_people(state, author, limit: int) -> list[int]:
+    """People with a post in the state, but not the bench's author (never in their own audience)."""
     from sampark.people.models import Post
 
-    return list(Post.objects.in_subtree(state.path).filter(active=True).order_by("person_id")
+    return list(Post.objects.in_subtree(state.path).filter(active=True).exclude(person_id=author.pk)
+                .order_by("person_id")
                 .values_list("person_id", flat=True).distinct()[:limit])
 
 
@@ -116,9 +118,14 @@ def _inbox_http(ctx, people: list[int], requests: int) -> None:
     from pathlib import Path
 
     from sampark.people.auth import issue_token
+    from sampark.people.consent import give_consent, has_consented
     from sampark.people.models import ApiToken, Person
+    from sampark.people.notice import NOTICE_VERSION
 
     picks = Person.objects.filter(pk__in=random.sample(people, min(200, len(people))))
+    for p in picks:  # the API answers 403 to whoever has not agreed to the privacy notice
+        if not has_consented(p):
+            give_consent(p, NOTICE_VERSION)
     keys = [issue_token(None, p, label=BENCH_TAG) for p in picks]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -307,7 +314,7 @@ def run(ctx) -> None:
     try:
         _background(author, state, background)
         last = _publish(ctx, author, state, publishes)
-        people = _audience_people(state, ack_cap)
+        people = _audience_people(state, author, ack_cap)
         _inbox_http(ctx, people, samples)
         _inbox(ctx, last, people, samples)
         d = _acks(ctx, author, state, people)

@@ -81,7 +81,8 @@ def test_done_when_state_sends_booths_acknowledge_rollup_moves_and_silent_units_
     assert (rows["Patna"]["expected"], rows["Patna"]["read"], rows["Patna"]["acked"]) == (2, 1, 1)
     assert (rows["Gaya"]["expected"], rows["Gaya"]["acked"], rows["Gaya"]["acked_pct"]) == (4, 1, 25)
     assert (rows["Nalanda"]["expected"], rows["Nalanda"]["read"], rows["Nalanda"]["acked"]) == (1, 0, 0)
-    assert (rollup["unit"]["expected"], rollup["unit"]["acked"]) == (8, 2)
+    # Bihar's own social-media post is the in-charge's, who sent it: not expected to acknowledge.
+    assert (rollup["unit"]["expected"], rollup["unit"]["acked"]) == (7, 2)
 
     # The Gaya coordinator sees Gaya's roll-up by default, and 404 for Patna's.
     gc = api_as(world.gaya_coord)
@@ -120,6 +121,7 @@ def test_reminder_before_due_goes_once_to_those_who_have_not_acknowledged(world,
     reminded = set(Message.objects.filter(kind="reminder", channel="app").values_list("recipient_id", flat=True))
     assert world.patna_worker.pk not in reminded and world.gaya_worker.pk in reminded
     assert more["org_worker"].pk not in reminded
+    assert world.state_admin.pk not in reminded  # the sender is not asked to acknowledge their own
     n = Message.objects.filter(kind="reminder").count()
     jobs.tick(now + timedelta(hours=3, minutes=30))
     assert Message.objects.filter(kind="reminder").count() == n
@@ -236,17 +238,20 @@ def test_fold_matches_a_recount_after_many_acks(world, more):
     d = authoring.create_directive(world.state_admin, target_unit=world.bihar, title="Many")
     d = authoring.publish_directive(world.state_admin, d)
     ids = list(Person.objects.values_list("pk", flat=True))
-    assert receipts.acknowledge_many(d, ids) == 9  # everyone with a post in Bihar, not the UP coordinator
+    # Everyone with a post in Bihar but its in-charge, who sent it; not the UP coordinator.
+    assert receipts.acknowledge_many(d, ids) == 8
+    assert not Receipt.objects.filter(directive=d, person=world.state_admin).exists()
     # One pending row per unit the batch touched, carrying how many reads and acks it adds.
-    units = set(Post.objects.filter(active=True, unit_path__startswith=world.bihar.path).values_list("unit_path", flat=True))
+    units = set(Post.objects.filter(active=True, unit_path__startswith=world.bihar.path)
+                .exclude(person=world.state_admin).values_list("unit_path", flat=True))
     pending = PendingCount.objects.filter(directive=d)
-    assert pending.count() == len(units) < 9
-    assert pending.aggregate(r=Sum("reads"), a=Sum("acks")) == {"r": 9, "a": 9}
+    assert pending.count() == len(units) < 8
+    assert pending.aggregate(r=Sum("reads"), a=Sum("acks")) == {"r": 8, "a": 8}
     assert receipts.acknowledge_many(d, ids) == 0
     assert pending.count() == len(units)
     jobs.tick(timezone.now())
     bihar = UnitCount.objects.get(directive=d, unit=world.bihar)
-    assert (bihar.expected, bihar.reads, bihar.acks) == (9, 9, 9)
+    assert (bihar.expected, bihar.reads, bihar.acks) == (8, 8, 8)
     gaya = UnitCount.objects.get(directive=d, unit=world.gaya)
     assert (gaya.expected, gaya.acks) == (4, 4)
 
@@ -337,7 +342,10 @@ def test_inbox_statement_agrees_with_the_orm_for_every_person(world, more):
              (world.up_coord, world.lucknow, {}),
              (admin, world.patna_booth, {"roles": ["worker"], "teams": ["organisation"]}),
              (world.gaya_coord, world.gaya_ac, {"levels": ["assembly", "booth"], "required_report_type": meeting,
-                                                "required_action": "बैठक करें"})]
+                                                "required_action": "बैठक करें"}),
+             # Authors inside their own directive's audience (their post matches): they are left out.
+             (world.patna_coord, world.patna, {}), (admin, world.bihar, {"teams": ["social_media"]}),
+             (world.gaya_coord, world.gaya, {"roles": ["coordinator"]})]
     ids = []
     for i, (author, target, filters) in enumerate(cases * 2):
         d = authoring.create_directive(author, target_unit=target, title=f"D{i}",
@@ -365,8 +373,15 @@ def test_inbox_statement_agrees_with_the_orm_for_every_person(world, more):
             assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]
             assert a.required_report_type == b.required_report_type
         assert [d.pk for d in statement(Person.objects.get(pk=person.pk), 3)] == [d.pk for d in orm[:3]]
+        assert not [d.pk for d in got if d.author_id == person.pk], person
         seen += len(got)
     assert seen > 20
+    # The author-excluded cases exclude someone: without the rule the Patna coordinator would see theirs.
+    from sampark.directives.audience import audience_q
+
+    mine = Directive.objects.filter(author=world.patna_coord, status="published")
+    assert mine.exists() and not mine.filter(audience_q(world.patna_coord)).exists()
+    assert mine.filter(audience_q(world.patna_worker)).count() == mine.count()
 
 
 def test_a_directive_aimed_inside_a_moved_subtree_still_reaches_it(world):
@@ -405,3 +420,61 @@ def test_a_too_long_reply_is_refused_with_the_reason_and_records_nothing(client,
     r = client.post(f"/api/v1/directives/{d.pk}/ack", {"reply": "क" * 500}, content_type="application/json", **gw)
     assert r.status_code == 200 and r.json()["new"] is True
     assert len(Receipt.objects.get(directive=d, kind="ack").reply) == 500
+
+
+def test_the_author_is_not_in_their_own_directives_audience(client, world, api_as, more):
+    """The Patna coordinator writes to Patna, where they hold a matching post: they are not asked to
+    read or acknowledge it (inbox, acknowledgement, detail page), not counted as expected, not
+    reminded, and their silence makes no unit silent; they still find it under "written by me" and
+    may follow its roll-up, where they are not among the people."""
+    from django.http import Http404
+    from django.test import Client
+
+    from sampark.directives import selectors
+    from sampark.directives.audience import matches, post_keys
+    from sampark.people.models import Person
+    from tests.personas import log_in
+
+    now = timezone.now()
+    author = world.patna_coord
+    d = authoring.publish_directive(author, authoring.create_directive(
+        author, target_unit=world.patna, title="पटना के लिए", due_at=now + timedelta(hours=4), now=now), now=now)
+    fresh = Person.objects.get(pk=author.pk)
+    assert post_keys(fresh) and all(k.unit_path.startswith(d.target_path) for k in post_keys(fresh))
+    assert not any(matches(d, k) for k in post_keys(fresh))
+    assert [x.pk for x in selectors.inbox(Person.objects.get(pk=author.pk))] == []
+    assert [x.pk for x in selectors.inbox(Person.objects.get(pk=world.patna_worker.pk))] == [d.pk]
+    assert client.get("/api/v1/inbox", **api_as(author)).json() == []
+    assert selectors.inbox_updates(author, None)["new"] == 0 and selectors.inbox_updates(author, None)["latest"] is None
+    with pytest.raises(Http404):
+        receipts.acknowledge(author, d)
+    assert receipts.acknowledge_many(d, [author.pk, world.patna_worker.pk]) == 1
+    assert not Receipt.objects.filter(directive=d, person=author).exists()
+
+    page = log_in(Client(), author)
+    html = page.get(f"/directives/{d.pk}/").content.decode()
+    assert f'action="/directives/{d.pk}/ack/"' not in html and f"/directives/{d.pk}/rollup/" in html
+    assert not Receipt.objects.filter(directive=d, person=author).exists()  # opening it records no read
+    inbox = page.get("/directives/").content.decode()
+    assert 'id="inbox"' not in inbox and "पटना के लिए" in inbox  # only under "written by me"
+
+    jobs.tick(now)  # the expected counts: Patna's booth worker and organisation worker, not the author
+    patna = UnitCount.objects.get(directive=d, unit=world.patna)
+    assert (patna.expected, patna.acks) == (2, 1)
+    people = selectors.people_at(d, world.patna)
+    assert author.pk not in {p.person_id for p in people}
+    jobs.tick(now + timedelta(hours=3))
+    reminded = set(Message.objects.filter(directive=d, kind="reminder").values_list("recipient_id", flat=True))
+    assert reminded == {more["org_worker"].pk}
+    # A unit whose only audience member is the author is never silent (nobody is expected there):
+    # the state in-charge also coordinates a new district, Vaishali, alone.
+    vaishali = create_unit(None, parent=world.bihar, level=Level.objects.get(code="district"),
+                           name_hi="वैशाली", name_en="Vaishali")
+    add_post(None, person=world.state_admin, unit=vaishali, role=Role.COORDINATOR, team=Team.SOCIAL_MEDIA)
+    solo = authoring.publish_directive(world.state_admin, authoring.create_directive(
+        world.state_admin, target_unit=world.bihar, title="Districts", levels=["district"]))
+    jobs.tick(timezone.now() + timedelta(minutes=1))
+    expected = dict(UnitCount.objects.filter(directive=solo).values_list("unit_id", "expected"))
+    assert expected == {world.bihar.pk: 3, world.patna.pk: 1, world.gaya.pk: 1, more["nalanda"].pk: 1}
+    silent = set(selectors.silent_counts(solo, world.bihar.path).values_list("unit_id", flat=True))
+    assert silent == {world.patna.pk, world.gaya.pk, more["nalanda"].pk}

@@ -81,3 +81,14 @@ def test_indian_grouping():
     assert indian_grouping(105000) == "1,05,000"
     assert indian_grouping(999) == "999"
     assert indian_grouping(-1234) == "-1,234"
+
+
+def test_clean_multiline_keeps_line_breaks_and_cleans_each_line():
+    from sampark.core.text import clean_multiline
+
+    assert clean_multiline("  पहली\t\tपंक्ति \r\n\r\n\r\n\r\nदूसरी\u2028तीसरी\rचौथी\n\n") == (
+        "पहली पंक्ति\n\nदूसरी\nतीसरी\nचौथी")
+    assert clean_multiline("\n\n a\u202eb \n") == "ab"  # a bidi override is dropped, as clean() does
+    assert clean_multiline("") == "" and clean_multiline(None) == ""
+    with pytest.raises(ValueError):
+        clean_multiline("ok\n\ud800")

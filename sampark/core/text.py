@@ -62,6 +62,18 @@ def clean(value: str) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def clean_multiline(value: str) -> str:
+    """Text of several lines as stored (a directive's text, a reply): each line cleaned as clean()
+    does, the line breaks kept as "\\n" (CR LF, CR and Unicode separators too), at most one blank
+    line in a row, none at either end."""
+    lines = [clean(line) for line in _LINE_BREAK.split(check_storable(value or ""))]
+    return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
 def ascii_digits(value: str) -> str:
     return (value or "").translate(_DEV_DIGITS)
 

@@ -1,8 +1,10 @@
 """Who a directive reaches, resolved when a person reads (fan-out on read).
 
 A post matches a directive when the directive's target path is a prefix of the post's unit path
-(a target at the post's unit or any ancestor) and the post's level, role and team pass the
-directive's filters. A person's inbox is the union over their active posts.
+(a target at the post's unit or any ancestor), the post's level, role and team pass the
+directive's filters, and its holder is not the directive's author (a sender is never asked to
+read or acknowledge their own directive, nor counted, reminded or found silent for it). A
+person's inbox is the union over their active posts.
 """
 
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from sampark.people.models import Post
 
 @dataclass(frozen=True)
 class PostKey:
+    person_id: int
     unit_path: str
     level: str
     role: str
@@ -34,7 +37,7 @@ def post_keys(person) -> list[PostKey]:
         # cost more than running it.
         with connection.cursor() as cur:
             cur.execute(_POSTS_SQL + "p.person_id = %s ORDER BY p.id", [person.pk])
-            cached = [PostKey(*row[1:]) for row in cur.fetchall()]
+            cached = [PostKey(*row) for row in cur.fetchall()]
         person._directive_post_keys = cached
     return cached
 
@@ -55,7 +58,8 @@ def _filter_q(field: str, code: str) -> Q:
 
 
 def audience_q(person) -> Q:
-    """Directives whose audience includes one of the person's posts (any status; callers add it)."""
+    """Directives whose audience includes one of the person's posts (any status; callers add it):
+    never those the person wrote."""
     by_kind: dict[tuple[str, str, str], set[str]] = {}
     for key in post_keys(person):
         by_kind.setdefault((key.level, key.role, key.team), set()).update(prefixes(key.unit_path))
@@ -63,7 +67,7 @@ def audience_q(person) -> Q:
     for (level, role, team), targets in by_kind.items():
         q |= (Q(target_path__in=sorted(targets)) & _filter_q("levels", level) & _filter_q("roles", role)
               & _filter_q("teams", team))
-    return q
+    return q & ~Q(author_id=person.pk) if person is not None and person.pk else q
 
 
 def matches(directive, key: PostKey) -> bool:
@@ -71,13 +75,13 @@ def matches(directive, key: PostKey) -> bool:
     def ok(stored: str, code: str) -> bool:
         return not stored or ("," + code + ",") in stored
 
-    return (key.unit_path.startswith(directive.target_path) and ok(directive.levels, key.level)
-            and ok(directive.roles, key.role) and ok(directive.teams, key.team))
+    return (key.person_id != directive.author_id and key.unit_path.startswith(directive.target_path)
+            and ok(directive.levels, key.level) and ok(directive.roles, key.role) and ok(directive.teams, key.team))
 
 
 def matching_posts_q(directive) -> Q:
-    """Active posts in the directive's audience, as a filter on Post."""
-    q = Q(active=True) & subtree_q("unit_path", [directive.target_path])
+    """Active posts in the directive's audience, as a filter on Post (the author's posts are not)."""
+    q = Q(active=True) & subtree_q("unit_path", [directive.target_path]) & ~Q(person_id=directive.author_id)
     if directive.levels:
         q &= Q(unit__level__code__in=directive.level_codes)
     if directive.roles:

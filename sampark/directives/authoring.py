@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sampark.core import audit, paths
-from sampark.core.text import clean
+from sampark.core.text import clean, clean_multiline
 from sampark.directives import attachments as files
 from sampark.directives.models import Attachment, Directive, Revision, Timer, from_codes
 from sampark.directives.policies import remind_before
@@ -57,7 +57,7 @@ def _codes(values, allowed: set[str], message: str) -> str:
 
 
 def _clean_text(title: str, body: str) -> tuple[str, str]:
-    title, body = clean(title or ""), clean(body or "")
+    title, body = clean(title or ""), clean_multiline(body or "")  # the text keeps its line breaks
     if not title:
         raise DirectiveError(_("A directive needs a title."))
     if len(title) > TITLE_MAX:

@@ -75,7 +75,8 @@ class AttachForm(forms.Form):
 
 
 class AckForm(forms.Form):
-    reply = forms.CharField(label=_("Reply (optional)"), max_length=500, required=False)
+    reply = forms.CharField(label=_("Reply (optional)"), max_length=500, required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class EditForm(forms.Form):

@@ -175,8 +175,10 @@ class Receipt(models.Model):
     class Meta:
         # Person first: it serves the inbox's flags (one person, a page of directives) and the
         # drill-down to people (a unit's people, one directive). Every index here is paid on each
-        # acknowledgement, so there are two besides the key: this one and the directive's.
+        # acknowledgement, so there are two besides the key: this one and the directive's. The
+        # third holds only acknowledgements with a reply (few), for the roll-up's latest replies.
         constraints = [models.UniqueConstraint(fields=["person", "directive", "kind"], name="receipt_person_unique")]
+        indexes = [models.Index(fields=["directive", "-at"], name="receipt_replies", condition=~Q(reply=""))]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.directive_id} by {self.person_id}"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from sampark.core import paths
 from sampark.core.sql import prepared
-from sampark.core.text import clean
+from sampark.core.text import clean_multiline
 from sampark.directives.authoring import DirectiveError
 from sampark.directives.models import Directive, PendingCount, Receipt
 from sampark.org.models import Level, Unit
@@ -28,14 +28,16 @@ REPLY_MAX = 500
 
 
 def _audience_keys_sql(pg: bool) -> str:
-    """The (person, unit path) of each active post of %(people)s in the directive's audience:
-    audience.matches() in SQL, for both databases (the ids travel as an array or a JSON list)."""
+    """The (person, unit path) of each active post of %(people)s in the directive's audience (never
+    the author's): audience.matches() in SQL, for both databases (the ids travel as an array or a
+    JSON list)."""
     post, unit, level = Post._meta.db_table, Unit._meta.db_table, Level._meta.db_table
     people = "= ANY(%(people)s::bigint[])" if pg else "IN (SELECT value FROM json_each(%(people)s))"
     find = "strpos" if pg else "instr"
     return (f"SELECT p.person_id, p.unit_path FROM {post} p JOIN {unit} u ON u.id = p.unit_id"
             f" JOIN {level} l ON l.id = u.level_id"
-            f" WHERE p.person_id {people} AND p.active AND p.unit_path >= %(lo)s AND p.unit_path < %(hi)s"
+            f" WHERE p.person_id {people} AND p.person_id <> %(author)s AND p.active"
+            f" AND p.unit_path >= %(lo)s AND p.unit_path < %(hi)s"
             f" AND (%(levels)s = '' OR {find}(%(levels)s, ',' || l.code || ',') > 0)"
             f" AND (%(roles)s = '' OR {find}(%(roles)s, ',' || p.role || ',') > 0)"
             f" AND (%(teams)s = '' OR {find}(%(teams)s, ',' || p.team || ',') > 0)")
@@ -46,7 +48,8 @@ def _receipt_params(directive: Directive, person_ids: list[int], kind: str, repl
     ids = [int(i) for i in person_ids]
     kinds = [str(k) for k in _kinds(kind)]
     return {"people": ids if pg else json.dumps(ids), "kinds": kinds if pg else json.dumps(kinds),
-            "lo": lo, "hi": hi, "levels": directive.levels, "roles": directive.roles, "teams": directive.teams,
+            "lo": lo, "hi": hi, "author": directive.author_id, "levels": directive.levels, "roles": directive.roles,
+            "teams": directive.teams,
             "d": directive.pk, "at": at, "read": str(Receipt.Kind.READ), "ack": str(Receipt.Kind.ACK),
             "reply": reply, "kind": str(kind)}
 
@@ -139,7 +142,7 @@ def mark_read(person: Person, directive: Directive, *, now: datetime | None = No
 
 def acknowledge(person: Person, directive: Directive, *, reply: str = "", now: datetime | None = None) -> bool:
     """Idempotent: a retry finds the row and counts nothing; the first reply is kept. True when new."""
-    reply = clean(reply or "")
+    reply = clean_multiline(reply or "")
     if len(reply) > REPLY_MAX:
         raise DirectiveError(_("The reply is too long (at most {n} characters).").format(n=REPLY_MAX))
     return _one(person, directive, Receipt.Kind.ACK, reply, now)

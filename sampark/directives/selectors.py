@@ -8,8 +8,9 @@ from django.db.models import Count, Exists, F, OuterRef
 from django.http import Http404
 
 from sampark.core import paths
+from sampark.core.names import pick
 from sampark.core.sql import prepared
-from sampark.core.visibility import get_visible_or_404
+from sampark.core.visibility import get_visible_or_404, subtree_q
 from sampark.directives.audience import audience_q, matching_posts_q, post_keys, prefixes
 from sampark.directives.models import Directive, Receipt, UnitCount
 from sampark.directives.policies import silent_below_percent
@@ -63,7 +64,8 @@ _TYPE_FIELDS = ReportType._meta.concrete_fields
 
 def _inbox_sql() -> str:
     """audience.audience_q() and the ORM inbox above, as one statement whose text never changes:
-    the person's (ancestor path, level, role, team) keys travel as four arrays."""
+    the person's (ancestor path, level, role, team) keys travel as four arrays; their own
+    directives are left out (an author is not in their directive's audience)."""
     qn = connection.ops.quote_name
     cols = ", ".join(f"d.{qn(f.column)}" for f in _DIRECTIVE_FIELDS)
     type_cols = ", ".join(f"t.{qn(f.column)}" for f in _TYPE_FIELDS)
@@ -80,6 +82,7 @@ def _inbox_sql() -> str:
             f"FROM {Directive._meta.db_table} d LEFT JOIN {ReportType._meta.db_table} t "
             f"ON t.id = d.required_report_type_id "
             f"WHERE d.target_path = ANY(%(paths)s::varchar[]) AND d.status = '{Directive.Status.PUBLISHED}' "
+            f"AND d.author_id <> %(person)s "
             f"AND EXISTS (SELECT 1 FROM unnest(%(paths_k)s::varchar[], %(levels)s::varchar[], %(roles)s::varchar[], "
             f"%(teams)s::varchar[]) AS k(path, level, role, team) WHERE k.path = d.target_path "
             f"AND {allowed('levels', 'level')} AND {allowed('roles', 'role')} AND {allowed('teams', 'team')}) "
@@ -181,17 +184,51 @@ def rollup(d: Directive, unit: Unit) -> tuple[RollupRow, list[RollupRow]]:
 
 
 def people_at(d: Directive, unit: Unit, limit: int = 200) -> list:
-    """Posts in the audience held at this very unit, with each person's read/ack flags."""
+    """Posts in the audience held at this very unit, with each person's read/ack flags and their
+    acknowledgement's reply ("" when none)."""
     posts = list(Post.objects.filter(matching_posts_q(d), unit_path=unit.path)
                  .select_related("person").order_by("role", "person__name_hi", "pk")[:limit])
     kinds: dict[int, set[str]] = {}
-    for pid, kind in Receipt.objects.filter(directive=d, person_id__in={p.person_id for p in posts}).values_list(
-            "person_id", "kind"):
+    replies: dict[int, str] = {}
+    for pid, kind, reply in Receipt.objects.filter(
+            directive=d, person_id__in={p.person_id for p in posts}).values_list("person_id", "kind", "reply"):
         kinds.setdefault(pid, set()).add(kind)
+        if kind == Receipt.Kind.ACK:
+            replies[pid] = reply
     for p in posts:
         got = kinds.get(p.person_id, set())
         p.is_read, p.is_acked = Receipt.Kind.READ in got, Receipt.Kind.ACK in got
+        p.reply = replies.get(p.person_id, "")
     return posts
+
+
+REPLIES_SHOWN = 20
+
+
+@dataclass
+class Replies:
+    total: int
+    items: list  # Receipt rows, newest first, each with .person and .unit (their post's unit)
+
+
+def replies(d: Directive, unit: Unit, limit: int | None = None) -> Replies:
+    """The latest acknowledgement replies from people in the audience inside the unit's subtree
+    (newest first), with how many there are in all: at most three queries (a partial index holds
+    only the receipts with a reply, so a directive's many bare acknowledgements are not read)."""
+    limit = limit or REPLIES_SHOWN
+    posts = Post.objects.filter(matching_posts_q(d), subtree_q("unit_path", [unit.path]))
+    qs = (Receipt.objects.filter(directive=d, kind=Receipt.Kind.ACK).exclude(reply="")
+          .filter(Exists(posts.filter(person_id=OuterRef("person_id")))))
+    items = list(qs.select_related("person").order_by("-at", "-pk")[:limit])
+    total = qs.count() if len(items) == limit else len(items)
+    unit_of: dict[int, Unit] = {}
+    if items:
+        for post in (posts.filter(person_id__in={r.person_id for r in items}).select_related("unit__level")
+                     .order_by("unit_path", "pk")):
+            unit_of.setdefault(post.person_id, post.unit)  # their highest post inside
+    for r in items:
+        r.unit = unit_of.get(r.person_id)
+    return Replies(total, items)
 
 
 def silent_counts(d: Directive, root_path: str):
@@ -201,15 +238,88 @@ def silent_counts(d: Directive, root_path: str):
             .alias(done100=F(done) * 100).filter(done100__lt=F("expected") * silent_below_percent()))
 
 
-def silent_units(d: Directive, root: Unit, limit: int = 300) -> list[tuple[int, int, list[RollupRow]]]:
-    """Silent units below `root`, per depth: (depth, how many, first rows)."""
+SILENT_PAGE_SIZE = 50
+
+
+@dataclass
+class SilentGroup:
+    """Silent units with one parent, and the units from below the page's unit down to that parent."""
+
+    path: list[Unit]
+    rows: list[RollupRow]
+
+
+@dataclass
+class SilentSection:
+    """The silent units of one depth on this page, with how many that depth has in all."""
+
+    depth: int
+    total: int
+    groups: list[SilentGroup]
+
+    @property
+    def level_names(self) -> str:
+        return " / ".join(dict.fromkeys(r.unit.level.name for g in self.groups for r in g.rows))
+
+
+@dataclass
+class SilentPage:
+    number: int
+    pages: int
+    total: int
+    levels: list[tuple[str, int, int]]  # per depth, highest first: (level names, how many, first page)
+    sections: list[SilentSection]
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def page_number(raw) -> int:
+    """A ?page= value as a page number from 1; anything else (text, 0, negative, huge) is 1."""
+    raw = str(raw or "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 and int(raw) > 0 else 1
+
+
+def silent_units(d: Directive, root: Unit, page: int = 1, size: int | None = None) -> SilentPage:
+    """Silent units below `root`, higher ones first and in tree order at each depth, `size` a page
+    (a page past the last shows the first), grouped by depth and then by parent, each group with
+    the units from below `root` down to its parent (names in the reader's language): three
+    queries (the counts per depth and level, the page, the units above the page's)."""
+    size = size or SILENT_PAGE_SIZE
     qs = silent_counts(d, root.path)
-    per_depth = dict(qs.order_by().values("depth").annotate(n=Count("id")).values_list("depth", "n"))
-    rows = list(qs.select_related("unit__level").order_by("depth", "unit_path")[:limit])
-    grouped: dict[int, list[RollupRow]] = {}
+    counts = list(qs.order_by().values_list("depth", "unit__level__rank", "unit__level__name_hi",
+                                            "unit__level__name_en").annotate(n=Count("id")))
+    per_depth: dict[int, int] = {}
+    names_at: dict[int, dict[tuple[int, str], None]] = {}
+    for depth, rank, name_hi, name_en, n in sorted(counts):
+        per_depth[depth] = per_depth.get(depth, 0) + n
+        names_at.setdefault(depth, {})[(rank, pick(name_hi, name_en))] = None
+    total = sum(per_depth.values())
+    pages = max(1, -(-total // size))
+    page = page if 1 <= page <= pages else 1
+    rows = list(qs.select_related("unit__level").order_by("depth", "unit_path")[(page - 1) * size:page * size])
+    top = paths.depth(root.path)
+    chain_ids = {c.pk: paths.ancestor_ids(c.unit_path)[top + 1:-1] for c in rows}
+    above = {i for ids in chain_ids.values() for i in ids}
+    units = Unit.objects.in_bulk(above) if above else {}
+    sections: list[SilentSection] = []
     for c in rows:
-        grouped.setdefault(c.depth, []).append(RollupRow(c.unit, c.expected, c.reads, c.acks))
-    return [(depth, per_depth[depth], grouped.get(depth, [])) for depth in sorted(per_depth)]
+        if not sections or sections[-1].depth != c.depth:
+            sections.append(SilentSection(c.depth, per_depth.get(c.depth, 0), []))
+        groups = sections[-1].groups
+        if not groups or groups[-1].rows[-1].unit.parent_id != c.unit.parent_id:
+            groups.append(SilentGroup([units[i] for i in chain_ids[c.pk] if i in units] or [root], []))
+        groups[-1].rows.append(RollupRow(c.unit, c.expected, c.reads, c.acks))
+    levels, before = [], 0
+    for depth in sorted(per_depth):
+        levels.append((" / ".join(name for _rank, name in names_at[depth]), per_depth[depth], before // size + 1))
+        before += per_depth[depth]
+    return SilentPage(page, pages, total, levels, sections)
 
 
 def audience_keys(person, d: Directive):

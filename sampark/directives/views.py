@@ -161,7 +161,7 @@ def rollup(request, directive_id: int):
               if selectors.may_see_rollup(person, d, u)]
     return render(request, "directives/rollup.html", {
         "d": d, "unit": unit, "total": total, "rows": rows, "crumbs": crumbs,
-        "people": selectors.people_at(d, unit)})
+        "people": selectors.people_at(d, unit), "replies": selectors.replies(d, unit)})
 
 
 @person_required
@@ -169,6 +169,6 @@ def silent(request, directive_id: int):
     person = request.person
     d = selectors.directive_for(person, directive_id)
     unit = selectors.rollup_unit(person, d, request.GET.get("unit"))
+    page = selectors.silent_units(d, unit, selectors.page_number(request.GET.get("page")))
     return render(request, "directives/silent.html", {
-        "d": d, "unit": unit, "levels": selectors.silent_units(d, unit),
-        "pct": policies.silent_below_percent()})
+        "d": d, "unit": unit, "page": page, "pct": policies.silent_below_percent()})
