@@ -13,6 +13,7 @@ threshold are policies (directives/policies.py), read afresh at each tick.
 
 import logging
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -25,21 +26,24 @@ from sampark.core.names import pick
 from sampark.directives import counters
 from sampark.directives.audience import matching_posts_q
 from sampark.directives.channels import (
+    BATCH,
+    WHATSAPP_WINDOW,
     PermanentError,
     TransientError,
     channel_for,
     phone_channel_name,
     queue_messages,
 )
-from sampark.directives.models import Directive, Message, Receipt, Timer
+from sampark.directives.models import Directive, Message, Receipt, Timer, WhatsAppWindow
 from sampark.directives.policies import escalation_interval, silent_below_percent
 from sampark.directives.selectors import silent_counts
-from sampark.people.models import LEADING_ROLES, Person, Post
+from sampark.people.models import LEADING_ROLES, Notify, Person, Post
 
 log = logging.getLogger("sampark.directives")
 
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
+SEND_THREADS = 8
 FOLD_ROUNDS = 40  # at most 40 batches (fold_pending's limit each) per tick, so the other work still runs
 
 
@@ -93,6 +97,13 @@ def run_timers(now: datetime) -> int:
 
 def run_timer(timer: Timer, original_due: datetime, now: datetime) -> None:
     d = timer.directive
+    if timer.kind == Timer.Kind.ANNOUNCE:
+        # Batches of their own transactions, so a state-wide audience never holds the write lock
+        # for long; a re-run after a crash skips whoever already has the message (its ref).
+        if d.status == Directive.Status.PUBLISHED:
+            announce(d, now)
+        Timer.objects.filter(pk=timer.pk).update(done=True)
+        return
     with transaction.atomic():
         if d.status != Directive.Status.PUBLISHED:
             Timer.objects.filter(pk=timer.pk).update(done=True)
@@ -135,6 +146,45 @@ def remind(d: Directive, now: datetime) -> int:
     return sent
 
 
+def announce(d: Directive, now: datetime) -> int:
+    """The phone message that a directive was published: an urgent one to its whole audience, a
+    normal one to those who asked to hear at once (people.Notify). Never to its author. Queued in
+    batches; deliver() sends them. Returns the messages queued (a re-run counts them again)."""
+    channel = phone_channel_name()
+    if channel == "none":
+        return 0
+    urgent = d.is_urgent
+    kind, key = (Message.Kind.URGENT, "directive_urgent") if urgent else (Message.Kind.NEW, "directive_new")
+    bodies = {}
+    for lang in ("hi", "en"):
+        with translation.override(lang):
+            text = (_("Urgent directive: “{title}”. Open Sampark to read and acknowledge it.") if urgent
+                    else _("New directive: “{title}”. Open Sampark to read it."))
+            bodies[lang] = text.format(title=d.title)
+    posts = (Post.objects.filter(matching_posts_q(d), person__is_active=True).exclude(person_id=d.author_id)
+             .values_list("person_id", "person__lang"))
+    if not urgent:
+        posts = posts.filter(person__notify=Notify.IMMEDIATELY)
+    ref, params, queued, rows = f"{kind}:{d.pk}", [d.title], 0, []
+
+    def flush():
+        with transaction.atomic():
+            Message.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+
+    for person_id, lang in posts.iterator(chunk_size=BATCH):
+        rows.append(Message(recipient_id=person_id, directive=d, kind=kind, channel=channel,
+                            body=bodies.get(lang, bodies["hi"]), template=key, params=params, ref=ref,
+                            created_at=now, next_attempt_at=now))
+        if len(rows) >= BATCH:
+            flush()
+            queued += len(rows)
+            rows = []
+    if rows:
+        flush()
+        queued += len(rows)
+    return queued
+
+
 def _unit_name(unit, lang: str) -> str:
     return pick(unit.name_hi, unit.name_en, lang)
 
@@ -170,32 +220,74 @@ def escalate_step(d: Directive, depth: int, now: datetime) -> int:
     return queue_messages(d, Message.Kind.ESCALATION, items, now=now, phone_channel=phone_channel_name())
 
 
-def deliver(now: datetime, limit: int = 200) -> int:
+def deliver(now: datetime, limit: int = 500, rounds: int = 20) -> int:
     """Send due phone messages: claim each with a conditional UPDATE, send, record the outcome;
-    a transient failure is retried with backoff, up to MAX_ATTEMPTS."""
+    a transient failure is retried with backoff, up to MAX_ATTEMPTS. Up to ``rounds`` batches of
+    ``limit`` per tick; a provider's HTTP calls go SEND_THREADS at a time (they wait on the network)."""
+    sent = 0
+    for _round in range(rounds):
+        n, claimed = _deliver_batch(now, limit)
+        sent += n
+        if claimed < limit:
+            break
+    return sent
+
+
+def _claim_due(now: datetime, limit: int) -> list[Message]:
     due = list(Message.objects.filter(status__in=[Message.Status.QUEUED, Message.Status.SENDING],
                                       next_attempt_at__lte=now).exclude(channel="app")
                .select_related("recipient").order_by("next_attempt_at", "pk")[:limit])
-    sent = 0
+    mine = []
     for m in due:
-        claimed = Message.objects.filter(pk=m.pk, status=m.status, next_attempt_at=m.next_attempt_at).update(
-            status=Message.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + LEASE)
-        if not claimed:
-            continue
-        attempts = m.attempts + 1
-        try:
-            external_id = channel_for(m.channel).send(m, now)
-        except TransientError as exc:
-            failed = attempts >= MAX_ATTEMPTS
+        if Message.objects.filter(pk=m.pk, status=m.status, next_attempt_at=m.next_attempt_at).update(
+                status=Message.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + LEASE):
+            m.attempts += 1
+            mine.append(m)
+    return mine
+
+
+def _send_one(m: Message, now: datetime):
+    try:
+        return channel_for(m.channel).send(m, now)
+    except (TransientError, PermanentError) as exc:
+        return exc
+
+
+def _deliver_batch(now: datetime, limit: int) -> tuple[int, int]:
+    mine = _claim_due(now, limit)
+    if not mine:
+        return 0, 0
+    windows = set(WhatsAppWindow.objects.filter(
+        person_id__in=[m.recipient_id for m in mine if m.channel == "whatsapp"],
+        last_inbound_at__gt=now - WHATSAPP_WINDOW).values_list("person_id", flat=True))
+    for m in mine:
+        m.in_window = m.recipient_id in windows
+    remote = [m for m in mine if m.channel != "console"]
+    outcomes = {m.pk: _send_one(m, now) for m in mine if m.channel == "console"}  # writes our own tables
+    if remote:
+        with ThreadPoolExecutor(max_workers=min(SEND_THREADS, len(remote))) as pool:
+            outcomes.update(zip([m.pk for m in remote], pool.map(lambda m: _send_one(m, now), remote), strict=True))
+    sent, done = 0, defaultdict(list)
+    for m in mine:
+        outcome = outcomes[m.pk]
+        if isinstance(outcome, TransientError):
+            failed = m.attempts >= MAX_ATTEMPTS
             Message.objects.filter(pk=m.pk).update(
                 status=Message.Status.FAILED if failed else Message.Status.QUEUED,
-                next_attempt_at=None if failed else now + backoff(attempts), last_error=str(exc)[:300])
-            continue
-        except PermanentError as exc:
+                next_attempt_at=None if failed else now + backoff(m.attempts), last_error=str(outcome)[:300],
+                failed_at=now if failed else None)
+        elif isinstance(outcome, PermanentError):
             Message.objects.filter(pk=m.pk).update(status=Message.Status.FAILED, next_attempt_at=None,
-                                                   last_error=str(exc)[:300])
-            continue
-        Message.objects.filter(pk=m.pk).update(status=Message.Status.SENT, sent_at=now, next_attempt_at=None,
-                                               external_id=external_id)
-        sent += 1
-    return sent
+                                                   last_error=str(outcome)[:300], failed_at=now)
+        else:
+            external_id, parts = outcome
+            if external_id:
+                Message.objects.filter(pk=m.pk).update(status=Message.Status.SENT, sent_at=now,
+                                                       next_attempt_at=None, external_id=external_id, parts=parts)
+            else:
+                done[parts].append(m.pk)
+            sent += 1
+    for parts, pks in done.items():  # the console's: no id to keep, one statement per size
+        Message.objects.filter(pk__in=pks).update(status=Message.Status.SENT, sent_at=now, next_attempt_at=None,
+                                                  parts=parts)
+    return sent, len(mine)
