@@ -65,10 +65,11 @@ def send_digests(since: datetime, until: datetime, day, now: datetime) -> int:
         posts = (Post.objects.filter(matching_posts_q(d), person__is_active=True, person__notify=Notify.DIGEST)
                  .exclude(person_id=d.author_id).values_list("person_id", "person__lang"))
         for person_id, lang in posts.iterator(chunk_size=BATCH):
-            mine = unread[person_id]
-            if person_id in read or (mine and mine[-1] is d):  # several posts, one directive
+            if person_id in read:
                 continue
-            mine.append(d)
+            mine = unread[person_id]
+            if not (mine and mine[-1] is d):  # several posts, one directive
+                mine.append(d)
             langs[person_id] = lang
     ref, rows, queued = f"digest:{day.isoformat()}", [], 0
     for person_id, ds in unread.items():
