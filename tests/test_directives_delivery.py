@@ -9,6 +9,7 @@ from django.utils import timezone
 from sampark.core.models import OutboxMessage
 from sampark.directives import authoring, channels, jobs, receipts
 from sampark.directives.models import Message
+from sampark.people.models import Notify, Person
 from tests.fakes import FakeSmsProvider, FakeWhatsApp
 
 
@@ -25,6 +26,8 @@ def first_try_fails(seen: set):
 
 
 def publish_with_due(world, now):
+    # Only the reminders are looked at here: no daily digest joins them whatever the hour.
+    Person.objects.update(notify=Notify.APP)
     d = authoring.create_directive(world.state_admin, target_unit=world.bihar, title="बूथ बैठक",
                                   due_at=now + timedelta(hours=4), now=now)
     return authoring.publish_directive(world.state_admin, d, now=now)

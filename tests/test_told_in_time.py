@@ -128,9 +128,9 @@ def test_a_digest_run_left_by_a_dead_worker_is_taken_over_without_doubles(world)
 
     publish(world, title="मतदाता सूची जाँचें", priority="normal", now=digest_day_clock(2, 12))
     at = digest_day_clock(3, 8)
-    DigestRun.objects.create(day=at.date(), leased_until=at + jobs.LEASE)  # another worker holds it
+    DigestRun.objects.create(day=at.date(), leased_until=at + digest.LEASE)  # another worker holds it
     assert digest.tick(at) == {"digests": 0}
-    later = at + jobs.LEASE + timedelta(seconds=1)  # it died: its lease ran out
+    later = at + digest.LEASE + timedelta(seconds=1)  # it died: its lease ran out
     digest.send_digests(at - timedelta(days=1), at, at.date(), at)  # what it had queued before dying
     assert digest.tick(later)["digests"] == 4  # counted again, inserted once
     assert Message.objects.filter(kind="digest").count() == 4  # the four members below the author, each once

@@ -7,13 +7,12 @@ class DirectivesConfig(AppConfig):
 
     def ready(self):
         from sampark.core.jobs import register_tick
-        from sampark.directives import activity, digest, erasure, jobs, mydata
+        from sampark.directives import activity, erasure, jobs, mydata
         from sampark.directives.counters import on_subtree_moved
         from sampark.org.signals import subtree_moved
 
         subtree_moved.connect(on_subtree_moved, dispatch_uid="directives.subtree_moved")
         register_tick(self.label, jobs.tick)
-        register_tick("directives_digest", digest.tick)
         mydata.register()
         activity.register()
         erasure.register()

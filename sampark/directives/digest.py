@@ -1,4 +1,4 @@
-"""The daily digest (a registered tick): once a day, at the digest hour (a policy), each person who
+"""The daily digest (part of the directives' registered tick, jobs.tick): once a day, at the digest hour (a policy), each person who
 chose the digest (people.Notify.DIGEST) gets one phone message listing the normal directives
 published for them in the day before that they have not read. Urgent directives went out at once
 and are not listed again; people who chose "immediately" or "app only" get no digest.
@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from sampark.directives.audience import matching_posts_q
 from sampark.directives.channels import BATCH, phone_channel_name
-from sampark.directives.jobs import LEASE
 from sampark.directives.models import DigestRun, Directive, Message, Receipt
 from sampark.directives.policies import digest_hour
 from sampark.people.models import Notify, Post
 
 TITLES_SHOWN = 3
+LEASE = timedelta(minutes=5)
 
 
 def digest_time(day, hour: int) -> datetime:

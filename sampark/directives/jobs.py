@@ -1,8 +1,9 @@
 """Timed work for directives, run by `sampark tick` and the worker (STYLE rule 7).
 
 Each tick: fold pending receipts into the roll-up counters; run due timers (count the audience
-after publishing, remind before the due time, escalate silent units after it); send queued phone
-messages with retries and backoff.
+after publishing, queue the phone messages announcing it, remind before the due time, escalate
+silent units after it); once a day queue the digests (digest.py); send queued phone messages with
+retries and backoff.
 
 Escalation climbs one level per interval. At step depth k it finds the units at depth k (inside
 the target) below the silence threshold and tells the leaders of each one's parent, one message
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from sampark.core import paths, policies
 from sampark.core.names import pick
-from sampark.directives import counters
+from sampark.directives import counters, digest
 from sampark.directives.audience import matching_posts_q
 from sampark.directives.channels import (
     BATCH,
@@ -56,8 +57,9 @@ def tick(now: datetime) -> dict:
     policies.refresh()  # an administrator's change applies from the next tick
     folded = fold_all()
     timers = run_timers(now)
+    digests = digest.tick(now)["digests"]
     sent = deliver(now)
-    return {"folded": folded, "timers": timers, "messages": sent}
+    return {"folded": folded, "timers": timers, "digests": digests, "messages": sent}
 
 
 def fold_all() -> int:
