@@ -237,15 +237,20 @@ def deliver(now: datetime, limit: int = 500, rounds: int = 20) -> int:
 
 
 def _claim_due(now: datetime, limit: int) -> list[Message]:
-    due = list(Message.objects.filter(status__in=[Message.Status.QUEUED, Message.Status.SENDING],
+    """Take up to ``limit`` due messages in one short transaction: their lease moves on, so no other
+    worker takes them (PostgreSQL skips rows another worker has locked; SQLite's write lock, taken at
+    the transaction's start, lets one worker in at a time)."""
+    with transaction.atomic():
+        due = (Message.objects.filter(status__in=[Message.Status.QUEUED, Message.Status.SENDING],
                                       next_attempt_at__lte=now).exclude(channel="app")
-               .select_related("recipient").order_by("next_attempt_at", "pk")[:limit])
-    mine = []
-    for m in due:
-        if Message.objects.filter(pk=m.pk, status=m.status, next_attempt_at=m.next_attempt_at).update(
-                status=Message.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + LEASE):
-            m.attempts += 1
-            mine.append(m)
+               .order_by("next_attempt_at", "pk"))
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        mine = list(due.select_related("recipient")[:limit])
+        Message.objects.filter(pk__in=[m.pk for m in mine]).update(
+            status=Message.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + LEASE)
+    for m in mine:
+        m.attempts += 1
     return mine
 
 
@@ -270,27 +275,22 @@ def _deliver_batch(now: datetime, limit: int) -> tuple[int, int]:
     if remote:
         with ThreadPoolExecutor(max_workers=min(SEND_THREADS, len(remote))) as pool:
             outcomes.update(zip([m.pk for m in remote], pool.map(lambda m: _send_one(m, now), remote), strict=True))
-    sent, done = 0, defaultdict(list)
+    sent = 0
     for m in mine:
         outcome = outcomes[m.pk]
         if isinstance(outcome, TransientError):
             failed = m.attempts >= MAX_ATTEMPTS
-            Message.objects.filter(pk=m.pk).update(
-                status=Message.Status.FAILED if failed else Message.Status.QUEUED,
-                next_attempt_at=None if failed else now + backoff(m.attempts), last_error=str(outcome)[:300],
-                failed_at=now if failed else None)
+            m.status = Message.Status.FAILED if failed else Message.Status.QUEUED
+            m.next_attempt_at = None if failed else now + backoff(m.attempts)
+            m.last_error, m.failed_at = str(outcome)[:300], now if failed else None
         elif isinstance(outcome, PermanentError):
-            Message.objects.filter(pk=m.pk).update(status=Message.Status.FAILED, next_attempt_at=None,
-                                                   last_error=str(outcome)[:300], failed_at=now)
+            m.status, m.next_attempt_at, m.last_error, m.failed_at = (Message.Status.FAILED, None,
+                                                                      str(outcome)[:300], now)
         else:
-            external_id, parts = outcome
-            if external_id:
-                Message.objects.filter(pk=m.pk).update(status=Message.Status.SENT, sent_at=now,
-                                                       next_attempt_at=None, external_id=external_id, parts=parts)
-            else:
-                done[parts].append(m.pk)
+            m.status, m.sent_at, m.next_attempt_at = Message.Status.SENT, now, None
+            m.external_id, m.parts = outcome
             sent += 1
-    for parts, pks in done.items():  # the console's: no id to keep, one statement per size
-        Message.objects.filter(pk__in=pks).update(status=Message.Status.SENT, sent_at=now, next_attempt_at=None,
-                                                  parts=parts)
+    with transaction.atomic():  # one commit for the batch's outcomes
+        Message.objects.bulk_update(mine, ["status", "sent_at", "next_attempt_at", "last_error", "failed_at",
+                                           "external_id", "parts"], batch_size=250)
     return sent, len(mine)
