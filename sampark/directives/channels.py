@@ -27,7 +27,6 @@ from sampark.directives.models import Directive, Message, WhatsAppWindow
 from sampark.people.models import Person
 
 WHATSAPP_WINDOW = timedelta(hours=24)
-PHONE_CHANNELS = ("console", "sms", "whatsapp")
 BATCH = 2000
 
 __all__ = ["PermanentError", "TransientError"]
@@ -87,17 +86,16 @@ def channel_for(name: str):
 
 
 def queue_messages(directive: Directive | None, kind: str, items: list[tuple[Person, str, str, list]], *,
-                   now: datetime, phone_channel: str, app: bool = True, ref: str = "", link: str = "") -> int:
-    """One in-app message (delivered at once, unless app=False) and, unless the phone channel is
+                   now: datetime, phone_channel: str, ref: str = "", link: str = "") -> int:
+    """One in-app message (delivered at once) and, unless the phone channel is
     "none", one queued phone message per recipient. items: (recipient, body, template, its
     parameters). With a ref, a person gets at most one message per channel for it: a re-run inserts
     nothing twice."""
     rows = []
     for person, body, template, params in items:
-        if app:
-            rows.append(Message(recipient=person, directive=directive, kind=kind, channel="app", body=body,
-                                template=template, params=params, ref=ref, link=link,
-                                status=Message.Status.SENT, created_at=now, sent_at=now))
+        rows.append(Message(recipient=person, directive=directive, kind=kind, channel="app", body=body,
+                            template=template, params=params, ref=ref, link=link,
+                            status=Message.Status.SENT, created_at=now, sent_at=now))
         if phone_channel != "none":
             rows.append(Message(recipient=person, directive=directive, kind=kind, channel=phone_channel,
                                 body=body, template=template, params=params, ref=ref, link=link,
