@@ -222,9 +222,10 @@ SAMPARK_MAX_IMAGE_DECODES = int(_decodes)
 
 # SMS channel for one-time codes and messages: "console" writes to the console and the outbox table
 # (a login code itself only in the demo; the outbox keeps it masked). Tests use "memory".
+# "sms" sends them through the DLT SMS provider, "whatsapp" as WhatsApp's authentication template.
 SAMPARK_SMS_CHANNEL = os.environ.get("SAMPARK_SMS_CHANNEL", "console")
-if SAMPARK_SMS_CHANNEL not in ("console",):
-    raise ImproperlyConfigured("SAMPARK_SMS_CHANNEL must be one of: console")
+if SAMPARK_SMS_CHANNEL not in ("console", "sms", "whatsapp"):
+    raise ImproperlyConfigured("SAMPARK_SMS_CHANNEL must be one of: console, sms, whatsapp")
 # Sends of login codes allowed per phone and per IP address in one hour.
 SAMPARK_OTP_PER_PHONE_HOUR = int(os.environ.get("SAMPARK_OTP_PER_PHONE_HOUR") or 5)
 SAMPARK_OTP_PER_IP_HOUR = int(os.environ.get("SAMPARK_OTP_PER_IP_HOUR", "30"))
@@ -242,10 +243,35 @@ SAMPARK_GRIEVANCE_CONTACT = os.environ.get("SAMPARK_GRIEVANCE_CONTACT", "").stri
 SAMPARK_DIRECTIVE_CHANNEL = os.environ.get("SAMPARK_DIRECTIVE_CHANNEL", "console")
 if SAMPARK_DIRECTIVE_CHANNEL not in ("console", "sms", "whatsapp", "none"):
     raise ImproperlyConfigured("SAMPARK_DIRECTIVE_CHANNEL must be one of: console, sms, whatsapp, none")
-SAMPARK_GATEWAY_URL = os.environ.get("SAMPARK_GATEWAY_URL", "")
-SAMPARK_GATEWAY_TOKEN = os.environ.get("SAMPARK_GATEWAY_TOKEN", "")
-if SAMPARK_DIRECTIVE_CHANNEL in ("sms", "whatsapp") and not SAMPARK_GATEWAY_URL:
-    raise ImproperlyConfigured("SAMPARK_GATEWAY_URL is needed when SAMPARK_DIRECTIVE_CHANNEL is sms or whatsapp")
+# The phone channels (sampark.core.gateways). SMS: a bulk-SMS provider's HTTP API under TRAI's DLT rules:
+# the account, the registered sender header and the DLT entity id (the template ids are data, in
+# sampark/data/message_templates.csv). WhatsApp: the Business Cloud API, its phone number id and token;
+# the app secret checks the signature of status callbacks, the verify token answers Meta's handshake.
+# The base URLs change only for a provider's other region, or for tests' local fakes.
+SAMPARK_SMS_API_URL = os.environ.get("SAMPARK_SMS_API_URL", "https://api.exotel.com")
+SAMPARK_SMS_ACCOUNT_SID = os.environ.get("SAMPARK_SMS_ACCOUNT_SID", "")
+SAMPARK_SMS_API_KEY = os.environ.get("SAMPARK_SMS_API_KEY", "")
+SAMPARK_SMS_API_TOKEN = os.environ.get("SAMPARK_SMS_API_TOKEN", "")
+SAMPARK_SMS_SENDER = os.environ.get("SAMPARK_SMS_SENDER", "")
+SAMPARK_SMS_DLT_ENTITY_ID = os.environ.get("SAMPARK_SMS_DLT_ENTITY_ID", "")
+SAMPARK_WHATSAPP_API_URL = os.environ.get("SAMPARK_WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
+SAMPARK_WHATSAPP_PHONE_ID = os.environ.get("SAMPARK_WHATSAPP_PHONE_ID", "")
+SAMPARK_WHATSAPP_TOKEN = os.environ.get("SAMPARK_WHATSAPP_TOKEN", "")
+SAMPARK_WHATSAPP_APP_SECRET = os.environ.get("SAMPARK_WHATSAPP_APP_SECRET", "")
+SAMPARK_WHATSAPP_VERIFY_TOKEN = os.environ.get("SAMPARK_WHATSAPP_VERIFY_TOKEN", "")
+CHANNEL_NEEDS = {
+    "sms": ("SAMPARK_SMS_ACCOUNT_SID", "SAMPARK_SMS_API_KEY", "SAMPARK_SMS_API_TOKEN", "SAMPARK_SMS_SENDER",
+            "SAMPARK_SMS_DLT_ENTITY_ID"),
+    "whatsapp": ("SAMPARK_WHATSAPP_PHONE_ID", "SAMPARK_WHATSAPP_TOKEN", "SAMPARK_WHATSAPP_APP_SECRET",
+                 "SAMPARK_WHATSAPP_VERIFY_TOKEN"),
+}
+for _chooser, _chosen in (("SAMPARK_SMS_CHANNEL", SAMPARK_SMS_CHANNEL),
+                          ("SAMPARK_DIRECTIVE_CHANNEL", SAMPARK_DIRECTIVE_CHANNEL)):
+    for _needed in CHANNEL_NEEDS.get(_chosen, ()):
+        if not globals()[_needed]:
+            raise ImproperlyConfigured(f"{_needed} is not set: it is needed when {_chooser} is {_chosen}")
+if SAMPARK_SMS_SENDER and not (len(SAMPARK_SMS_SENDER) == 6 and SAMPARK_SMS_SENDER.isalpha()):
+    raise ImproperlyConfigured("SAMPARK_SMS_SENDER must be the 6-letter sender header registered on DLT")
 for _moved in ("SAMPARK_DIRECTIVE_REMIND_BEFORE_MINUTES", "SAMPARK_DIRECTIVE_ESCALATION_MINUTES",
                "SAMPARK_DIRECTIVE_SILENT_BELOW_PERCENT"):
     if os.environ.get(_moved):

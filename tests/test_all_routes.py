@@ -305,6 +305,8 @@ ALLOWED = {
     "api/v1/openapi.json": "the API's description: no data",
     "api/v1/docs": "the API's documentation page: no data",
     "GET /healthz": "database liveness: no data",
+    "directives/whatsapp/webhook/": "WhatsApp's delivery callbacks: no session, answers nothing of anyone's data; "
+                                    "a POST needs Meta's signature, a GET the verify token (tests/test_channels.py)",
     "GET /transfers/destinations": "names of places only (no people, counts or activity), within the caller's state, "
                                    "where a member may be asked for (tests/test_transfer_out.py proves it)",
     "POST /me/consent": "the viewer consents to the privacy notice for themselves; answers the notice, no district's data",

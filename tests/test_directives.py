@@ -154,7 +154,7 @@ def test_publish_is_atomic(world, monkeypatch):
     assert not Timer.objects.filter(directive=d).exists()
     monkeypatch.undo()
     authoring.publish_directive(world.state_admin, d)
-    assert Timer.objects.filter(directive=d).count() == 3  # expected, remind, escalate
+    assert Timer.objects.filter(directive=d).count() == 4  # expected, announce, remind, escalate
 
 
 def test_withdrawn_disappears_and_edit_makes_a_revision(client, world, api_as):

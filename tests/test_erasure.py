@@ -118,7 +118,8 @@ def test_the_coverage_check_can_fail():
     assert _unhandled(erasers) == {"directives.Receipt.reply", "directives.Message.body",
                                    "directives.Message.channel", "directives.Message.template",
                                    "directives.Message.params", "directives.Message.last_error",
-                                   "directives.Message.external_id"}
+                                   "directives.Message.external_id", "directives.Message.ref",
+                                   "directives.Message.link"}
 
 
 # --- asking -----------------------------------------------------------------------------------------

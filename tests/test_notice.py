@@ -38,6 +38,8 @@ NOT_PERSONAL = {
     "directives.Message.status": "a status code",
     "directives.Message.last_error": "a delivery gateway's error text about the message",
     "directives.Message.external_id": "the delivery gateway's id for the message",
+    "directives.Message.ref": "a key naming what the message is about (a directive, a day, a difficulty's step)",
+    "directives.Message.link": "a path in the app that the message opens",
     "reports.Report.unit_path": "a path in the tree: the unit reported on",
     "reports.Report.body_hash": "a hash of the report, to tell a retry from a change",
     "difficulties.Difficulty.unit_path": "a path in the tree: the unit of the difficulty",
@@ -128,6 +130,7 @@ def test_the_check_can_fail():
 # set a new NOTICE_VERSION (everyone consents again) and record its fingerprint.
 FINGERPRINTS = {
     "2026-11-28": "132b08070f5de2658b4431a4ac38e361fa5b3ca35a808f25af5b4114e5eaab53",  # first published with issue 13
+    "2026-11-28.2": "f06bb448f754918cb4143547a4c4f857c1a1c6d5213252c9ead77bc47b02fbc8",  # + when directives reach the phone
 }
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 SHIPPED = (
     "hindi_names.csv", "india_states.csv", "bihar_districts.csv", "bihar_assembly_constituencies.csv",
     "india_districts.topojson", "bihar_districts.geojson", "bihar_assembly_constituencies.geojson",
+    "message_templates.csv",
 )
 
 

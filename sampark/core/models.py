@@ -95,6 +95,10 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # From a real provider: its id for the message, the SMS parts billed, why it failed.
+    external_id = models.CharField(max_length=100, blank=True, default="")
+    parts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True, default="")
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.to}: {self.status}"

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from sampark.core import audit, files, paths
@@ -40,7 +40,9 @@ from sampark.difficulties.models import (
     ReviewNote,
     Status,
 )
-from sampark.people.models import Person, Post
+from sampark.directives.channels import phone_channel_name, queue_messages
+from sampark.directives.models import Message
+from sampark.people.models import LEADING_ROLES, Person, Post
 from sampark.people.visibility import leading_roots
 
 DEFAULT_HOURS = 48
@@ -134,6 +136,26 @@ def _sms_later(person: Person, build_body) -> None:
     transaction.on_commit(send)
 
 
+def _tell_leaders(d: Difficulty, event: DifficultyEvent, now) -> int:
+    """The leaders of the unit a difficulty now waits at hear of it: in the app and by the phone
+    channel, in their language. One message each per step (the event): a retry or a re-run of the
+    escalation adds nothing (the message's ref)."""
+    unit = d.handling_unit
+    leaders = {p.person_id: p.person for p in Post.objects.filter(
+        unit=unit, role__in=LEADING_ROLES, active=True, person__is_active=True).select_related("person")
+        if p.person_id != d.raised_by_id}
+    items = []
+    for person in leaders.values():
+        with translation.override(person.lang or "hi"):
+            due = formats.date_format(timezone.localtime(d.due_at), "SHORT_DATETIME_FORMAT") if d.due_at else "-"
+            place, category = d.unit.name, d.category.name
+            body = _("Sampark: a difficulty from {unit} ({category}) waits for your answer, due by {due}.").format(
+                unit=place, category=category, due=due)
+        items.append((person, body, "difficulty_waiting", [place, category, due]))
+    return queue_messages(None, Message.Kind.DIFFICULTY, items, now=now, phone_channel=phone_channel_name(),
+                          ref=f"difficulty-event:{event.pk}", link=f"/difficulties/{d.pk}/")
+
+
 def _text(value: str, *, required: bool = True) -> str:
     value = clean(value or "")
     if required and not value:
@@ -199,8 +221,9 @@ def raise_difficulty(actor: Person, *, id: uuid.UUID, unit, category: str, text:
                 handling_path=handler.path, category=cat, text=text, link=link, photo=relpath,
                 status=Status.OPEN, due_at=_due(handler, cat, now), created_at=now, updated_at=now,
                 body_hash=body_hash)
-            _event(d, EventKind.RAISED, actor, now, from_unit=unit, to_unit=handler, text=text)
+            raised = _event(d, EventKind.RAISED, actor, now, from_unit=unit, to_unit=handler, text=text)
             audit.record(actor, "difficulty.raise", d, after=_snapshot(d))
+            _tell_leaders(d, raised, now)
     except IntegrityError:
         if relpath:
             files.remove(relpath)
@@ -262,8 +285,9 @@ def escalate_due(pk, now: datetime) -> bool:
             d.status, d.assigned_to = Status.OPEN, None
         d.due_at = _due(up, d.category, now)
         _save(d, now, ["handling_unit", "handling_path", "escalations", "status", "assigned_to", "due_at"])
-        _event(d, EventKind.ESCALATED, None, now, from_unit=here, to_unit=up)
+        moved = _event(d, EventKind.ESCALATED, None, now, from_unit=here, to_unit=up)
         audit.record(None, "difficulty.escalate", d, before=before, after=_snapshot(d))
+        _tell_leaders(d, moved, now)
         _sms_later(d.raised_by, lambda: _("Sampark: no answer in time to your difficulty, it has gone up to {unit}.")
                    .format(unit=up.name))
     return True

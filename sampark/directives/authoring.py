@@ -217,7 +217,9 @@ def publish_directive(actor: Person, directive: Directive, *, now: datetime | No
     d.status = Directive.Status.PUBLISHED
     d.published_at = now
     d.save(update_fields=["status", "published_at"])
-    timers = [Timer(directive=d, kind=Timer.Kind.EXPECTED, due_at=now)]
+    # The phone messages go out from the worker: publishing returns at once, whatever the audience.
+    timers = [Timer(directive=d, kind=Timer.Kind.EXPECTED, due_at=now),
+              Timer(directive=d, kind=Timer.Kind.ANNOUNCE, due_at=now)]
     if d.due_at is not None:
         if d.requires_ack:
             remind_at = max(d.due_at - remind_before(), now + (d.due_at - now) / 2)

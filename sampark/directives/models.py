@@ -239,6 +239,7 @@ class Timer(models.Model):
         EXPECTED = "expected"   # count the audience per unit, once after publishing
         REMIND = "remind"       # before the due time: remind who has not acknowledged
         ESCALATE = "escalate"   # after it: tell parents about silent units, one level per step
+        ANNOUNCE = "announce"   # at once after publishing: queue the phone messages (urgent: everyone)
 
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="timers")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -263,22 +264,42 @@ class Message(models.Model):
     class Kind(models.TextChoices):
         REMINDER = "reminder", _("Reminder")
         ESCALATION = "escalation", _("Silent units")
+        URGENT = "urgent", _("Urgent directive")
+        NEW = "new", _("New directive")
+        DIGEST = "digest", _("Daily digest")
+        DIFFICULTY = "difficulty", _("Difficulty waiting with you")
 
     class Status(models.TextChoices):
+        # In the order a message moves; a late callback never moves it back (channels.record_status).
         QUEUED = "queued", _("Queued")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        READ = "read", _("Read")
         FAILED = "failed", _("Failed")
 
     recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="directive_messages")
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="messages")
+    # Empty for messages about no one directive (a daily digest, a difficulty waiting with a leader).
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="messages", null=True,
+                                  blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     channel = models.CharField(max_length=12)  # "app", "console", "sms", "whatsapp"
     body = models.TextField()
-    # WhatsApp outside the 24-hour window: an approved template and its parameters instead of free text.
+    # The message's template (sampark/data/message_templates.csv: the DLT template for SMS, the approved
+    # one for WhatsApp outside the 24-hour window) and its parameters.
     template = models.CharField(max_length=64, blank=True, default="")
     params = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    # What the message is about, once per person and channel ("urgent:12", "digest:2026-11-28",
+    # "difficulty-event:345"): a re-run of the job that queues it inserts nothing twice. Empty: no such rule.
+    ref = models.CharField(max_length=64, blank=True, default="")
+    # Where the message opens in the app (a path), when it is not a directive.
+    link = models.CharField(max_length=200, blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # SMS parts billed (70 Unicode or 160 GSM characters for one, 67 or 153 each when more).
+    parts = models.PositiveSmallIntegerField(default=0)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True, default="")
@@ -288,10 +309,20 @@ class Message(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="message_due"),
-                   models.Index(fields=["recipient", "channel", "created_at"], name="message_recipient")]
+                   models.Index(fields=["recipient", "channel", "created_at"], name="message_recipient"),
+                   models.Index(fields=["external_id"], name="message_external_id",
+                                condition=~Q(external_id=""))]
+        constraints = [models.UniqueConstraint(fields=["recipient", "channel", "ref"], condition=~Q(ref=""),
+                                               name="message_once_per_ref")]
 
     def __str__(self) -> str:
         return f"{self.channel} {self.kind} to {self.recipient_id}: {self.status}"
+
+    @property
+    def url(self) -> str:
+        if self.directive_id:
+            return f"/directives/{self.directive_id}/"
+        return self.link
 
 
 class WhatsAppWindow(models.Model):
@@ -303,3 +334,16 @@ class WhatsAppWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} wrote at {self.last_inbound_at}"
+
+
+class DigestRun(models.Model):
+    """One day's digest of new directives (jobs.digest): claimed by one worker with a conditional
+    UPDATE that moves its lease on, and marked done when every digest is queued."""
+
+    day = models.DateField(unique=True)
+    leased_until = models.DateTimeField()
+    done = models.BooleanField(default=False)
+    queued = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"digest {self.day}: {'done' if self.done else 'pending'}"

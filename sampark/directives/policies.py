@@ -33,3 +33,13 @@ def silent_below_percent() -> int:
     """A unit is silent when fewer than this share of its expected posts acknowledged (or read,
     when no acknowledgement is asked)."""
     return policies.get(SILENT_BELOW)
+
+
+DIGEST_HOUR = policies.declare(
+    "directives.digest_hour",
+    _("Hour of the day (0-23, Indian time) when the daily digest of new directives is sent"),
+    "8", policies.whole_number(minimum=0, maximum=23))
+
+
+def digest_hour() -> int:
+    return policies.get(DIGEST_HOUR)

@@ -1,15 +1,20 @@
 """Directive pages: thin handlers (STYLE rule 5) over the same services and selectors as the API."""
 
+import hmac
+import json
+
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from sampark.core import files
 from sampark.core.decorators import person_required
-from sampark.directives import attachments, authoring, policies, receipts, selectors
+from sampark.directives import attachments, authoring, channels, policies, receipts, selectors
 from sampark.directives.authoring import DirectiveError
 from sampark.directives.forms import AckForm, AttachForm, ComposeForm, EditForm
 from sampark.directives.models import Attachment, Directive, Message
@@ -161,7 +166,8 @@ def rollup(request, directive_id: int):
               if selectors.may_see_rollup(person, d, u)]
     return render(request, "directives/rollup.html", {
         "d": d, "unit": unit, "total": total, "rows": rows, "crumbs": crumbs,
-        "people": selectors.people_at(d, unit), "replies": selectors.replies(d, unit)})
+        "people": selectors.people_at(d, unit), "replies": selectors.replies(d, unit),
+        "delivery": channels.delivery_counts(d)})
 
 
 @person_required
@@ -172,3 +178,25 @@ def silent(request, directive_id: int):
     page = selectors.silent_units(d, unit, selectors.page_number(request.GET.get("page")))
     return render(request, "directives/silent.html", {
         "d": d, "unit": unit, "page": page, "pct": policies.silent_below_percent()})
+
+
+@csrf_exempt
+def whatsapp_webhook(request):
+    """WhatsApp Business Cloud API callbacks. GET: Meta's handshake (the verify token we were given
+    back, answered with its challenge). POST: delivery and read statuses and inbound messages, each
+    signed with the app secret; a bad or missing signature is 403 and changes nothing."""
+    if request.method == "GET":
+        token = settings.SAMPARK_WHATSAPP_VERIFY_TOKEN
+        if (request.GET.get("hub.mode") == "subscribe" and token
+                and hmac.compare_digest(request.GET.get("hub.verify_token", ""), token)):
+            return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
+        return HttpResponseForbidden()
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if not channels.signature_ok(request.body, request.headers.get("X-Hub-Signature-256", "")):
+        return HttpResponseForbidden()
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"error": "not JSON"}, status=400)
+    return JsonResponse(channels.whatsapp_callback(payload if isinstance(payload, dict) else {}))

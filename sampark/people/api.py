@@ -47,19 +47,24 @@ def post_out(post) -> dict:
 
 @router.get("/me", response={200: MeOut, **error_responses(401)})
 def me(request):
-    person = request.person
-    return {**person_out(person, person), "posts": [post_out(p) for p in selectors.my_posts(person)]}
+    return _me_out(request.person)
+
+
+def _me_out(person) -> dict:
+    return {**person_out(person, person), "posts": [post_out(p) for p in selectors.my_posts(person)],
+            "notify": person.notify}
 
 
 @router.patch("/me", response={200: MeOut, **error_responses(WRITE)})
 def correct_me(request, data: MeIn):
-    """Correct one's own name (Hindi, Roman) and language; anything else is corrected by a coordinator."""
+    """Correct one's own name (Hindi, Roman) and language, and choose when normal directives reach the
+    phone (notify); anything else is corrected by a coordinator."""
     try:
         person = services.update_person(request.person, request.person, name_hi=data.name_hi,
-                                        name_en=data.name_en, lang=data.lang)
+                                        name_en=data.name_en, lang=data.lang, notify=data.notify)
     except services.PeopleError as exc:
         return exc.status, error_body(exc)
-    return 200, {**person_out(person, person), "posts": [post_out(p) for p in selectors.my_posts(person)]}
+    return 200, _me_out(person)
 
 
 @router.get("/me/data", response={200: dict[str, list[dict[str, Any]]], **error_responses(401)})

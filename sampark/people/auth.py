@@ -87,7 +87,9 @@ def request_code(phone_raw: str, ip: str | None = None, *, now=None) -> str:
         if person is not None:
             with translation.override(person.lang):
                 text = _("Your Sampark login code is {code}. It is valid for 10 minutes.").format(code=code)
-            transaction.on_commit(lambda: sms_channel().send(phone, text, secret=code))
+            lang = person.lang
+            transaction.on_commit(lambda: sms_channel().send(phone, text, secret=code, template="login_code",
+                                                             params=[code], lang=lang))
     return phone
 
 

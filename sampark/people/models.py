@@ -65,11 +65,23 @@ class PersonQuerySet(PathScopedQuerySet):
         return nothing() if person.visible_roots() else Q(pk=person.pk)
 
 
+class Notify(models.TextChoices):
+    """When a normal directive is sent to a person's phone. The default is one daily digest: a booth
+    worker gets at most one message a day for them (each SMS is paid for, and many messages teach
+    people to ignore them), while urgent directives still go out at once to everyone."""
+
+    IMMEDIATELY = "now", _("Immediately")
+    DIGEST = "digest", _("Once a day, in a digest")
+    APP = "app", _("Only in the app")
+
+
 class Person(BilingualNameMixin, models.Model):
     name_hi = models.CharField(max_length=200, blank=True, default="")
     name_en = models.CharField(max_length=200, blank=True, default="")
     phone = models.CharField(max_length=16, unique=True, help_text="E.164, e.g. +919876543210")
     lang = models.CharField(max_length=2, choices=[("hi", "हिन्दी"), ("en", "English")], default="hi")
+    # How a normal directive reaches the person's phone (an urgent one always goes at once).
+    notify = models.CharField(max_length=8, choices=Notify.choices, default=Notify.DIGEST)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Roman key that keeps vowels, for ranking search candidates (see core.text).

@@ -20,7 +20,7 @@ from sampark.people.models import (
 
 def person(p) -> list[dict]:
     return [{"id": p.pk, "name_hi": p.name_hi, "name_en": p.name_en, "phone": p.phone, "lang": p.lang,
-             "is_active": p.is_active, "created_at": p.created_at}]
+             "notify": p.notify, "is_active": p.is_active, "created_at": p.created_at}]
 
 
 def posts(p) -> list[dict]:

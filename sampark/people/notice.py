@@ -17,7 +17,7 @@ from django.conf import settings
 
 from sampark.people import policies
 
-NOTICE_VERSION = "2026-11-28"
+NOTICE_VERSION = "2026-11-28.2"
 
 # Where a person sees and downloads their data, and withdraws consent (web.account.my_data).
 MY_DATA_URL = "/account/data/"
@@ -80,9 +80,12 @@ ITEMS: tuple[Item, ...] = (
          AS_MEMBER,
          ("people.Person.phone",)),
     Item("language",
-         Text("आपकी भाषा (हिन्दी या अंग्रेज़ी)।", "Your language (Hindi or English)."),
+         Text("आपकी भाषा (हिन्दी या अंग्रेज़ी), और नए निर्देश आपके फ़ोन पर कब आएँ (तुरंत, दिन में एक बार, "
+              "या केवल ऐप में)।",
+              "Your language (Hindi or English), and when new directives reach your phone (at once, once a "
+              "day, or only in the app)."),
          AS_MEMBER,
-         ("people.Person.lang",)),
+         ("people.Person.lang", "people.Person.notify")),
     Item("posts",
          Text("आपके पद और इकाइयाँ (जैसे बूथ कार्यकर्ता, बूथ 12), कब से, पुराने पद, और आपको दूसरी जगह "
               "भेजने के अनुरोध।",

@@ -24,6 +24,8 @@ class PersonOut(Schema):
 
 class MeOut(PersonOut):
     posts: list[PostOut]
+    # When a normal directive reaches the phone: "now", "digest" (once a day) or "app" (only in the app).
+    notify: Literal["now", "digest", "app"]
 
 
 class RoleOut(Schema):
@@ -85,6 +87,7 @@ class MeIn(Schema):
     name_hi: str | None = Field(None, max_length=200, pattern=NAME_PATTERN)
     name_en: str | None = Field(None, max_length=200, pattern=NAME_PATTERN)
     lang: Literal["hi", "en"] | None = None
+    notify: Literal["now", "digest", "app"] | None = None
 
 
 class PostIn(Schema):

@@ -13,7 +13,16 @@ from sampark.core.visibility import is_person, leading_roots
 from sampark.org.models import Unit
 from sampark.org.services import rewrite_paths
 from sampark.people import vacancies
-from sampark.people.models import Person, PersonToken, Post, Role, Team, TransferRequest, TransferStatus
+from sampark.people.models import (
+    Notify,
+    Person,
+    PersonToken,
+    Post,
+    Role,
+    Team,
+    TransferRequest,
+    TransferStatus,
+)
 from sampark.people.phone_numbers import PeopleError, normalize_phone  # noqa: F401 - where callers find them
 from sampark.people.teams import is_team
 from sampark.people.transfers import state_roots, tell_deciders
@@ -81,8 +90,9 @@ def create_person(actor, *, phone: str, name_hi: str = "", name_en: str = "", la
 
 @transaction.atomic
 def update_person(actor, person: Person, *, name_hi: str | None = None, name_en: str | None = None,
-                  lang: str | None = None) -> Person:
-    """Change a person's names or language; returns the updated row (the argument may be stale)."""
+                  lang: str | None = None, notify: str | None = None) -> Person:
+    """Change a person's names, language or when directives reach their phone (notify); returns the
+    updated row (the argument may be stale)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     before, old = _snapshot(person), _personal(person)
     person.name_hi, person.name_en = _clean_names(person.name_hi if name_hi is None else name_hi,
@@ -90,8 +100,12 @@ def update_person(actor, person: Person, *, name_hi: str | None = None, name_en:
     if lang is not None:
         _check_lang(lang)
         person.lang = lang
+    if notify is not None:
+        if notify not in Notify.values:
+            raise PeopleError(_("Choose when directives reach your phone: immediately, once a day, or only in the app."))
+        person.notify = notify
     person.search_name = search_name(person.name_hi, person.name_en)
-    person.save(update_fields=["name_hi", "name_en", "lang", "search_name"])
+    person.save(update_fields=["name_hi", "name_en", "lang", "notify", "search_name"])
     _write_tokens(person)
     audit.record(actor, "person.update", person, before=before,
                  after={**_snapshot(person), "changed": audit.changed(old, _personal(person))})

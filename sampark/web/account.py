@@ -16,7 +16,7 @@ from sampark.core.tables import table_response
 from sampark.core.visibility import leading_roots
 from sampark.people import erasure, services, sessions, twofactor
 from sampark.people.middleware import logout
-from sampark.people.models import Person
+from sampark.people.models import Notify, Person
 
 MAX_ID = 2**63 - 1
 _REF = re.compile(r"[0-9a-f]{16}")
@@ -135,7 +135,8 @@ def _my_data_page(request, data: dict, *, error: str = "", form=None, status: in
     labels = {name: section.label for name, section in mydata.registered_sections().items()}
     sections = [(labels[name], len(items), mydata.as_json(items)) for name, items in data.items()]
     return render(request, "web/my_data.html", {"sections": sections, "me": request.person, "error": error,
-                                                "form": form, "erasure": erasure.page_context(request.person)},
+                                                "form": form, "erasure": erasure.page_context(request.person),
+                                                "notify_choices": Notify.choices},
                   status=status)
 
 
@@ -146,7 +147,8 @@ def correct_my_name(request):
     of what is held is corrected by their coordinator. Nothing is saved when a value is refused."""
     try:
         services.update_person(request.person, request.person, name_hi=request.POST.get("name_hi", ""),
-                               name_en=request.POST.get("name_en", ""), lang=request.POST.get("lang", "hi"))
+                               name_en=request.POST.get("name_en", ""), lang=request.POST.get("lang", "hi"),
+                               notify=request.POST.get("notify") or None)
     except services.PeopleError as exc:
         return _my_data_page(request, mydata.collect(request.person), error=str(exc), form=request.POST, status=400)
     messages.success(request, _("Your name and language are saved."))

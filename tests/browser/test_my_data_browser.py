@@ -58,3 +58,21 @@ def test_a_worker_corrects_their_own_name_on_a_phone(live_server, world, new_pho
     shot(page, "my-data-correct-name")
     world.patna_worker.refresh_from_db()
     assert (world.patna_worker.name_hi, world.patna_worker.name_en) == ("विनोद कुमार तावड़े", "Vinod Kumar Tawde")
+
+
+def test_a_worker_chooses_when_directives_reach_the_phone(live_server, world, new_phone, shot):
+    base = live_server.url
+    page = new_phone()
+    log_in_browser(page.context, base, world.patna_worker)
+    page.goto(base + "/account/data/")
+    choice = page.locator("fieldset.notify")
+    assert "नया निर्देश मेरे फ़ोन पर कब आए" in choice.inner_text()
+    assert page.locator("input[name=notify][value=digest]").is_checked()  # the default
+    choice.get_by_text("केवल ऐप में").click()
+    page.locator("form[action='/account/data/name/'] button").click()
+    page.wait_for_load_state()
+    assert page.locator("input[name=notify][value=app]").is_checked()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    shot(page, "my-data-notify")
+    world.patna_worker.refresh_from_db()
+    assert world.patna_worker.notify == "app"
