@@ -414,7 +414,8 @@ def test_pages_are_light(world, login_as, client, capsys):
         r = c.get(url)
         assert r.status_code == 200, url
         assert re.findall(rb"<script[^>]*>", r.content) == [
-            b'<script src="/static/web/live.js" defer data-pulse="/api/v1/me/pulse" data-tag="' + tag(r) + b'">']
+            b'<script src="/static/web/live.js" defer data-pulse="/api/v1/me/pulse" data-tag="' + tag(r)
+            + b'" data-every="10">']
         sizes[name] = len(r.content) + css
     # A state's page at its real width: Bihar's 38 districts, and 25 people at the state.
     from sampark.org.models import Level

@@ -90,6 +90,7 @@ def my_pulse(request, response: HttpResponse):
     asked = {t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")}
     if etag in asked:
         unchanged = HttpResponse(status=304)
+        del unchanged["Content-Type"]  # no body: nothing to type (a few bytes less on each poll)
         unchanged["ETag"], unchanged["Cache-Control"] = etag, "private, no-cache"
         return unchanged
     response["ETag"], response["Cache-Control"] = etag, "private, no-cache"

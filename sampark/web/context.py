@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
+
+POLL_SECONDS = 10  # how often an open page asks /api/v1/me/pulse (SAMPARK_POLL_SECONDS: tests shorten it)
 
 
 def sampark(request):
     me = getattr(request, "person", None)
-    return {"me": me, "badges": SimpleLazyObject(lambda: badges(me)) if me is not None else None}
+    return {"me": me, "badges": SimpleLazyObject(lambda: badges(me)) if me is not None else None,
+            "poll_seconds": getattr(settings, "SAMPARK_POLL_SECONDS", POLL_SECONDS)}
 
 
 def badges(person) -> dict:

@@ -1,9 +1,10 @@
-// Badges and lists live: GET /api/v1/me/pulse every 10 s while the page is visible (304, no body,
+// Badges and lists live: GET /api/v1/me/pulse every 10 s (data-every) while the page is visible (304, no body,
 // while its tag holds); on a new tag, set the badges and swap each [data-live] for the fresh page's.
 (function () {
   var s = document.querySelector("script[data-pulse]");
   if (!s || !window.fetch) return;
-  var url = s.dataset.pulse, tag = s.dataset.tag || "", busy = false, timer = null;
+  var url = s.dataset.pulse, tag = s.dataset.tag || "", every = (+s.dataset.every || 10) * 1000;
+  var busy = false, timer = null;
   var fmt = document.documentElement.lang == "hi" ? "en-IN" : "en-US";
   var opts = {credentials: "same-origin", cache: "no-store"};
 
@@ -48,7 +49,7 @@
       .then(function () { busy = false; });
   }
 
-  function start() { clearInterval(timer); timer = setInterval(poll, 10000); }
+  function start() { clearInterval(timer); timer = setInterval(poll, every); }
   document.addEventListener("visibilitychange", function () {
     if (document.hidden) clearInterval(timer); else { poll(); start(); }
   });
