@@ -14,7 +14,7 @@ from django.urls import reverse
 from sampark.core.attention import ITEMS_PER_KIND, Item, Part, register_attention
 from sampark.directives.models import Directive, Receipt, UnitCount
 from sampark.directives.policies import silent_below_percent
-from sampark.directives.report_status import units_reported
+from sampark.directives.report_status import reported_many
 from sampark.directives.selectors import inbox_queryset
 from sampark.org.models import Unit
 
@@ -75,8 +75,8 @@ def _silent(person, sent: list[Directive]) -> dict[int, int]:
 
 
 def _missing(person, sent: list[Directive]) -> dict[int, tuple[int, int]]:
-    """(units not yet reported, units) directly below each report-asking directive's target:
-    one query for the units, one per directive for who reported (report_status's rule)."""
+    """(units not yet reported, units) directly below each report-asking directive's target: one
+    query for the units, one for who reported (report_status's rule, for all the directives at once)."""
     asking = [d for d in sent if d.required_report_type_id is not None]
     if not asking:
         return {}
@@ -84,12 +84,9 @@ def _missing(person, sent: list[Directive]) -> dict[int, tuple[int, int]]:
     for u in (Unit.objects.visible_to(person).filter(parent_id__in={d.target_unit_id for d in asking})
               .only("pk", "path", "parent_id")):
         children.setdefault(u.parent_id, []).append(u)
-    out = {}
-    for d in asking:
-        units = children.get(d.target_unit_id, [])
-        if units:
-            out[d.pk] = (len(units) - len(units_reported(d, units)), len(units))
-    return out
+    asked = [(d, children.get(d.target_unit_id, [])) for d in asking]
+    sent = reported_many(asked)
+    return {d.pk: (len(units) - len(sent[d.pk]), len(units)) for d, units in asked if units}
 
 
 def _sent(person, now: datetime, with_items: bool) -> Part:
