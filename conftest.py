@@ -74,3 +74,11 @@ def _consent_read_afresh():
     from sampark.people.consent import forget
 
     forget()
+
+
+@pytest.fixture(autouse=True)
+def _attention_counts_afresh():
+    """The navigation's counts are kept briefly per person id: ids repeat from test to test."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "sampark.people.middleware.PersonMiddleware",
     "sampark.people.twofactor_middleware.SecondFactorMiddleware",
     "sampark.web.middleware.LanguageMiddleware",
+    "sampark.web.middleware.AttentionMiddleware",
     "sampark.people.consent_middleware.ConsentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -225,6 +225,8 @@ PAGES: dict[str, object] = {
 API: dict[str, object] = {
     "GET /me": Listing(),
     "GET /me/consent": Listing(),
+    "GET /me/attention": Listing(),
+    "GET /me/pulse": Listing(),
     "GET /search": Listing(lambda g: [{"q": q} for q in SEARCHES]),
     "GET /units/{unit_id}": Obj(unit),
     "GET /units/{unit_id}/children": Obj(unit, own=own_unit),

@@ -37,14 +37,19 @@ def raised_by(person, limit: int = LIST_LIMIT):
     return list(_list_qs().filter(raised_by=person).order_by("-updated_at")[:limit])
 
 
-def waiting_for(person, limit: int = LIST_LIMIT):
-    """Waiting at units where the person holds a leading post, and those passed to them."""
-    unit_paths = list(Post.objects.filter(person=person, active=True, role__in=LEADING_ROLES)
-                      .values_list("unit_path", flat=True))
+def waiting_q(person, leading_paths: list[str] | None = None) -> Q:
+    """Waiting at units where the person holds a leading post (``leading_paths`` when the caller
+    has them), and those passed to them."""
+    unit_paths = leading_paths if leading_paths is not None else list(
+        Post.objects.filter(person=person, active=True, role__in=LEADING_ROLES).values_list("unit_path", flat=True))
     q = Q(assigned_to=person, status=Status.ASSIGNED)
     if unit_paths:
         q |= Q(handling_path__in=unit_paths, status__in=(*WAITING, Status.INFO_REQUESTED))
-    return list(_list_qs().visible_to(person).filter(q).order_by("due_at", "created_at")[:limit])
+    return q
+
+
+def waiting_for(person, limit: int = LIST_LIMIT):
+    return list(_list_qs().visible_to(person).filter(waiting_q(person)).order_by("due_at", "created_at")[:limit])
 
 
 def history(d: Difficulty):

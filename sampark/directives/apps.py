@@ -7,7 +7,7 @@ class DirectivesConfig(AppConfig):
 
     def ready(self):
         from sampark.core.jobs import register_tick
-        from sampark.directives import activity, erasure, jobs, mydata
+        from sampark.directives import activity, attention, erasure, jobs, mydata
         from sampark.directives.counters import on_subtree_moved
         from sampark.org.signals import subtree_moved
 
@@ -16,3 +16,4 @@ class DirectivesConfig(AppConfig):
         mydata.register()
         activity.register()
         erasure.register()
+        attention.register()

@@ -350,3 +350,15 @@ def report_link(person, d: Directive) -> str | None:
         unit_id = paths.ancestor_ids(keys[0].unit_path)[-1]
         query["unit"] = unit_id
     return reverse("reports:new") + "?" + urlencode(query)
+
+
+def report_sent(person, d: Directive) -> bool:
+    """Whether the reader's unit in the audience (their deepest such post, as report_link) has sent
+    the report the directive asked for (report_status's rule)."""
+    from sampark.directives.report_status import asks_report, unit_has_sent
+
+    keys = sorted(audience_keys(person, d), key=lambda k: len(k.unit_path), reverse=True)
+    if not keys or not asks_report(d):
+        return False
+    path = keys[0].unit_path
+    return unit_has_sent(d, Unit(pk=paths.ancestor_ids(path)[-1], path=path))

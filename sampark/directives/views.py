@@ -14,14 +14,12 @@ from django.views.decorators.http import require_POST
 
 from sampark.core import files
 from sampark.core.decorators import person_required
-from sampark.directives import attachments, authoring, channels, policies, receipts, selectors
+from sampark.directives import attachments, authoring, channels, policies, receipts, report_status, selectors
 from sampark.directives.authoring import DirectiveError
 from sampark.directives.forms import AckForm, AttachForm, ComposeForm, EditForm
 from sampark.directives.models import Attachment, Directive, Message
 from sampark.org.selectors import breadcrumbs
 from sampark.people.visibility import leading_roots
-
-POLL_SECONDS = 25
 
 
 @person_required
@@ -32,15 +30,14 @@ def inbox(request):
                    .order_by("-created_at", "-pk")[:5])
     drafts = list(Directive.objects.filter(author=person).exclude(status=Directive.Status.WITHDRAWN)
                   .order_by("-created_at")[:10])
-    latest = max((d.published_at for d in items), default=None)
     return render(request, "directives/inbox.html", {
-        "items": items, "notices": notices, "sent": drafts, "can_send": bool(leading_roots(person)),
-        "latest": latest.isoformat() if latest else "", "poll_seconds": POLL_SECONDS})
+        "items": items, "notices": notices, "sent": drafts, "can_send": bool(leading_roots(person))})
 
 
 @person_required
 def inbox_updates(request):
-    """The inbox page polls this every POLL_SECONDS: a few dozen bytes when nothing is new."""
+    """How many directives arrived since a time (kept for pages cached by phones before the pages
+    polled /api/v1/me/pulse, web/static/web/live.js): a few dozen bytes when nothing is new."""
     since = parse_datetime(request.GET.get("since", "") or "")
     got = selectors.inbox_updates(request.person, since)
     return JsonResponse({"new": got["new"], "latest": got["latest"].isoformat() if got["latest"] else ""})
@@ -62,6 +59,7 @@ def detail(request, directive_id: int):
         "attachments": list(d.attachments.all()), "attach_form": AttachForm(),
         "max_files": attachments.MAX_FILES,
         "report_link": selectors.report_link(person, d) if in_audience else None,
+        "report_sent": in_audience and selectors.report_sent(person, d),
     })
 
 
@@ -162,12 +160,16 @@ def rollup(request, directive_id: int):
     d = selectors.directive_for(person, directive_id)
     unit = selectors.rollup_unit(person, d, request.GET.get("unit"))
     total, rows = selectors.rollup(d, unit)
+    reported = report_status.units_reported(d, [r.unit for r in rows])  # one query for all the rows
+    for r in rows:
+        r.report_sent = r.unit.pk in reported
     crumbs = [u for u in breadcrumbs(unit, leading_roots(person) + [d.target_path])
               if selectors.may_see_rollup(person, d, u)]
     return render(request, "directives/rollup.html", {
         "d": d, "unit": unit, "total": total, "rows": rows, "crumbs": crumbs,
         "people": selectors.people_at(d, unit), "replies": selectors.replies(d, unit),
-        "delivery": channels.delivery_counts(d)})
+        "delivery": channels.delivery_counts(d), "asks_report": report_status.asks_report(d),
+        "reported_n": len(reported)})
 
 
 @person_required

@@ -4,7 +4,7 @@ from django.db import connection
 from django.http import Http404, HttpResponse
 from ninja import Router
 
-from sampark.core import mydata
+from sampark.core import attention, mydata
 from sampark.core.errors import READ, WRITE, error_body, error_responses
 from sampark.core.visibility import get_visible_or_404
 from sampark.org.models import Unit
@@ -12,6 +12,7 @@ from sampark.org.schemas import unit_out
 from sampark.people import search, selectors, services
 from sampark.people.models import Person, Post, TransferRequest
 from sampark.people.schemas import (
+    AttentionOut,
     CreatedOut,
     HealthOut,
     MeIn,
@@ -21,6 +22,7 @@ from sampark.people.schemas import (
     PersonPatchIn,
     PostIn,
     PostOut,
+    PulseOut,
     SearchOut,
     UnitPersonOut,
 )
@@ -72,6 +74,32 @@ def my_data(request):
     """Everything Sampark holds about the caller (the DPDP Act's right of access): one list of items per
     section (person, posts, sessions, receipts, reports, difficulties, ...). Never a secret or a hash."""
     return HttpResponse(mydata.as_json(mydata.collect(request.person)), content_type="application/json; charset=utf-8")
+
+
+@router.get("/me/attention", response={200: AttentionOut, **error_responses(401)})
+def my_attention(request):
+    """What needs the caller now, with counts by kind and links, most urgent first: directives to
+    read or acknowledge, difficulties waiting with them, their open action items, reports their
+    directives asked for that have not come, silent units directly below their directives' targets,
+    transfer and erasure requests to decide. Only what the caller may open."""
+    got = attention.attention_for(request.person)
+    return {"counts": got.counts, "items": got.items}
+
+
+@router.get("/me/pulse", response={200: PulseOut, 304: None, **error_responses(401)})
+def my_pulse(request, response: HttpResponse):
+    """The pages' short poll: the attention counts and a tag (also the ETag). Sent again with
+    ``If-None-Match: "<tag>"``, it answers 304 with no body while nothing changed."""
+    got = attention.counts_for(request.person)
+    etag = f'"{got.tag}"'
+    asked = {t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")}
+    if etag in asked:
+        unchanged = HttpResponse(status=304)
+        del unchanged["Content-Type"]  # no body: nothing to type (a few bytes less on each poll)
+        unchanged["ETag"], unchanged["Cache-Control"] = etag, "private, no-cache"
+        return unchanged
+    response["ETag"], response["Cache-Control"] = etag, "private, no-cache"
+    return 200, {"counts": got.counts, "tag": got.tag}
 
 
 @router.get("/units/{unit_id}/people", response={200: list[UnitPersonOut], **error_responses(READ)})

@@ -8,7 +8,7 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from sampark.core.jobs import register_tick
         from sampark.org.signals import subtree_moved, unit_created
-        from sampark.people import erasure, exports, imports, jobs, mydata, vacancies  # noqa: F401 - register the "people" kind of file
+        from sampark.people import attention, erasure, exports, imports, jobs, mydata, vacancies  # noqa: F401 - register the "people" kind of file
         from sampark.people.services import on_subtree_moved
 
         subtree_moved.connect(on_subtree_moved, dispatch_uid="people.subtree_moved")
@@ -17,3 +17,4 @@ class PeopleConfig(AppConfig):
         register_tick(self.label, jobs.tick)
         mydata.register()
         erasure.register()
+        attention.register()

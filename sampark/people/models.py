@@ -116,6 +116,14 @@ class Person(BilingualNameMixin, models.Model):
             self._leading_roots = cached
         return cached
 
+    def load_roots(self) -> None:
+        """Both lists above from one query, for a request that needs both (the navigation's counts)."""
+        if getattr(self, "_visible_roots", None) is not None and getattr(self, "_leading_roots", None) is not None:
+            return
+        rows = list(Post.objects.filter(person=self, active=True).values_list("unit_path", "role"))
+        self._visible_roots = paths.minimal_roots(path for path, _role in rows)
+        self._leading_roots = paths.minimal_roots(path for path, role in rows if role in LEADING_ROLES)
+
     def forget_roots(self) -> None:
         self.__dict__.pop("_visible_roots", None)
         self.__dict__.pop("_leading_roots", None)

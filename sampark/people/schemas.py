@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
@@ -104,3 +105,36 @@ class CreatedOut(Schema):
 
     id: int | None
     transfer: int | None = None
+
+
+AttentionKind = Literal["directives_to_ack", "difficulties_waiting", "action_items", "reports_missing",
+                        "silent_units", "transfers_to_decide", "erasures_to_approve"]
+
+
+class AttentionCounts(Schema):
+    directives_to_ack: int
+    difficulties_waiting: int
+    action_items: int
+    silent_units: int
+    reports_missing: int
+    transfers_to_decide: int
+    erasures_to_approve: int
+
+
+class AttentionItemOut(Schema):
+    kind: AttentionKind
+    count: int = Field(description="1 for one directive, difficulty or action item; units or requests otherwise")
+    title: str
+    url: str = Field(description="the page that deals with it")
+    due_at: datetime | None
+    overdue: bool
+
+
+class AttentionOut(Schema):
+    counts: AttentionCounts
+    items: list[AttentionItemOut] = Field(description="most urgent first: overdue, then due soonest")
+
+
+class PulseOut(Schema):
+    counts: AttentionCounts
+    tag: str = Field(description="changes whenever the counts or the person's inbox change; also the ETag")

@@ -55,3 +55,20 @@ def hindi_first(view):
         return response
 
     return wrapper
+
+
+class AttentionMiddleware:
+    """A person's write (an acknowledgement, an answer, an item marked done; a page or the API) drops
+    the counts kept for their badges (core.attention), so the page they land on counts afresh."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        person = getattr(request, "person", None)
+        if person is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+            from sampark.core.attention import forget
+
+            forget(person)
+        return response

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sampark.core import attention
 from sampark.core.decorators import person_required
 from sampark.core.text import ascii_digits, clean
 from sampark.core.visibility import can_see_path, get_visible_or_404, visible_roots
@@ -55,8 +56,9 @@ def home(request):
 
     posts = list(selectors.my_posts(request.person))
     items = [i for i in action_items_owned(request.person) if not i.done]
+    needs = attention.attention_for(request.person)
     return render(request, "web/home.html", {"posts": posts, "items": items, "today": timezone.localdate(),
-                                             "transfers": selectors.transfers_to_decide(posts),
+                                             "attention": needs, "first_url": attention.first_urls(needs),
                                              "vacancies": vacancies.attention([p.unit for p in posts if p.leads]),
                                              "setup": setup_access(request.person, posts)})
 
