@@ -230,7 +230,8 @@ def _review_unit(request, unit_id):
 def review_page(request, unit_id):
     unit = _review_unit(request, unit_id)
     ctx = review.review_context(unit, request.GET.get("at"), timezone.now())
-    ctx["owners"] = review.owner_choices(request.person, ctx["current"])
+    ctx["owner_q"] = request.GET.get("owner_q", "")[:100]
+    ctx["owners"] = review.owner_choices(request.person, ctx["current"], ctx["owner_q"])
     return render(request, "difficulties/review.html", ctx)
 
 
@@ -245,9 +246,13 @@ def review_add(request, unit_id, what):
         if what == "note":
             services.add_review_note(me, child, text=post.get("text", ""), now=timezone.now())
         elif what == "item":
-            owner = Person.objects.visible_to(me).filter(pk=post.get("owner") or 0).first()
-            if owner is None:
+            owner_id = post.get("owner", "")
+            if not owner_id.isdigit() or len(owner_id) > 18:
                 raise services.DifficultyError(_("Choose an owner."))
+            # Only the reviewer or someone with a post in the unit's subtree; anyone else names nothing.
+            owner = get_visible_or_404(Person.objects.all(), me, pk=int(owner_id))
+            if not review.may_own(owner, child, me):
+                raise Http404
             services.add_action_item(me, child, owner=owner, text=post.get("text", ""),
                                      due_on=_date(post.get("due_on")), now=timezone.now())
         else:
