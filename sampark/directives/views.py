@@ -7,9 +7,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sampark.core import files
+from sampark.core import files, tables
 from sampark.core.decorators import person_required
-from sampark.directives import attachments, authoring, policies, receipts, selectors
+from sampark.directives import attachments, authoring, exports, policies, receipts, selectors
 from sampark.directives.authoring import DirectiveError
 from sampark.directives.forms import AckForm, AttachForm, ComposeForm, EditForm
 from sampark.directives.models import Attachment, Directive, Message
@@ -162,6 +162,18 @@ def rollup(request, directive_id: int):
     return render(request, "directives/rollup.html", {
         "d": d, "unit": unit, "total": total, "rows": rows, "crumbs": crumbs,
         "people": selectors.people_at(d, unit)})
+
+
+@person_required
+def rollup_export(request, directive_id: int, fmt: str):
+    """The roll-up of every unit below (not only the children), as CSV or Excel."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    person = request.person
+    d = selectors.directive_for(person, directive_id)
+    unit = selectors.rollup_unit(person, d, request.GET.get("unit"))
+    return tables.table_response(f"directive-{d.pk}-{unit.pk}.{fmt}", fmt, *exports.rollup_table(d, unit),
+                                 title=_("Roll-up"))
 
 
 @person_required
