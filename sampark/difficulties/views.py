@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from sampark.core import files, tables
@@ -25,7 +25,7 @@ from sampark.people.search import search_units
 RATINGS = [1, 2, 3, 4, 5]
 AREA_CHILDREN = 500
 AREA_STATUS_LABELS = [
-    ("all", gettext_lazy("All")), ("open", gettext_lazy("Open")), ("with_me", gettext_lazy("With me")),
+    ("all", pgettext_lazy("difficulty filter", "All")), ("open", gettext_lazy("Open")), ("with_me", gettext_lazy("With me")),
     ("below", gettext_lazy("Waiting below me")), ("answered", gettext_lazy("Answered")),
     ("solved", gettext_lazy("Solved")),
 ]
