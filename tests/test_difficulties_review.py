@@ -14,8 +14,6 @@ from django.utils import timezone, translation
 from sampark.difficulties.models import ActionItem
 from sampark.directives import authoring, receipts
 from sampark.directives import jobs as directive_jobs
-from sampark.org.models import Level
-from sampark.org.services import create_unit
 from sampark.people.models import Role
 from sampark.people.services import add_post, create_person
 from sampark.reports import rollups
