@@ -116,7 +116,9 @@ def area_choices(me, unit, unit_query: str) -> dict:
     """The filter form's choices: categories, statuses, ages, the unit's path and the units below
     it to drill down to (or the person's own top units), and units found by name."""
     if unit is None:
-        below = list(Unit.objects.filter(path__in=visible_roots(me)).select_related("level").order_by("path"))
+        tops = list(Unit.objects.filter(path__in=visible_roots(me)).select_related("level").order_by("path"))
+        # One top unit: its whole area is that unit, so offer the units right below it.
+        below = list(org_selectors.children(tops[0])[:AREA_CHILDREN]) if len(tops) == 1 else tops
         crumbs = []
     else:
         below = list(org_selectors.children(unit)[:AREA_CHILDREN])
