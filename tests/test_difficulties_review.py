@@ -111,6 +111,7 @@ def test_the_pdf_has_the_activity_and_acknowledgement_figures_of_the_page(world,
         block = render_to_string("difficulties/_figures.html", {"rollup": rollup, "ack_rate": ack})
     html = c.get(f"/difficulties/review/{world.bihar.pk}/", {"at": world.gaya.pk}).content.decode()
     assert block.strip() in html  # the page shows exactly this block
+    assert f"/difficulties/area/?unit={world.gaya.pk}&amp;status=open" in html  # all of Gaya's, in the area list
     figures = " ".join(re.findall(r"\d+%?", re.sub(r"<[^>]+>", " ", block)))
     assert figures == "30 2 30 50% 2 1 1"  # रिपोर्ट: 2 · 50% ने पावती दी · 2 में से 1, 1 निर्देश
     assert figures in " ".join(re.findall(r"\d+%?", text))
