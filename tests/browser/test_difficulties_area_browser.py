@@ -49,3 +49,33 @@ def test_a_coordinator_filters_the_area_list_on_a_phone(live_server, new_phone, 
     assert "बोधगया" in page.locator("#filters .crumbs").inner_text()
     assert page.locator("#area-list li").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_owner_is_found_as_one_types_and_told_apart_by_post(live_server, new_phone):
+    from sampark.difficulties.models import ActionItem
+    from sampark.people.models import Role
+    from sampark.people.services import add_post, create_person
+
+    world = build_world()
+    mandal = world.gaya_booth.parent.parent
+    for phone, unit, role in (("+919100000001", mandal, Role.COORDINATOR), ("+919100000002", world.gaya_booth,
+                                                                             Role.WORKER)):
+        add_post(None, person=create_person(None, phone=phone, name_hi="अमित कुमार", name_en="Amit Kumar"),
+                 unit=unit, role=role)
+    base = live_server.url
+    page = new_phone()
+    log_in_browser(page.context, base, world.state_admin)
+    page.goto(f"{base}/difficulties/review/{world.bihar.pk}/?at={world.gaya.pk}")
+    page.fill("input[name=text]", "हर मंडल में बैठक")
+    page.locator("#owner-q").press_sequentially("amit", delay=30)
+    page.wait_for_function("document.querySelectorAll('#owners input[type=radio]').length === 3")
+    labels = page.locator("#owners label").all_inner_texts()
+    assert any("अमित कुमार" in t and "मंडल 2" in t for t in labels)
+    assert any("अमित कुमार" in t and "बूथ 2" in t for t in labels)
+    page.locator("#owners label", has_text="मंडल 2").locator("input").check()
+    assert page.input_value("input[name=text]") == "हर मंडल में बैठक"  # what was written is kept
+    page.fill("input[name=due_on]", (timezone.localdate() + timedelta(days=3)).isoformat())
+    page.locator("form[action$='/item/'] button").click()
+    page.wait_for_load_state()
+    item = ActionItem.objects.get()
+    assert item.owner.posts.get().unit == mandal and item.text == "हर मंडल में बैठक"
