@@ -13,7 +13,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 
 from sampark.core import paths
-from sampark.core.visibility import subtree_q
+from sampark.core.visibility import subtree_q, visible_roots
 from sampark.difficulties.models import (
     UNRESOLVED,
     WAITING,
@@ -313,8 +313,10 @@ def _area_status_q(person, lead_paths: list[str]) -> dict[str, Q]:
 
 
 def area_queryset(person, f: AreaFilter, now: datetime):
-    """Every filter but the status one: the base of the counts and of the list."""
-    qs = Difficulty.objects.visible_to(person)
+    """Every filter but the status one: the base of the counts and of the list. The area is the
+    person's subtrees (the subtree part of visible_to, without its "own" rows elsewhere, which the
+    person's own lists show): one indexed range per root, never an OR over other columns."""
+    qs = Difficulty.objects.in_subtrees(visible_roots(person))
     if f.unit is not None:
         qs = qs.in_subtree(f.unit.path)
     if f.category is not None:
