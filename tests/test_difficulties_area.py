@@ -161,3 +161,13 @@ def test_export_with_the_same_filters_in_csv_and_excel(world, area, login_as):
     assert c.get("/difficulties/area/export.csv", {"unit": world.patna.pk}).status_code == 404
     assert c.get("/difficulties/area/export.pdf").status_code == 404
     assert c.get("/difficulties/area/export.csv", {"age": "x"}).status_code == 400
+
+
+def test_an_export_over_the_limit_is_refused_with_a_message(world, area, login_as, monkeypatch):
+    monkeypatch.setattr(tables, "EXPORT_MAX_ROWS", {"csv": 2, "xlsx": 1})
+    c = login_as(world.gaya_coord)
+    too_many = c.get("/difficulties/area/export.csv")
+    assert too_many.status_code == 400 and "3" in too_many.content.decode()
+    excel = c.get("/difficulties/area/export.xlsx", {"status": "open"}).content.decode()
+    assert "CSV" in excel and "Excel" in excel
+    assert c.get("/difficulties/area/export.csv", {"status": "open"}).status_code == 200

@@ -14,7 +14,6 @@ from sampark.org.exports import PathNames
 from sampark.org.models import Level
 
 CHUNK = 2000
-MAX_ROWS = 100_000
 
 
 def columns() -> list[str]:

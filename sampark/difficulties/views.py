@@ -103,9 +103,8 @@ def area_export(request, fmt: str):
             raise Http404 from exc
         return HttpResponseBadRequest(exc.message)
     qs = selectors.area_rows(me, f, timezone.now())
-    if qs.count() > exports.MAX_ROWS:
-        return HttpResponseBadRequest(_("More than {n} difficulties match: choose a unit lower down or a category.")
-                                      .format(n=exports.MAX_ROWS))
+    if problem := tables.too_many_rows(fmt, qs.count()):
+        return HttpResponseBadRequest(problem)
     roots = [f.unit.path] if f.unit is not None else visible_roots(me)
     name = "difficulties-{unit}-{day:%Y%m%d}.{fmt}".format(unit=f.unit.pk if f.unit else "area",
                                                            day=timezone.localdate(), fmt=fmt)

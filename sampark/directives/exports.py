@@ -19,6 +19,14 @@ def _pct(part: int, whole: int):
     return round(100 * part / whole) if whole else ""
 
 
+def _counts(d: Directive, unit: Unit):
+    return UnitCount.objects.in_subtree(unit.path).filter(directive=d)
+
+
+def rollup_count(d: Directive, unit: Unit) -> int:
+    return _counts(d, unit).count()
+
+
 def rollup_table(d: Directive, unit: Unit) -> tuple[list[str], Iterator[list]]:
     header = [_("Unit"), _("Level"), _("Expected"), _("Read"), _("Read (%)"), _("Acknowledged"),
               _("Acknowledged (%)")]
@@ -26,7 +34,7 @@ def rollup_table(d: Directive, unit: Unit) -> tuple[list[str], Iterator[list]]:
     def rows():
         names = PathNames([unit.path])
         levels = {lv.pk: pick(lv.name_hi, lv.name_en, names.lang) for lv in Level.objects.all()}
-        counts = (UnitCount.objects.in_subtree(unit.path).filter(directive=d).order_by("unit_path")
+        counts = (_counts(d, unit).order_by("unit_path")
                   .values_list("unit_path", "unit__level_id", "expected", "reads", "acks"))
         for chunk in batched(counts.iterator(chunk_size=CHUNK), CHUNK):
             names.prepare(r[0] for r in chunk)

@@ -1,7 +1,7 @@
 """Directive pages: thin handlers (STYLE rule 5) over the same services and selectors as the API."""
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -172,6 +172,8 @@ def rollup_export(request, directive_id: int, fmt: str):
     person = request.person
     d = selectors.directive_for(person, directive_id)
     unit = selectors.rollup_unit(person, d, request.GET.get("unit"))
+    if problem := tables.too_many_rows(fmt, exports.rollup_count(d, unit)):
+        return HttpResponseBadRequest(problem)
     return tables.table_response(f"directive-{d.pk}-{unit.pk}.{fmt}", fmt, *exports.rollup_table(d, unit),
                                  title=_("Roll-up"))
 

@@ -27,7 +27,6 @@ def table(dash) -> tuple[list[str], list[list]]:
 # --- individual reports -------------------------------------------------------------------------
 
 CHUNK = 2000
-MAX_ROWS = 100_000
 
 
 def _value_columns(rtype) -> list[tuple[int, str, str, dict]]:

@@ -296,9 +296,8 @@ def reports_export(request, unit_id: int, fmt: str):
     except services.ReportError as exc:
         return HttpResponseBadRequest(str(exc))
     qs = selectors.reports_in(unit, p["start"], p["end"], p["rtype"])
-    if qs.count() > exports.MAX_ROWS:
-        return HttpResponseBadRequest(_("More than {n} reports in this period: choose a shorter period, a report "
-                                        "type or a unit lower down.").format(n=exports.MAX_ROWS))
+    if problem := tables.too_many_rows(fmt, qs.count()):
+        return HttpResponseBadRequest(problem)
     blank = uuid.UUID(int=0)
     photo_base = request.build_absolute_uri(reverse("reports:photo", args=[blank]))
 
