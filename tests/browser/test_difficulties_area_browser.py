@@ -51,7 +51,7 @@ def test_a_coordinator_filters_the_area_list_on_a_phone(live_server, new_phone, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-def test_the_owner_is_found_as_one_types_and_told_apart_by_post(live_server, new_phone):
+def test_the_owner_is_found_as_one_types_and_told_apart_by_post(live_server, new_phone, shot):
     from sampark.difficulties.models import ActionItem
     from sampark.people.models import Role
     from sampark.people.services import add_post, create_person
@@ -72,6 +72,8 @@ def test_the_owner_is_found_as_one_types_and_told_apart_by_post(live_server, new
     labels = page.locator("#owners label").all_inner_texts()
     assert any("अमित कुमार" in t and "मंडल 2" in t for t in labels)
     assert any("अमित कुमार" in t and "बूथ 2" in t for t in labels)
+    page.locator("#owners").scroll_into_view_if_needed()
+    shot(page, "review-owner-search")
     page.locator("#owners label", has_text="मंडल 2").locator("input").check()
     assert page.input_value("input[name=text]") == "हर मंडल में बैठक"  # what was written is kept
     page.fill("input[name=due_on]", (timezone.localdate() + timedelta(days=3)).isoformat())
