@@ -20,13 +20,13 @@ def columns() -> list[str]:
     return [_("Raised at"), _("Unit"), _("Category"), _("Status"), _("Waiting with"), _("Answer due"), _("Text")]
 
 
-def _when(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+def _when(value, tz) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def rows(qs, roots: list[str]) -> Iterator[list]:
     names = PathNames(roots)
-    lang = names.lang
+    lang, tz = names.lang, timezone.get_current_timezone()
     with translation.override(lang):
         statuses = {k: str(v) for k, v in Status.choices}
     categories = {c.pk: pick(c.name_hi, c.name_en, lang) for c in DifficultyCategory.objects.all()}
@@ -37,5 +37,5 @@ def rows(qs, roots: list[str]) -> Iterator[list]:
         names.prepare(r[1] for r in chunk)
         for created, path, category, status, h_hi, h_en, h_level, due, text in chunk:
             waiting = "{unit} ({level})".format(unit=pick(h_hi, h_en, lang), level=levels.get(h_level, ""))
-            yield [_when(created), names.text(path), categories.get(category, ""), statuses.get(status, status),
-                   waiting, _when(due), text]
+            yield [_when(created, tz), names.text(path), categories.get(category, ""), statuses.get(status, status),
+                   waiting, _when(due, tz), text]
