@@ -24,6 +24,22 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 # An .xlsx is built in memory up to this size, then on disk.
 XLSX_IN_MEMORY = 8 * 1024 * 1024
+# Rows an export of records (reports, difficulties, a roll-up's units) may hold. CSV streams as it
+# is written; an .xlsx is written whole before the first byte goes out (about 6 times slower than
+# CSV per row, measured at Bihar scale: bench/bench_difficulties.py), so it is kept smaller.
+EXPORT_MAX_ROWS = {"csv": 200_000, "xlsx": 20_000}
+
+
+def too_many_rows(fmt: str, count: int) -> str | None:
+    """A message for the person when an export of ``count`` rows is over the limit, else None."""
+    limit = EXPORT_MAX_ROWS[fmt]
+    if count <= limit:
+        return None
+    if fmt == "xlsx" and count <= EXPORT_MAX_ROWS["csv"]:
+        return _("{count} rows are too many for Excel (at most {limit}): download CSV, or choose fewer.").format(
+            count=count, limit=limit)
+    return _("{count} rows are too many (at most {limit}): choose a shorter period or a unit lower down.").format(
+        count=count, limit=limit)
 
 
 class FileProblem(ValueError):

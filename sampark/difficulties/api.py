@@ -1,11 +1,12 @@
 """JSON endpoints for difficulties. Every lookup starts from visible_to(person); missing or forbidden is 404."""
 
 import uuid
+from typing import Annotated, Literal
 
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
 
 from sampark.core.errors import READ, WRITE, UUIDPath, error_body, error_responses
 from sampark.core.visibility import get_visible_or_404
@@ -15,6 +16,7 @@ from sampark.difficulties.schemas import (
     ActionItemOut,
     AssignIn,
     ConfirmIn,
+    DifficultyListOut,
     DifficultyOut,
     MergeIn,
     RaiseIn,
@@ -65,12 +67,30 @@ def raise_difficulty(request, payload: RaiseIn):
     return (201 if created else 200), body
 
 
-@router.get("/difficulties", response={200: dict[str, list[DifficultyOut]], **error_responses(401)})
-def list_difficulties(request):
-    """Mine (raised by me) and those waiting for me (at units I lead, or passed to me)."""
+AreaStatus = Literal["all", "open", "with_me", "below", "answered", "solved"]
+
+
+@router.get("/difficulties", response={200: DifficultyListOut, **error_responses(READ, 400)})
+def list_difficulties(request, status: AreaStatus = "all",
+                      category: Annotated[str | None, Query(pattern=r"^[a-z0-9_-]{1,32}$")] = None,
+                      unit: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+                      older_than_days: Annotated[int | None, Query(ge=1, le=selectors.MAX_AGE_DAYS)] = None,
+                      order: Literal["newest", "oldest"] = "newest",
+                      page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+    """Mine (raised by me) and those waiting for me (at units I lead, or passed to me); and every
+    difficulty in my area (my subtrees) filtered by status, category, unit (in my area; another is
+    404, as is an unknown category) and age in days, 50 a page, with counts per status."""
     me = request.person
+    try:
+        f = selectors.area_filter(me, status=status, category=category or "", unit=unit,
+                                  older_than_days=older_than_days, order=order, page=page)
+    except selectors.AreaFilterError as exc:
+        return exc.status, error_body(exc.message)
+    area = selectors.area_list(me, f, timezone.now())
     return {"mine": [difficulty_out(d, me) for d in selectors.raised_by(me)],
-            "waiting": [difficulty_out(d, me) for d in selectors.waiting_for(me)]}
+            "waiting": [difficulty_out(d, me) for d in selectors.waiting_for(me)],
+            "counts": area.counts, "items": [difficulty_out(d, me) for d in area.items],
+            "total": area.total, "page": area.page, "pages": area.pages}
 
 
 @router.get("/difficulties/{difficulty_id}", response={200: DifficultyOut, **error_responses(READ)})

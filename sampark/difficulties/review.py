@@ -2,16 +2,17 @@
 Callers pass a unit they got through visible_to and may review (services.can_review)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
 
 from sampark.core import paths
-from sampark.core.visibility import subtree_q
 from sampark.difficulties import selectors
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
-from sampark.people.models import LEADING_ROLES, Person
+from sampark.people.models import LEADING_ROLES, Person, Post
+from sampark.people.search import search_people
 
 
 def review_context(unit: Unit, at, now: datetime) -> dict:
@@ -39,14 +40,42 @@ def review_context(unit: Unit, at, now: datetime) -> dict:
     return ctx
 
 
-def owner_choices(person, unit: Unit | None, limit: int = 100) -> list[Person]:
-    """Leaders in the unit's subtree, and the reviewer: who an action item can be given to."""
+@dataclass
+class Owner:
+    """A choice for an action item's owner: the person, and their active posts in the unit's subtree
+    (role and unit), so that two people of the same name are told apart."""
+
+    person: Person
+    posts: list[Post]
+    is_me: bool = False
+
+
+OWNER_RESULTS = 20
+
+
+def owner_choices(person, unit: Unit | None, query: str = "", limit: int = OWNER_RESULTS) -> list[Owner]:
+    """Who an action item for ``unit`` can be given to: the reviewer, then either the leaders posted
+    at the unit itself (no query) or people found by name, Roman or Devanagari, among those holding
+    a post in the unit's subtree (people.search)."""
     if unit is None:
-        return [person]
-    people = list(Person.objects.filter(subtree_q("posts__unit_path", [unit.path]), posts__active=True,
-                                        posts__role__in=LEADING_ROLES)
-                  .distinct().order_by("name_hi", "pk")[:limit])
-    return people if any(p.pk == person.pk for p in people) else [person, *people]
+        return [Owner(person, [], is_me=True)]
+    if query.strip():
+        people = [p for p in search_people(person, query, limit=limit, within=unit.path) if p.pk != person.pk]
+    else:
+        people = list(Person.objects.filter(posts__unit_path=unit.path, posts__active=True,
+                                            posts__role__in=LEADING_ROLES, is_active=True)
+                      .exclude(pk=person.pk).distinct().order_by("name_hi", "pk")[:limit])
+    posts: dict[int, list[Post]] = defaultdict(list)
+    for post in (Post.objects.in_subtree(unit.path).filter(active=True, person_id__in=[p.pk for p in people])
+                 .select_related("unit__level").order_by("unit_path", "role")):
+        posts[post.person_id].append(post)
+    mine = list(Post.objects.filter(person=person, active=True).select_related("unit__level").order_by("unit_path")[:3])
+    return [Owner(person, mine, is_me=True), *(Owner(p, posts[p.pk]) for p in people)]
+
+
+def may_own(owner: Person, unit: Unit, reviewer) -> bool:
+    """The reviewer, or someone holding an active post in the unit's subtree."""
+    return owner.pk == reviewer.pk or Post.objects.in_subtree(unit.path).filter(person=owner, active=True).exists()
 
 
 def summary_context(unit: Unit, now: datetime) -> dict:
@@ -59,7 +88,11 @@ def summary_context(unit: Unit, now: datetime) -> dict:
         notes[n.unit_path[:width]].append(n)
     for i in selectors.action_items_in(unit):
         items[i.unit_path[:width]].append(i)
-    return {"unit": unit, "now": now, "today": timezone.localdate(now),
-            "rows": [{"unit": c, "stats": stats[c.pk], "notes": notes.get(c.path, []), "items": items.get(c.path, [])}
+    today = timezone.localdate(now)
+    # The activity and acknowledgement figures, as the review page shows them for each unit.
+    return {"unit": unit, "now": now, "today": today,
+            "rows": [{"unit": c, "stats": stats[c.pk], "notes": notes.get(c.path, []), "items": items.get(c.path, []),
+                      "rollup": selectors.activity_rollup(c, today), "ack_rate": selectors.directive_ack_rate(c, now)}
                      for c in children],
-            "total": selectors.unit_stats(unit, now)}
+            "total": selectors.unit_stats(unit, now), "rollup": selectors.activity_rollup(unit, today),
+            "ack_rate": selectors.directive_ack_rate(unit, now)}

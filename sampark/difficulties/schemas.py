@@ -82,6 +82,25 @@ class DifficultyOut(Schema):
     history: list[EventOut] | None = None
 
 
+class AreaCounts(Schema):
+    all: int
+    open: int = Field(description="Not yet answered or merged-and-waiting")
+    with_me: int = Field(description="Waiting for my answer (at a unit I lead, or passed to me)")
+    below: int = Field(description="Open and waiting at a unit below one I lead")
+    answered: int
+    solved: int
+
+
+class DifficultyListOut(Schema):
+    mine: list[DifficultyOut] = Field(description="Raised by me, latest first (not filtered)")
+    waiting: list[DifficultyOut] = Field(description="Waiting for my answer (not filtered)")
+    counts: AreaCounts = Field(description="In my area, with the category, unit and age filters, per status")
+    items: list[DifficultyOut] = Field(description="One page of my area's difficulties matching every filter")
+    total: int = Field(description="How many match every filter")
+    page: int
+    pages: int
+
+
 class LevelCount(Schema):
     level: str
     open: int

@@ -6,13 +6,14 @@ path prefix of each child, so a review overview of 38 districts is a handful of 
 
 import statistics
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 
 from sampark.core import paths
-from sampark.core.visibility import subtree_q
+from sampark.core.visibility import subtree_q, visible_roots
 from sampark.difficulties.models import (
     UNRESOLVED,
     WAITING,
@@ -235,3 +236,127 @@ def action_items_in(unit: Unit, limit: int = 200):
 def notes_in(unit: Unit, limit: int = 200):
     return list(ReviewNote.objects.in_subtree(unit.path)
                 .select_related("author", "unit").order_by("unit_path", "created_at", "pk")[:limit])
+
+
+# ---- the area list: every difficulty in the person's subtrees, filtered -------------------------
+
+AREA_STATUSES = ("all", "open", "with_me", "below", "answered", "solved")
+AREA_ORDERS = ("newest", "oldest")
+AREA_AGES = (1, 3, 7)
+AREA_PAGE = 50
+MAX_AGE_DAYS = 3650
+
+
+@dataclass
+class AreaFilter:
+    """What the coordinator asked for; ``unit`` and ``category`` already checked (see area_filter)."""
+
+    status: str = "all"
+    category: DifficultyCategory | None = None
+    unit: Unit | None = None
+    older_than_days: int | None = None
+    order: str = "newest"
+    page: int = 1
+
+
+class AreaFilterError(ValueError):
+    """A filter value that names nothing; the message is for the person."""
+
+    def __init__(self, message, status: int = 400):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def area_filter(person, *, status="all", category="", unit=None, older_than_days=None, order="newest",
+                page=1) -> AreaFilter:
+    """Check the filter values (text from a page's query string, or typed from the API): a unit the
+    person may not see is 404 (get_visible_or_404); anything else wrong is an AreaFilterError."""
+    from django.utils.translation import gettext as _
+
+    from sampark.core.visibility import get_visible_or_404
+
+    f = AreaFilter()
+    f.status = status or "all"
+    if f.status not in AREA_STATUSES:
+        raise AreaFilterError(_("Unknown status filter."))
+    f.order = order or "newest"
+    if f.order not in AREA_ORDERS:
+        raise AreaFilterError(_("Unknown order."))
+    if category:
+        f.category = DifficultyCategory.objects.filter(code=str(category)).first()
+        if f.category is None:
+            raise AreaFilterError(_("Unknown category."), status=404)
+    if unit not in (None, ""):
+        if not str(unit).isdigit() or int(unit) > 2**31 - 1:
+            raise AreaFilterError(_("Choose a unit from the list."))
+        f.unit = get_visible_or_404(Unit.objects.select_related("level"), person, pk=int(unit))
+    if older_than_days not in (None, ""):
+        if not str(older_than_days).isdigit() or not 0 < int(older_than_days) <= MAX_AGE_DAYS:
+            raise AreaFilterError(_("The age must be a number of days from 1 to {n}.").format(n=MAX_AGE_DAYS))
+        f.older_than_days = int(older_than_days)
+    if not str(page or 1).isdigit() or not 0 < int(page or 1) <= 100_000:
+        raise AreaFilterError(_("Unknown page."))
+    f.page = int(page or 1)
+    return f
+
+
+def _lead_paths(person) -> list[str]:
+    return list(Post.objects.filter(person=person, active=True, role__in=LEADING_ROLES)
+                .values_list("unit_path", flat=True))
+
+
+def _area_status_q(person, lead_paths: list[str]) -> dict[str, Q]:
+    """Each status filter as a condition. "With me": what waiting_for lists. "Below me": still open
+    and handled at a unit under one where the person leads (not at that unit itself)."""
+    with_me = Q(assigned_to=person, status=Status.ASSIGNED)
+    if lead_paths:
+        with_me |= Q(handling_path__in=lead_paths, status__in=(*WAITING, Status.INFO_REQUESTED))
+    below = (Q(status__in=UNRESOLVED) & subtree_q("handling_path", lead_paths) & ~Q(handling_path__in=lead_paths)
+             & ~with_me)
+    return {"all": Q(), "open": Q(status__in=UNRESOLVED), "with_me": with_me, "below": below,
+            "answered": Q(status=Status.ANSWERED), "solved": Q(status=Status.SOLVED)}
+
+
+def area_queryset(person, f: AreaFilter, now: datetime):
+    """Every filter but the status one: the base of the counts and of the list. The area is the
+    person's subtrees (the subtree part of visible_to, without its "own" rows elsewhere, which the
+    person's own lists show): one indexed range per root, never an OR over other columns."""
+    qs = Difficulty.objects.in_subtrees(visible_roots(person))
+    if f.unit is not None:
+        qs = qs.in_subtree(f.unit.path)
+    if f.category is not None:
+        qs = qs.filter(category=f.category)
+    if f.older_than_days:
+        qs = qs.filter(created_at__lte=now - timedelta(days=f.older_than_days))
+    return qs
+
+
+def area_rows(person, f: AreaFilter, now: datetime):
+    """The filtered queryset, ordered (for exports: every row, no page)."""
+    status_q = _area_status_q(person, _lead_paths(person))[f.status]
+    order = ("-created_at", "-pk") if f.order == "newest" else ("created_at", "pk")
+    return area_queryset(person, f, now).filter(status_q).order_by(*order)
+
+
+@dataclass
+class AreaPage:
+    counts: dict[str, int]
+    items: list
+    total: int
+    page: int
+    pages: int
+
+
+def area_list(person, f: AreaFilter, now: datetime) -> AreaPage:
+    """Counts per status (one query) and one page of the chosen status (one query)."""
+    conditions = _area_status_q(person, _lead_paths(person))
+    base = area_queryset(person, f, now)
+    counts = base.aggregate(**{name: Count("pk", filter=q) if q else Count("pk") for name, q in conditions.items()})
+    total = counts[f.status]
+    pages = max(1, -(-total // AREA_PAGE))
+    order = ("-created_at", "-pk") if f.order == "newest" else ("created_at", "pk")
+    start = (f.page - 1) * AREA_PAGE
+    items = list(base.filter(conditions[f.status])
+                 .select_related("category", "unit__level", "handling_unit__level", "raised_by")
+                 .order_by(*order)[start:start + AREA_PAGE]) if start < total else []
+    return AreaPage(counts=counts, items=items, total=total, page=f.page, pages=pages)

@@ -4,22 +4,31 @@ import uuid
 from datetime import date
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from sampark.core import files
+from sampark.core import files, tables
 from sampark.core.decorators import person_required
-from sampark.core.visibility import get_visible_or_404
-from sampark.difficulties import review, selectors, services
+from sampark.core.visibility import get_visible_or_404, visible_roots
+from sampark.difficulties import exports, review, selectors, services
 from sampark.difficulties.models import ActionItem, Difficulty, DifficultyCategory, Status
+from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
 from sampark.people.models import LEADING_ROLES, Person, Post
+from sampark.people.search import search_units
 
 RATINGS = [1, 2, 3, 4, 5]
+AREA_CHILDREN = 500
+AREA_STATUS_LABELS = [
+    ("all", pgettext_lazy("difficulty filter", "All")), ("open", gettext_lazy("Open")), ("with_me", gettext_lazy("With me")),
+    ("below", gettext_lazy("Waiting below me")), ("answered", gettext_lazy("Answered")),
+    ("solved", gettext_lazy("Solved")),
+]
 
 
 def _difficulty(request, difficulty_id):
@@ -39,6 +48,85 @@ def index(request):
         "updates": selectors.recent_updates(me), "items": selectors.action_items_owned(me),
         "review_units": review_units, "now": now, "today": timezone.localdate(now),
     })
+
+
+def _area_filter(request):
+    """The list's filters from the query string: a bad value is a message (400), an unseen unit 404."""
+    g = request.GET
+    return selectors.area_filter(request.person, status=g.get("status", ""), category=g.get("category", ""),
+                                 unit=g.get("unit"), older_than_days=g.get("age"), order=g.get("order", ""),
+                                 page=g.get("page") or 1)
+
+
+@person_required
+def area(request):
+    """All difficulties in the person's area, filtered by status, category, unit and age, paged."""
+    me, now = request.person, timezone.now()
+    try:
+        f = _area_filter(request)
+    except selectors.AreaFilterError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        return render(request, "difficulties/area.html", {
+            "error": exc.message, "f": selectors.AreaFilter(), "query": "", "q_nostatus": "", "q_nounit": "",
+            **area_choices(me, None, "")}, status=400)
+    page = selectors.area_list(me, f, now)
+    return render(request, "difficulties/area.html", {
+        "f": f, "p": page, "now": now, **_area_queries(request.GET),
+        "tabs": [(code, label, page.counts[code]) for code, label in AREA_STATUS_LABELS],
+        **area_choices(me, f.unit, request.GET.get("uq", "")),
+    })
+
+
+def _area_queries(get) -> dict:
+    """The query string without the page (for the pager and exports), and also without the status or
+    the unit (for the links that set them)."""
+    def without(*names):
+        q = get.copy()
+        for name in ("page", "uq", *names):
+            q.pop(name, None)
+        return q.urlencode()
+
+    return {"query": without(), "q_nostatus": without("status"), "q_nounit": without("unit")}
+
+
+@person_required
+def area_export(request, fmt: str):
+    """The list's rows with the same filters, every page, as CSV or Excel."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    me = request.person
+    try:
+        f = _area_filter(request)
+    except selectors.AreaFilterError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        return HttpResponseBadRequest(exc.message)
+    qs = selectors.area_rows(me, f, timezone.now())
+    if problem := tables.too_many_rows(fmt, qs.count()):
+        return HttpResponseBadRequest(problem)
+    roots = [f.unit.path] if f.unit is not None else visible_roots(me)
+    name = "difficulties-{unit}-{day:%Y%m%d}.{fmt}".format(unit=f.unit.pk if f.unit else "area",
+                                                           day=timezone.localdate(), fmt=fmt)
+    return tables.table_response(name, fmt, exports.columns(), exports.rows(qs, roots), title=_("Difficulties"))
+
+
+def area_choices(me, unit, unit_query: str) -> dict:
+    """The filter form's choices: categories, statuses, ages, the unit's path and the units below
+    it to drill down to (or the person's own top units), and units found by name."""
+    if unit is None:
+        tops = list(Unit.objects.filter(path__in=visible_roots(me)).select_related("level").order_by("path"))
+        # One top unit: its whole area is that unit, so offer the units right below it.
+        below = list(org_selectors.children(tops[0])[:AREA_CHILDREN]) if len(tops) == 1 else tops
+        crumbs = []
+    else:
+        below = list(org_selectors.children(unit)[:AREA_CHILDREN])
+        crumbs = [*org_selectors.breadcrumbs(unit, visible_roots(me)), unit]
+    return {
+        "categories": list(DifficultyCategory.objects.all()), "statuses": AREA_STATUS_LABELS,
+        "ages": selectors.AREA_AGES, "below": below, "unit_crumbs": crumbs,
+        "unit_query": unit_query, "found_units": search_units(me, unit_query, limit=10) if unit_query.strip() else [],
+    }
 
 
 @person_required
@@ -159,7 +247,8 @@ def _review_unit(request, unit_id):
 def review_page(request, unit_id):
     unit = _review_unit(request, unit_id)
     ctx = review.review_context(unit, request.GET.get("at"), timezone.now())
-    ctx["owners"] = review.owner_choices(request.person, ctx["current"])
+    ctx["owner_q"] = request.GET.get("owner_q", "")[:100]
+    ctx["owners"] = review.owner_choices(request.person, ctx["current"], ctx["owner_q"])
     return render(request, "difficulties/review.html", ctx)
 
 
@@ -174,9 +263,13 @@ def review_add(request, unit_id, what):
         if what == "note":
             services.add_review_note(me, child, text=post.get("text", ""), now=timezone.now())
         elif what == "item":
-            owner = Person.objects.visible_to(me).filter(pk=post.get("owner") or 0).first()
-            if owner is None:
+            owner_id = post.get("owner", "")
+            if not owner_id.isdigit() or len(owner_id) > 18:
                 raise services.DifficultyError(_("Choose an owner."))
+            # Only the reviewer or someone with a post in the unit's subtree; anyone else names nothing.
+            owner = get_visible_or_404(Person.objects.all(), me, pk=int(owner_id))
+            if not review.may_own(owner, child, me):
+                raise Http404
             services.add_action_item(me, child, owner=owner, text=post.get("text", ""),
                                      due_on=_date(post.get("due_on")), now=timezone.now())
         else:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:directive_id>/attach/", views.attach, name="attach"),
     path("<int:directive_id>/files/<int:attachment_id>/", views.attachment, name="attachment"),
     path("<int:directive_id>/rollup/", views.rollup, name="rollup"),
+    path("<int:directive_id>/rollup.<str:fmt>", views.rollup_export, name="rollup-export"),
     path("<int:directive_id>/silent/", views.silent, name="silent"),
     path("whatsapp/webhook/", views.whatsapp_webhook, name="whatsapp-webhook"),
 ]

@@ -5,16 +5,32 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from sampark.core import files
+from sampark.core import files, tables
 from sampark.core.decorators import person_required
-from sampark.directives import attachments, authoring, channels, policies, receipts, report_status, selectors
+from sampark.directives import (
+    attachments,
+    authoring,
+    channels,
+    exports,
+    policies,
+    receipts,
+    report_status,
+    selectors,
+)
 from sampark.directives.authoring import DirectiveError
 from sampark.directives.forms import AckForm, AttachForm, ComposeForm, EditForm
 from sampark.directives.models import Attachment, Directive, Message
@@ -170,6 +186,20 @@ def rollup(request, directive_id: int):
         "people": selectors.people_at(d, unit), "replies": selectors.replies(d, unit),
         "delivery": channels.delivery_counts(d), "asks_report": report_status.asks_report(d),
         "reported_n": len(reported)})
+
+
+@person_required
+def rollup_export(request, directive_id: int, fmt: str):
+    """The roll-up of every unit below (not only the children), as CSV or Excel."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    person = request.person
+    d = selectors.directive_for(person, directive_id)
+    unit = selectors.rollup_unit(person, d, request.GET.get("unit"))
+    if problem := tables.too_many_rows(fmt, exports.rollup_count(d, unit)):
+        return HttpResponseBadRequest(problem)
+    return tables.table_response(f"directive-{d.pk}-{unit.pk}.{fmt}", fmt, *exports.rollup_table(d, unit),
+                                 title=_("Roll-up"))
 
 
 @person_required

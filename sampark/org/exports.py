@@ -10,7 +10,10 @@ Rows are generated from one streamed query each, so a state's export keeps memor
 
 from collections.abc import Callable, Iterator
 
-from sampark.core import tables
+from django.utils.translation import get_language
+
+from sampark.core import paths, tables
+from sampark.core.names import pick
 from sampark.org.io import UNIT_COLUMNS
 from sampark.org.models import Unit
 
@@ -52,3 +55,31 @@ def export_table(viewer, unit: Unit, kind: str, **options) -> tuple[tuple[str, .
 def export(viewer, unit: Unit, kind: str, fmt: str, **options):
     """Bytes chunks (csv) or a rewound temporary file (xlsx) holding the export."""
     return tables.table_body(fmt, *export_table(viewer, unit, kind, **options))
+
+
+class PathNames:
+    """Names of the units on a path, from the viewer's top unit above it down, as one text
+    ("पटना › बाँकीपुर › बूथ 1"), for exports that stream many rows: the names of the units met are
+    fetched a batch at a time (``prepare``) and kept, so a Bihar-wide export asks once per batch.
+    ``roots`` are the subtrees the text may start from (the viewer's, or the exported unit's); a path
+    under none of them is named by its own unit only, so no name above what the viewer sees leaks."""
+
+    SEPARATOR = " › "
+
+    def __init__(self, roots: list[str], lang: str | None = None):
+        self.lang = lang or get_language()  # fixed now: a streamed body is written after the view returns
+        self.roots = sorted(roots, key=len, reverse=True)
+        self.names: dict[int, str] = {}
+
+    def _ids(self, path: str) -> list[int]:
+        root = next((r for r in self.roots if path.startswith(r)), path)
+        return paths.ancestor_ids(path)[paths.depth(root):]
+
+    def prepare(self, unit_paths) -> None:
+        missing = {i for p in unit_paths for i in self._ids(p)} - self.names.keys()
+        if missing:
+            for pk, hi, en in Unit.objects.filter(pk__in=missing).values_list("pk", "name_hi", "name_en"):
+                self.names[pk] = pick(hi, en, self.lang)
+
+    def text(self, path: str) -> str:
+        return self.SEPARATOR.join(self.names.get(i, "") for i in self._ids(path))

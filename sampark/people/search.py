@@ -70,17 +70,21 @@ def phone_query(query: str) -> str | None:
         return None
 
 
-def search_people(viewer, query: str, limit: int = 20) -> list[Person]:
+def search_people(viewer, query: str, limit: int = 20, *, within: str | None = None) -> list[Person]:
     """People the viewer may see, best match first; each carries ``active_posts`` (prefetched).
-    A whole phone number finds its person, if visible, by the unique index on the phone."""
+    A whole phone number finds its person, if visible, by the unique index on the phone.
+    With ``within`` (a unit path), only people holding an active post in that subtree."""
     query = clean(query)[:QUERY_MAX]
+    people = Person.objects.visible_to(viewer)
+    if within is not None:
+        people = people.filter(pk__in=Post.objects.in_subtree(within).filter(active=True).values("person_id"))
     phone = phone_query(query)
     if phone is not None:
-        return list(_with_posts(Person.objects.visible_to(viewer).filter(phone=phone, is_active=True)))
+        return list(_with_posts(people.filter(phone=phone, is_active=True)))
     where = _candidate_ids(PersonToken, "person_id", query)
     if where is None:
         return []
-    candidates = list(_with_posts(Person.objects.visible_to(viewer).filter(where, is_active=True))[:CANDIDATES])
+    candidates = list(_with_posts(people.filter(where, is_active=True))[:CANDIDATES])
     return _rank(gentle_key(query), candidates, lambda p: p.search_name.split(" | "))[:limit]
 
 

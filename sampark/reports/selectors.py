@@ -67,6 +67,11 @@ def _reports(path: str, start: date, end: date, rtype: ReportType | None = None)
     return qs.filter(type_id=rtype.pk) if rtype is not None else qs
 
 
+def reports_in(unit: Unit, start: date, end: date, rtype: ReportType | None = None):
+    """The reports of the unit's subtree in the period (the unit came through visible_to)."""
+    return _reports(unit.path, start, end, rtype)
+
+
 def _counted(rtype) -> dict:
     """{measure code: aggregate} over report rows: the count, and the sum of each numeric field
     (stored as a JSON number, validated on the way in), as the fold adds them up."""

@@ -17,4 +17,5 @@ urlpatterns = [
     path("units/<int:unit_id>/", views.unit_dashboard, name="dashboard"),
     path("units/<int:unit_id>/map/", views.unit_map, name="map"),
     path("units/<int:unit_id>/export.<str:fmt>", views.unit_export, name="export"),
+    path("units/<int:unit_id>/reports.<str:fmt>", views.reports_export, name="reports-export"),
 ]

@@ -1,6 +1,7 @@
 """Report pages: the offline report form (its outbox is the site's, web/app.js), a report with its history,
 unit dashboards with chart and map, exports, and photos (only through a visibility check)."""
 
+import uuid
 from functools import lru_cache
 from pathlib import Path
 
@@ -283,3 +284,27 @@ def unit_export(request, unit_id: int, fmt: str):
     name = f"sampark-{unit.pk}-{p['start']:%Y%m%d}-{p['end']:%Y%m%d}.{fmt}"
     return tables.table_response(name, fmt, *exports.table(dash), title=_("Report"))
 
+
+
+@person_required
+def reports_export(request, unit_id: int, fmt: str):
+    """Every report of the unit's subtree in the period (of one type, if asked), one row each."""
+    unit = _visible_unit(request, unit_id)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    try:
+        p = _dashboard_params(request)
+    except services.ReportError as exc:
+        return HttpResponseBadRequest(str(exc))
+    qs = selectors.reports_in(unit, p["start"], p["end"], p["rtype"])
+    if problem := tables.too_many_rows(fmt, qs.count()):
+        return HttpResponseBadRequest(problem)
+    blank = uuid.UUID(int=0)
+    photo_base = request.build_absolute_uri(reverse("reports:photo", args=[blank]))
+
+    def photo_url(photo_id):
+        return photo_base.replace(str(blank), str(photo_id))
+
+    name = f"reports-{unit.pk}-{p['start']:%Y%m%d}-{p['end']:%Y%m%d}.{fmt}"
+    return tables.table_response(name, fmt, *exports.report_table(qs, [unit.path], p["rtype"], photo_url),
+                                 title=_("Reports"))
