@@ -147,7 +147,7 @@ def _tell_leaders(d: Difficulty, event: DifficultyEvent, now) -> int:
     items = []
     for person in leaders.values():
         with translation.override(person.lang or "hi"):
-            due = formats.date_format(timezone.localtime(d.due_at), "SHORT_DATETIME_FORMAT") if d.due_at else "-"
+            due = formats.date_format(timezone.localtime(d.due_at), "DATETIME_FORMAT") if d.due_at else "-"
             place, category = d.unit.name, d.category.name
             body = _("Sampark: a difficulty from {unit} ({category}) waits for your answer, due by {due}.").format(
                 unit=place, category=category, due=due)

@@ -1,8 +1,10 @@
-# Indian English: day before month.
-DATE_FORMAT = "j F Y"
+# One date format on every page, PDF and message (issue 14): day, month by name, year (28 नवंबर 2026;
+# in Hindi "M" is the whole month name, see locale/hi), times on the 24-hour clock as offices use them.
+# Templates and code ask for DATE_FORMAT or DATETIME_FORMAT, never a pattern of their own.
+DATE_FORMAT = "j M Y"
 SHORT_DATE_FORMAT = "d/m/Y"
-DATETIME_FORMAT = "j F Y, H:i"
-SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+DATETIME_FORMAT = "j M Y, H:i"
+SHORT_DATETIME_FORMAT = "j M Y, H:i"
 TIME_FORMAT = "H:i"
 MONTH_DAY_FORMAT = "j F"
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]

@@ -186,7 +186,7 @@
 
   function when(ms) {
     var lang = document.documentElement.lang === "en" ? "en-IN" : "hi-IN";
-    return new Date(ms).toLocaleString(lang, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    return new Date(ms).toLocaleString(lang, { day: "numeric", month: lang.indexOf("hi") === 0 ? "long" : "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   }
   function render() {
     return all().then(function (items) {
