@@ -270,13 +270,18 @@ def unit_map(request, unit_id: int):
     })
 
 
-@person_required
-def unit_export(request, unit_id: int, fmt: str):
+def _export_of(request, unit_id: int, fmt: str):
+    """The unit (visible, else 404) and the dashboard's period and type for an export."""
     unit = _visible_unit(request, unit_id)
     if fmt not in ("csv", "xlsx"):
         raise Http404
+    return unit, _dashboard_params(request)
+
+
+@person_required
+def unit_export(request, unit_id: int, fmt: str):
     try:
-        p = _dashboard_params(request)
+        unit, p = _export_of(request, unit_id, fmt)
     except services.ReportError as exc:
         return HttpResponseBadRequest(str(exc))
     dash = selectors.dashboard(unit, p["start"], p["end"], p["rtype"], silent_days=p["silent"],
@@ -285,15 +290,11 @@ def unit_export(request, unit_id: int, fmt: str):
     return tables.table_response(name, fmt, *exports.table(dash), title=_("Report"))
 
 
-
 @person_required
 def reports_export(request, unit_id: int, fmt: str):
     """Every report of the unit's subtree in the period (of one type, if asked), one row each."""
-    unit = _visible_unit(request, unit_id)
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
     try:
-        p = _dashboard_params(request)
+        unit, p = _export_of(request, unit_id, fmt)
     except services.ReportError as exc:
         return HttpResponseBadRequest(str(exc))
     qs = selectors.reports_in(unit, p["start"], p["end"], p["rtype"])
