@@ -236,7 +236,7 @@ def _activity_in(world, person, booth, area, coord, mark):
                                          text=mark + " difficulty", now=now)
     directive = directive_services.create_directive(coord, target_unit=area, title=mark + " directive", body=mark)
     directive = directive_services.publish_directive(coord, directive)
-    acknowledge(person, directive, reply="")
+    acknowledge(person, directive, reply=mark + " reply\nline two")
 
 
 def test_the_activity_shows_only_what_the_viewer_may_open(world, login_as):
@@ -258,6 +258,8 @@ def test_the_activity_shows_only_what_the_viewer_may_open(world, login_as):
     page = login_as(world.patna_coord).get(f"/people/{both.pk}/").content.decode()
     assert "हाल की गतिविधि" in page and "PATNAMARK directive" in page and "GAYAMARK" not in page
     assert 'id="activity"' in page and "/reports/r/" in page and "/difficulties/" in page
+    # The acknowledgement's reply is shown with it, escaped, its line break kept.
+    assert '<q class="reply">PATNAMARK reply<br>line two</q>' in page and "GAYAMARK reply" not in page
 
 
 def test_each_activity_source_is_one_query(world, django_assert_num_queries):

@@ -16,6 +16,7 @@ class Item:
     kind: str  # "ack", "report", "difficulty"
     label: str
     url: str
+    note: str = ""  # the person's own words with it (an acknowledgement's reply), shown quoted
 
 
 _SOURCES: dict[str, Callable[[object, object, int], list[Item]]] = {}

@@ -13,10 +13,10 @@ def acknowledgements(viewer, person, limit: int) -> list[Item]:
     every acknowledgement writes (an acknowledgement's time follows its directive's closely)."""
     rows = (Receipt.objects.filter(person=person, kind=Receipt.Kind.ACK,
                                    directive__in=Directive.objects.visible_to(viewer).values("pk"))
-            .select_related("directive").only("at", "directive_id", "directive__title")
+            .select_related("directive").only("at", "reply", "directive_id", "directive__title")
             .order_by("-directive_id")[:limit])
     return [Item(r.at, "ack", _("Acknowledged: {title}").format(title=r.directive.title),
-                 reverse("directives:detail", args=[r.directive_id])) for r in rows]
+                 reverse("directives:detail", args=[r.directive_id]), r.reply) for r in rows]
 
 
 def register() -> None:
