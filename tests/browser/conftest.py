@@ -38,6 +38,18 @@ def browser():
 
 
 @pytest.fixture
+def offline_phone(browser, settings, tmp_path):
+    """A phone-sized page in Hindi with service workers, and its context, to switch the network off
+    and on (context.set_offline); photos go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="hi-IN",
+                              service_workers="allow")
+    ctx.set_default_timeout(15_000)
+    yield ctx, ctx.new_page()
+    ctx.close()
+
+
+@pytest.fixture
 def new_phone(browser):
     """A function opening a fresh phone-sized page (its own cookies, like another handset)."""
     contexts = []

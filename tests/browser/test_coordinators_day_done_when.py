@@ -18,7 +18,7 @@ from sampark.core.models import OutboxMessage
 from sampark.difficulties import services as difficulties
 from sampark.directives import authoring, receipts
 from sampark.directives.models import Directive, Receipt
-from tests.browser.test_offline_browser import controlled, fits, phone  # noqa: F401 (a fixture)
+from tests.browser.test_offline_browser import controlled, fits
 from tests.personas import log_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -26,8 +26,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 REPLY = "शनिवार तक सभी बूथों पर बैठक हो जाएगी"
 
 
-def test_a_coordinators_day(live_server, world, phone):  # noqa: F811
-    ctx, page = phone
+def test_a_coordinators_day(live_server, world, offline_phone):
+    ctx, page = offline_phone
     base = live_server.url
     now = timezone.now()
 

@@ -17,27 +17,8 @@ from tests.personas import log_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 FIGURES = "test-artifacts/offline-figures.json"
 
-
-@pytest.fixture
-def phone(monkeypatch, settings, tmp_path):
-    """A phone-sized Chromium with service workers; the context is returned to switch the network."""
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # docs/STACK.md trap 5
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        ctx = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  locale="hi-IN", service_workers="allow")
-        ctx.set_default_timeout(15_000)
-        yield ctx, ctx.new_page()
-        ctx.close()
-        browser.close()
 
 
 def controlled(page):
@@ -60,11 +41,11 @@ def record(**figures):
     json.dump({**old, **figures}, open(FIGURES, "w"), ensure_ascii=False, indent=1)
 
 
-def test_offline_directive_acknowledged_arrives_once_with_its_reply(live_server, world, phone):
+def test_offline_directive_acknowledged_arrives_once_with_its_reply(live_server, world, offline_phone):
     from sampark.directives import authoring, jobs
     from sampark.directives.models import Receipt
 
-    ctx, page = phone
+    ctx, page = offline_phone
     base = live_server.url
     d = authoring.publish_directive(world.state_admin, authoring.create_directive(
         world.state_admin, target_unit=world.bihar, title="मतदाता सूची की जाँच करें", body="पहली पंक्ति\nदूसरी पंक्ति"))
@@ -138,11 +119,11 @@ def photo_1600() -> bytes:
     return out.getvalue()
 
 
-def test_difficulty_raised_offline_arrives_once_with_a_shrunk_photo(live_server, world, phone):
+def test_difficulty_raised_offline_arrives_once_with_a_shrunk_photo(live_server, world, offline_phone):
     from sampark.core import files
     from sampark.difficulties.models import Difficulty
 
-    ctx, page = phone
+    ctx, page = offline_phone
     base = live_server.url
     log_in_browser(ctx, base, world.gaya_worker)
     page.goto(base + "/difficulties/new/")
@@ -188,8 +169,8 @@ def test_difficulty_raised_offline_arrives_once_with_a_shrunk_photo(live_server,
     record(photo_before_bytes=len(original), photo_after_bytes=kept["bytes"])
 
 
-def test_sampark_installs_as_one_app(live_server, world, phone):
-    ctx, page = phone
+def test_sampark_installs_as_one_app(live_server, world, offline_phone):
+    ctx, page = offline_phone
     base = live_server.url
     log_in_browser(ctx, base, world.patna_worker)
     page.goto(base + "/")

@@ -11,26 +11,7 @@ from tests.personas import log_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 
-
-@pytest.fixture
-def rep_phone(monkeypatch, settings, tmp_path):
-    """A phone-sized Chromium page; its context is returned too, to switch the network off and on."""
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # docs/STACK.md trap 5
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        ctx = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  locale="hi-IN", service_workers="allow")
-        ctx.set_default_timeout(15_000)
-        yield ctx, ctx.new_page()
-        ctx.close()
-        browser.close()
 
 
 def png() -> bytes:
@@ -49,11 +30,11 @@ def fill_meeting(page, attendance: str, photo: bool):
     page.click("#report-form button[type=submit]")
 
 
-def test_offline_reports_arrive_exactly_once(live_server, world, rep_phone):
+def test_offline_reports_arrive_exactly_once(live_server, world, offline_phone):
     from sampark.core.models import AuditEntry
     from sampark.reports.models import Report, ReportPhoto
 
-    ctx, page = rep_phone
+    ctx, page = offline_phone
     base = live_server.url
     log_in_browser(ctx, base, world.gaya_worker)
     page.goto(base + "/reports/new/")
@@ -114,8 +95,8 @@ def test_offline_reports_arrive_exactly_once(live_server, world, rep_phone):
     page.screenshot(path="test-artifacts/reports-mandal-dashboard.png", full_page=True)
 
 
-def test_rejected_report_shows_why(live_server, world, rep_phone):
-    ctx, page = rep_phone
+def test_rejected_report_shows_why(live_server, world, offline_phone):
+    ctx, page = offline_phone
     base = live_server.url
     log_in_browser(ctx, base, world.gaya_worker)
     page.goto(base + "/reports/new/")
@@ -126,10 +107,10 @@ def test_rejected_report_shows_why(live_server, world, rep_phone):
     assert "100000" in item.inner_text()
 
 
-def test_form_opens_with_the_type_and_unit_a_directive_asks_for(live_server, world, rep_phone):
+def test_form_opens_with_the_type_and_unit_a_directive_asks_for(live_server, world, offline_phone):
     """The required action's link (/reports/new/?type=&unit=) starts the form on that type and unit;
     an unknown type or a unit the person may not report for is ignored, not an error."""
-    ctx, page = rep_phone
+    ctx, page = offline_phone
     base = live_server.url
     log_in_browser(ctx, base, world.patna_coord)
     page.goto(f"{base}/reports/new/?type=booth_committee&unit={world.patna_booth.pk}")
