@@ -68,8 +68,11 @@ def test_a_coordinators_day(live_server, world, offline_phone):
     page.click(f'form[action="/directives/{d.pk}/ack/"] button')
     page.wait_for_selector("#ack-queued", state="visible")
     assert not Receipt.objects.filter(directive=d, kind="ack").exists()
-    ctx.set_offline(False)
+    # Watch it leave from the outbox page (kept on the phone): the directive's own page reloads
+    # itself once the acknowledgement is sent, which would race a navigation made from it.
     page.goto(base + "/outbox/")
+    page.wait_for_selector("#outbox li[data-type=ack][data-status=waiting]")
+    ctx.set_offline(False)
     page.wait_for_selector("#outbox li[data-type=ack][data-status=sent]", timeout=30_000)
     assert Receipt.objects.filter(directive=d, person=world.patna_worker, kind="ack").count() == 1
 
