@@ -178,20 +178,22 @@ def detail(request, difficulty_id):
     })
 
 
-@person_required
-def photo(request, difficulty_id):
+def _photo_of(request, difficulty_id) -> str:
+    """The difficulty's photo file, for a person who may see the difficulty (else 404)."""
     d = get_visible_or_404(Difficulty.objects.all(), request.person, pk=difficulty_id)
     if not d.photo:
         raise Http404
-    return files.serve_file(request, d.photo)
+    return d.photo
+
+
+@person_required
+def photo(request, difficulty_id):
+    return files.serve_file(request, _photo_of(request, difficulty_id))
 
 
 @person_required
 def photo_thumb(request, difficulty_id):
-    d = get_visible_or_404(Difficulty.objects.all(), request.person, pk=difficulty_id)
-    if not d.photo:
-        raise Http404
-    return files.serve_thumbnail(request, d.photo)
+    return files.serve_thumbnail(request, _photo_of(request, difficulty_id))
 
 
 @person_required
