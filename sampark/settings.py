@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "sampark.directives",
     "sampark.reports",
     "sampark.difficulties",
+    "sampark.events",
     "sampark.demo",
     "sampark.web",
 ]

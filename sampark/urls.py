@@ -9,6 +9,7 @@ urlpatterns = [
     path("directives/", include("sampark.directives.urls")),
     path("reports/", include("sampark.reports.urls")),
     path("difficulties/", include("sampark.difficulties.urls")),
+    path("events/", include("sampark.events.urls")),
     path("org/", include("sampark.org.urls")),
     path("people/", include("sampark.people.urls")),
     path("setup/", include("sampark.web.setup_urls")),

@@ -33,6 +33,8 @@ from sampark.difficulties import services as difficulty_services
 from sampark.difficulties.models import ActionItem, Difficulty, ReviewNote
 from sampark.directives import authoring as directive_services
 from sampark.directives.models import Directive
+from sampark.events import services as event_services
+from sampark.events.models import Event
 from sampark.people import erasure
 from sampark.people import services as people_services
 from sampark.people.models import Person, Post
@@ -104,6 +106,10 @@ def directive(g):
 
 def difficulty(g):
     return {"difficulty_id": g.difficulty.pk}
+
+
+def event(g):
+    return {"event_id": g.event.pk}
 
 
 def report(g):
@@ -226,6 +232,14 @@ PAGES: dict[str, object] = {
                                                    "role": "worker"}, json=False),
     "difficulties/new/ POST": Create("POST", lambda g: {"id": str(uuid.uuid4()), "unit": g.booth.pk,
                                                          "category": "content", "text": MARK}, json=False),
+    "events/": Listing(),
+    "events/new/": Listing(),
+    "events/<int:event_id>/": Obj(event),
+    "events/<int:event_id>/publish/": Obj(event, ("POST",)),
+    "events/<int:event_id>/cancel/": Obj(event, ("POST",)),
+    "events/new/ POST": Create("POST", lambda g: {"unit": g.unit.pk, "title": MARK, "kind": "meeting",
+                                                   "starts_at": "2031-01-01T10:00", "ends_at": "2031-01-01T12:00",
+                                                   "publish": "1"}, json=False),
     "directives/new/ POST": Create("POST", lambda g: {"target_unit": g.unit.pk, "title": MARK, "priority": "normal",
                                                        "publish": "1"}, json=False),
 }
@@ -270,6 +284,13 @@ API: dict[str, object] = {
     "POST /difficulties/{difficulty_id}/reopen": Obj(difficulty, ("POST",), data=lambda g: {"rating": 2, "text": "x"}),
     "POST /difficulties/{difficulty_id}/confirm": Obj(difficulty, ("POST",), data=lambda g: {"rating": 5}),
     "GET /action-items": Listing(),
+    "POST /events": Create("POST", lambda g: {"title": MARK, "kind": "meeting", "unit": g.unit.pk,
+                                               "starts_at": "2031-01-01T10:00:00+05:30",
+                                               "ends_at": "2031-01-01T12:00:00+05:30"}),
+    "GET /events": Listing(),
+    "GET /events/{event_id}": Obj(event),
+    "POST /events/{event_id}/publish": Obj(event, ("POST",)),
+    "POST /events/{event_id}/cancel": Obj(event, ("POST",)),
     "POST /people": Create("POST", lambda g: {"unit": g.booth.pk, "phone": "9123456780", "name_hi": MARK,
                                                "role": "worker"}),
     "PATCH /people/{person_id}": Obj(lambda g: {"person_id": g.member.pk}, ("PATCH",),
@@ -424,7 +445,10 @@ def gaya(world, settings, tmp_path):
     own_d, _ = difficulty_services.raise_difficulty(world.patna_worker, id=uuid.uuid4(), unit=world.patna_booth,
                                                     category="content", text="पटना की कठिनाई", now=now)
     erasure_request, _ = erasure.request_erasure(world.gaya_worker, "erasure")
-    return SimpleNamespace(
+    event, _ = event_services.create_event(world.gaya_coord, unit=world.gaya, title=MARK + " event", kind="meeting",
+                                           starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=2),
+                                           venue=MARK, now=now)
+    return SimpleNamespace(event=event,
         erasure=erasure_request, unit=world.gaya, booth=world.gaya_booth, report=rep, photo=photo, difficulty=d, item=item, directive=sent,
         transfer=transfer, passkey=passkey, post=world.gaya_worker.posts.get(),
         attachment=sent.attachments.get(), patna_person=world.patna_worker, own_d=own_d, member=world.gaya_worker,
@@ -432,6 +456,7 @@ def gaya(world, settings, tmp_path):
                         Difficulty.objects.in_subtree(world.gaya.path).count(),
                         Directive.objects.filter(title__contains=MARK).count(),
                         ReviewNote.objects.count(), ActionItem.objects.count(),
+                        Event.objects.filter(title__contains=MARK).count(), Event.objects.count(),
                         # members: no person added or renamed, no post given or ended
                         Person.objects.count(), Person.objects.filter(name_hi__contains=MARK).count(),
                         Post.objects.in_subtree(world.gaya.path).filter(active=True).count(),

@@ -18,6 +18,7 @@ from sampark.core.errors import NOT_FOUND, error_body
 from sampark.core.text import UnsafeText, check_storable
 from sampark.difficulties.services import DifficultyError
 from sampark.directives.authoring import DirectiveError
+from sampark.events.services import EventError
 from sampark.reports.services import ReportError
 
 UNAUTHORIZED = "Unauthorized"
@@ -107,6 +108,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(DifficultyError)
     def difficulty_error(request, exc):
         return answer(request, exc.status, exc.message)
+
+    @api.exception_handler(EventError)
+    def event_error(request, exc):
+        return answer(request, exc.status, exc, {exc.field: str(exc)} if exc.field else None)
 
 
 def unknown_route(request, path: str = ""):  # noqa: ARG001
