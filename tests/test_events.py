@@ -29,7 +29,7 @@ def test_create_invites_the_audience_through_their_inbox(client, world, api_as):
     assert event["status"] == "published" and event["kind"] == "workshop" and event["invitation"]
     inbox = directive_selectors.inbox(world.patna_worker)
     invitation = next(d for d in inbox if d.pk == event["invitation"])
-    assert not invitation.requires_ack and "/events/%d/" % event["id"] in invitation.body
+    assert not invitation.requires_ack and f"/events/{event['id']}/" in invitation.body
     # The worker in the audience sees the event; Gaya's people do not (404).
     assert client.get(f"/api/v1/events/{event['id']}", **api_as(world.patna_worker)).status_code == 200
     assert client.get(f"/api/v1/events/{event['id']}", **api_as(world.gaya_coord)).status_code == 404
