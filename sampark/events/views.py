@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sampark.core.decorators import person_required
-from sampark.events import selectors, services
+from sampark.events import checkins, photos, programme, report, review, rsvp, selectors, services
 from sampark.events.forms import EventForm
 from sampark.events.services import EventError
 
@@ -50,10 +50,12 @@ def _client_uuid(request):
 
 @person_required
 def detail(request, event_id: int):
-    event = selectors.get_event(request.person, event_id)
-    return render(request, "events/detail.html", {
-        "event": event, "can_manage": services.can_manage(request.person, event), "now": timezone.now(),
-    })
+    event, now = selectors.get_event(request.person, event_id), timezone.now()
+    ctx = {"event": event, "can_manage": services.can_manage(request.person, event), "now": now}
+    # Each part of the event adds what its section of the page (events/_<part>.html) shows.
+    for part in (rsvp, programme, checkins, review, photos, report):
+        ctx.update(part.detail_context(event, request.person, now))
+    return render(request, "events/detail.html", ctx)
 
 
 @require_POST

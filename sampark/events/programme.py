@@ -1,0 +1,6 @@
+"""The event's programme (issue 15): to be built."""
+
+
+def detail_context(event, person, now) -> dict:
+    """What the event page shows of this part (events/_programme.html)."""
+    return {}
