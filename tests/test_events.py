@@ -102,3 +102,14 @@ def test_pages_create_and_show_an_event_in_hindi(client, world, login_as):
     again = client.post("/events/new/", form)
     assert again.status_code == 302 and Event.objects.count() == 1
     assert event.is_published
+
+
+def test_a_draft_is_seen_only_by_its_organisers(client, world, api_as):
+    r = post(client, "/api/v1/events", api_as(world.patna_coord), body_for(world, publish=False))
+    assert r.status_code == 201 and r.json()["status"] == "draft" and r.json()["invitation"] is None
+    eid = r.json()["id"]
+    assert client.get(f"/api/v1/events/{eid}", **api_as(world.state_admin)).status_code == 200
+    assert client.get(f"/api/v1/events/{eid}", **api_as(world.patna_worker)).status_code == 404
+    r = post(client, f"/api/v1/events/{eid}/publish", api_as(world.patna_coord), {})
+    assert r.status_code == 200 and r.json()["status"] == "published"
+    assert client.get(f"/api/v1/events/{eid}", **api_as(world.patna_worker)).status_code == 200

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sampark.core.fields import PathField
 from sampark.core.names import BilingualNameMixin
-from sampark.core.visibility import PathScopedQuerySet, visible_roots
+from sampark.core.visibility import PathScopedQuerySet, leading_roots, visible_roots
 
 
 class Named(BilingualNameMixin, models.Model):
@@ -41,8 +41,9 @@ class ProgrammeRole(Named):
 
 
 class EventQuerySet(PathScopedQuerySet):
-    """Who may open an event: everyone who sees the organising unit (its subtree's people and those
-    above), everyone in the published invitation's audience, and its creator. Anything else is 404."""
+    """Who may open an event: those who lead its organising unit or one above it (drafts too); once
+    it is published (or cancelled), everyone who sees the organising unit and everyone in the
+    invitation's audience; and its creator. Anything else is 404."""
 
     path_field = "unit_path"
 
@@ -51,7 +52,9 @@ class EventQuerySet(PathScopedQuerySet):
         from sampark.directives.models import Directive
 
         invited = Directive.objects.filter(audience_q(person), status=Directive.Status.PUBLISHED)
-        return self.roots_q(visible_roots(person)) | Q(invitation__in=invited.values("pk"))
+        out = ~Q(status=Event.Status.DRAFT)
+        return (self.roots_q(leading_roots(person)) | (out & self.roots_q(visible_roots(person)))
+                | (out & Q(invitation__in=invited.values("pk"))))
 
     def also_visible(self, person) -> Q:
         return Q(created_by=person)
