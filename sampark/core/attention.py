@@ -23,7 +23,8 @@ from django.utils import timezone
 
 # The kinds, in the order they are listed when equally urgent.
 KINDS = ("directives_to_ack", "difficulties_waiting", "action_items", "reports_missing", "silent_units",
-         "transfers_to_decide", "erasures_to_approve")
+         "transfers_to_decide", "erasures_to_approve",
+         "events_to_answer")
 ITEMS_PER_KIND = 5
 TTL = 30  # seconds the counts for the badges are kept per person (the pages' poll refreshes them)
 

@@ -267,3 +267,27 @@ class EventReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.lang}"
+
+
+class ReminderTimer(models.Model):
+    """A reminder of an event to its invitees, due a day or two hours before the start (STYLE rule 7):
+    made by the tick when due, claimed by a conditional UPDATE that moves ``due_at`` a lease ahead
+    (0 rows: another worker has it), done once the messages are queued (each once per person, by ref)."""
+
+    class Kind(models.TextChoices):
+        DAY = "day"      # 24 hours before the start
+        HOURS = "hours"  # 2 hours before the start
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reminder_timers")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    due_at = models.DateTimeField()
+    done = models.BooleanField(default=False)
+    runs = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["done", "due_at"], name="event_reminder_due")]
+        constraints = [models.UniqueConstraint(fields=["event", "kind"], name="event_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.event_id} at {self.due_at:%Y-%m-%d %H:%M}"

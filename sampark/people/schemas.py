@@ -108,7 +108,8 @@ class CreatedOut(Schema):
 
 
 AttentionKind = Literal["directives_to_ack", "difficulties_waiting", "action_items", "reports_missing",
-                        "silent_units", "transfers_to_decide", "erasures_to_approve"]
+                        "silent_units", "transfers_to_decide", "erasures_to_approve",
+                        "events_to_answer"]
 
 
 class AttentionCounts(Schema):
@@ -119,6 +120,7 @@ class AttentionCounts(Schema):
     reports_missing: int
     transfers_to_decide: int
     erasures_to_approve: int
+    events_to_answer: int = 0
 
 
 class AttentionItemOut(Schema):
