@@ -178,3 +178,10 @@ def test_unanswered_invitations_need_me_now(world):
     rsvp.answer(world.patna_worker, e, "maybe", now)
     assert attention_for(world.patna_worker, now).counts["events_to_answer"] == 0
     assert Event.objects.count() == 2
+
+
+def test_the_invitation_links_to_its_event(client, world, login_as):
+    e = make_event(world)
+    login_as(world.patna_worker)
+    page = client.get(f"/directives/{e.invitation_id}/").content.decode()
+    assert f'href="/events/{e.pk}/"' in page and "कार्यक्रम खोलें" in page
