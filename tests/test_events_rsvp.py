@@ -185,3 +185,19 @@ def test_the_invitation_links_to_its_event(client, world, login_as):
     login_as(world.patna_worker)
     page = client.get(f"/directives/{e.invitation_id}/").content.decode()
     assert f'href="/events/{e.pk}/"' in page and "कार्यक्रम खोलें" in page
+
+
+def test_the_rollup_costs_the_same_few_queries_whatever_the_answers(client, world, api_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    e = make_event(world, organiser=world.state_admin, unit=world.bihar)
+    counters.compute_expected(e.invitation)
+    headers, costs = api_as(world.state_admin), []
+    client.get(f"/api/v1/events/{e.pk}/rsvps", **headers)  # the token's first use writes its own rows
+    for p in (world.patna_worker, world.gaya_worker):
+        rsvp.answer(p, e, "yes", timezone.now())
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/api/v1/events/{e.pk}/rsvps", **headers).status_code == 200
+        costs.append(len(ctx))
+    assert costs[0] == costs[1] <= 12, costs
