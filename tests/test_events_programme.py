@@ -267,6 +267,24 @@ def test_photos_added_once_served_with_thumbnails(client, world, login_as, event
     assert client.get(f"/events/{event.pk}/photos/{gp.pk}/").status_code == 404  # another event's photo
 
 
+def test_photos_through_the_api(client, world, api_as, event, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    h = api_as(world.state_admin)
+    url = f"/api/v1/events/{event.pk}/photos"
+    pid = str(uuid.uuid4())
+    r = client.post(url, {"id": pid, "file": jpeg(), "caption": "मंच"}, **h)
+    assert r.status_code == 201, r.content
+    assert r.json()["id"] == pid and r.json()["thumb"].endswith(f"/photos/{pid}/thumb/")
+    assert client.post(url, {"id": pid, "file": jpeg()}, **h).status_code == 200
+    bad = SimpleUploadedFile("x.jpg", b"not an image at all", content_type="image/jpeg")
+    r = client.post(url, {"id": str(uuid.uuid4()), "file": bad}, **h, **HI)
+    assert r.status_code == 422 and "file" in r.json()["errors"] and "फ़ोटो" in r.json()["detail"]
+    r = client.post(url, {"id": str(uuid.uuid4()), "file": jpeg()}, **api_as(world.patna_worker))
+    assert r.status_code == 403
+    assert [p["id"] for p in client.get(url, **api_as(world.patna_worker)).json()] == [pid]
+    assert EventPhoto.objects.count() == 1
+
+
 # --- editing ------------------------------------------------------------------------------------
 
 def test_edit_page_and_patch(client, world, login_as, api_as, event):

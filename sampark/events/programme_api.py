@@ -1,14 +1,17 @@
-"""The programme and the review inside the event, over the API. Every lookup
+"""The programme, the review inside the event and its photos, over the API. Every lookup
 starts from selectors.get_event (404 for what the caller cannot see); writes are the organisers'
 (403 for others); bad input names its field in the caller's language."""
 
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from sampark.core.errors import READ, WRITE, error_responses
-from sampark.events import programme, review, selectors
+from sampark.events import photos, programme, review, selectors, services
+from sampark.reports.services import ReportError
+from sampark.reports.uploads import read_photo_upload
 
 router = Router(tags=["events"])
 ERRORS = error_responses(WRITE, 409)
@@ -139,3 +142,50 @@ def add_review_entry(request, event_id: int, payload: ReviewIn):
     event = selectors.get_event(request.person, event_id)
     entry, created = review.add_entry(request.person, event, now=timezone.now(), **payload.dict())
     return (201 if created else 200), entry_out(entry)
+
+
+# --- photos ---------------------------------------------------------------------------------------
+
+PHOTO_FORM = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["id", "file"],
+    "properties": {"id": {"type": "string", "format": "uuid"}, "file": {"type": "string", "format": "binary"},
+                   "caption": {"type": "string"}}}}}}}
+
+
+class PhotoOut(Schema):
+    id: str
+    url: str
+    thumb: str
+    caption: str
+    created_at: datetime
+
+
+def photo_out(p) -> dict:
+    from django.urls import reverse
+
+    return {"id": str(p.pk), "url": reverse("events:photo", args=[p.event_id, p.pk]),
+            "thumb": reverse("events:photo-thumb", args=[p.event_id, p.pk]), "caption": p.caption,
+            "created_at": p.created_at}
+
+
+@router.get("/events/{event_id}/photos", response={200: list[PhotoOut], **error_responses(READ)})
+def list_photos(request, event_id: int):
+    return [photo_out(p) for p in selectors.get_event(request.person, event_id).photos.all()]
+
+
+@router.post("/events/{event_id}/photos", response={200: PhotoOut, 201: PhotoOut, **ERRORS, **error_responses(503)},
+             openapi_extra=PHOTO_FORM)
+def add_photo(request, event_id: int):
+    """Add a photo (organisers): multipart form with `id` (a UUID made on the phone), `file` and an
+    optional `caption`. At most 5 MB; checked by its content, re-encoded, stripped of its location.
+    The same id again answers 200 with the first photo."""
+    event = selectors.get_event(request.person, event_id)
+    if not services.can_manage(request.person, event):
+        raise services.EventError(_("Only the organisers can change this event."), status=403)
+    try:
+        photo_id, upload = read_photo_upload(request)
+    except ReportError as exc:
+        raise services.EventError(str(exc), status=exc.status, field="file") from None
+    photo, created = photos.add_photo(request.person, event, photo_id=photo_id, upload=upload,
+                                      caption=request.POST.get("caption", ""), now=timezone.now())
+    return (201 if created else 200), photo_out(photo)
