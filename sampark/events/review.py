@@ -128,7 +128,8 @@ def review_context(event: Event, person, at, now: datetime) -> dict:
     return {"event": event, "current": current, "index": index + 1, "count": len(units),
             "prev": units[index - 1] if index > 0 else None,
             "next": units[index + 1] if index + 1 < len(units) else None,
-            "entries": mine, "kinds": ReviewEntry.Kind.choices, "today": timezone.localdate(now),
+            "entries": mine, "kinds": ReviewEntry.Kind.choices,
+            "by_kind": [(label, [e for e in mine if e.kind == kind]) for kind, label in ReviewEntry.Kind.choices], "today": timezone.localdate(now),
             "can_record": may_record(person, event)}
 
 
