@@ -112,6 +112,25 @@ def event(g):
     return {"event_id": g.event.pk}
 
 
+def event_item(g):
+    """A programme item of Gaya's event (made once, by its organiser)."""
+    from sampark.events import programme
+
+    if not hasattr(g, "event_item"):
+        g.event_item, _ = programme.add_item(g.event.created_by, g.event, role="other", guest_name=MARK,
+                                             guest_title=MARK, text=MARK)
+    return {"event_id": g.event.pk, "item_id": g.event_item.pk}
+
+
+def event_photo(g):
+    """A photo of Gaya's event (made once, by its organiser)."""
+    from sampark.events import photos
+
+    if not hasattr(g, "event_photo"):
+        g.event_photo, _ = photos.add_photo(g.event.created_by, g.event, photo_id=uuid.uuid4(), upload=jpeg_upload())
+    return {"event_id": g.event.pk, "photo_id": g.event_photo.pk}
+
+
 def report(g):
     return {"report_id": g.report.pk}
 
@@ -239,6 +258,22 @@ PAGES: dict[str, object] = {
     "events/<int:event_id>/cancel/": Obj(event, ("POST",)),
     "events/<int:event_id>/rsvp/": Obj(event, ("POST",), data=lambda g: {"answer": "yes"}),
     "events/<int:event_id>/rsvps/": Obj(event),
+    "events/<int:event_id>/edit/": Obj(event, ("GET", "POST"), data=lambda g: {"title": MARK, "kind": "meeting",
+                                                                             "unit": g.unit.pk}),
+    "events/<int:event_id>/programme/": Obj(event, ("GET", "POST"), query=lambda g: {"q": "Ritesh"},
+                                           data=lambda g: {"role": "address", "person": "guest",
+                                                           "guest_name": MARK, "guest_title": MARK}),
+    "events/<int:event_id>/programme/<int:item_id>/<slug:action>/": Obj(
+        event_item, ("POST",), variants=({"action": "remove"}, {"action": "up"}, {"action": "down"})),
+    "events/<int:event_id>/review/": Obj(event, ("GET", "POST"), data=lambda g: {"unit": g.unit.pk,
+                                                                               "kind": "activity", "text": MARK}),
+    "events/<int:event_id>/photos/add/": Obj(event, ("POST",), data=lambda g: {"id": str(uuid.uuid4()),
+                                                                             "file": jpeg_upload()}),
+    "events/<int:event_id>/photos/<uuid:photo_id>/": Obj(event_photo),
+    "events/<int:event_id>/photos/<uuid:photo_id>/thumb/": Obj(event_photo),
+    "events/<int:event_id>/photos/<uuid:photo_id>/remove/": Obj(event_photo, ("POST",)),
+    "setup/events/": Obj(lambda g: {}, ("GET", "POST"), data=lambda g: {"op": "add_kind", "code": "gm",
+                                                                          "name_hi": MARK, "name_en": MARK}),
     "events/new/ POST": Create("POST", lambda g: {"unit": g.unit.pk, "title": MARK, "kind": "meeting",
                                                    "starts_at": "2031-01-01T10:00", "ends_at": "2031-01-01T12:00",
                                                    "publish": "1"}, json=False),
@@ -295,6 +330,18 @@ API: dict[str, object] = {
     "POST /events/{event_id}/cancel": Obj(event, ("POST",)),
     "POST /events/{event_id}/rsvp": Obj(event, ("POST",), data=lambda g: {"answer": "yes"}),
     "GET /events/{event_id}/rsvps": Obj(event),
+    "PATCH /events/{event_id}": Obj(event, ("PATCH",), data=lambda g: {"title": MARK}),
+    "GET /events/{event_id}/programme": Obj(event),
+    "POST /events/{event_id}/programme": Obj(event, ("POST",), data=lambda g: {"role": "address", "guest_name": MARK,
+                                                                             "guest_title": MARK}),
+    "PATCH /events/{event_id}/programme/{item_id}": Obj(event_item, ("PATCH",), data=lambda g: {"text": "x"}),
+    "DELETE /events/{event_id}/programme/{item_id}": Obj(event_item, ("DELETE",)),
+    "GET /events/{event_id}/review": Obj(event),
+    "GET /events/{event_id}/photos": Obj(event),
+    "POST /events/{event_id}/photos": Obj(event, ("POST",), data=lambda g: {"id": str(uuid.uuid4()),
+                                                                          "file": jpeg_upload()}),
+    "POST /events/{event_id}/review": Obj(event, ("POST",), data=lambda g: {"unit": g.unit.pk, "kind": "activity",
+                                                                          "text": MARK}),
     "POST /people": Create("POST", lambda g: {"unit": g.booth.pk, "phone": "9123456780", "name_hi": MARK,
                                                "role": "worker"}),
     "PATCH /people/{person_id}": Obj(lambda g: {"person_id": g.member.pk}, ("PATCH",),

@@ -6,7 +6,9 @@ from django.utils import timezone
 from ninja import Router
 
 from sampark.core.errors import READ, WRITE, error_responses
+from sampark.events import schemas as event_schemas
 from sampark.events import selectors, services
+from sampark.events.editing import fields_of
 from sampark.events.schemas import EventIn, EventListOut, EventOut, event_out
 
 router = Router(tags=["events"])
@@ -48,4 +50,14 @@ def publish_event(request, event_id: int):
 def cancel_event(request, event_id: int):
     """Cancel: the invitation leaves the inboxes; the record stays."""
     services.cancel_event(request.person, selectors.get_event(request.person, event_id), now=timezone.now())
+    return event_out(selectors.get_event(request.person, event_id))
+
+
+@router.patch("/events/{event_id}", response={200: EventOut, **ERRORS})
+def update_event(request, event_id: int, payload: event_schemas.EventPatch):
+    """Change an event's details (fields not sent stay). Once the invitations are out, the invitation's
+    text follows as a visible revision; the organiser and audience do not change here."""
+    event = selectors.get_event(request.person, event_id)
+    fields = fields_of(event) | payload.dict(exclude_unset=True)
+    services.update_event(request.person, event, now=timezone.now(), **fields)
     return event_out(selectors.get_event(request.person, event_id))

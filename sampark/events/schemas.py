@@ -66,3 +66,16 @@ def event_out(e) -> dict:
         "longitude": float(e.longitude) if e.longitude is not None else None, "is_review": e.is_review,
         "status": e.status, "invitation": e.invitation_id, "url": event_path(e),
     }
+
+
+class EventPatch(Schema):
+    title: str | None = None
+    kind: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    venue: str | None = None
+    description: str | None = None
+    capacity: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    is_review: bool | None = None

@@ -13,3 +13,17 @@ urlpatterns = [
     path("<int:event_id>/rsvp/", rsvp_views.answer, name="rsvp"),
     path("<int:event_id>/rsvps/", rsvp_views.rollup, name="rsvps"),
 ]
+
+from sampark.events import programme_views  # noqa: E402
+
+urlpatterns += [
+    path("<int:event_id>/edit/", programme_views.edit, name="edit"),
+    path("<int:event_id>/programme/", programme_views.programme_page, name="programme"),
+    path("<int:event_id>/programme/<int:item_id>/<slug:action>/", programme_views.programme_item,
+         name="programme-item"),
+    path("<int:event_id>/review/", programme_views.review_page, name="review"),
+    path("<int:event_id>/photos/add/", programme_views.photo_add, name="photo-add"),
+    path("<int:event_id>/photos/<uuid:photo_id>/", programme_views.photo, name="photo"),
+    path("<int:event_id>/photos/<uuid:photo_id>/thumb/", programme_views.photo_thumb, name="photo-thumb"),
+    path("<int:event_id>/photos/<uuid:photo_id>/remove/", programme_views.photo_remove, name="photo-remove"),
+]

@@ -273,3 +273,51 @@ def _update_team(me, data):
 def team_list(request):
     return _section(request, "setup/teams.html", lambda: {"teams": TeamName.objects.all()},
                     {"add_team": _add_team, "update_team": _update_team})
+
+
+# --- events: kinds and programme roles ------------------------------------------------------------
+
+def _add_event_kind(me, data):
+    from sampark.events import setup as event_setup
+
+    event_setup.add_kind(me, code=data.get("code"), name_hi=data.get("name_hi"), name_en=data.get("name_en"))
+    return _("The kind of event was added.")
+
+
+def _update_event_kind(me, data):
+    from sampark.events import setup as event_setup
+    from sampark.events.models import EventKind
+
+    event_setup.update_kind(me, _get(EventKind, data.get("kind")), name_hi=data.get("name_hi"),
+                            name_en=data.get("name_en"), active=_checked(data, "active"))
+    return _("Saved.")
+
+
+def _add_programme_role(me, data):
+    from sampark.events import setup as event_setup
+
+    event_setup.add_role(me, code=data.get("code"), name_hi=data.get("name_hi"), name_en=data.get("name_en"))
+    return _("The programme role was added.")
+
+
+def _update_programme_role(me, data):
+    from sampark.events import setup as event_setup
+    from sampark.events.models import ProgrammeRole
+
+    event_setup.update_role(me, _get(ProgrammeRole, data.get("role")), name_hi=data.get("name_hi"),
+                            name_en=data.get("name_en"), active=_checked(data, "active"))
+    return _("Saved.")
+
+
+def _events_context():
+    from sampark.events.models import EventKind, ProgrammeRole
+
+    return {"kinds": EventKind.objects.all(), "roles": ProgrammeRole.objects.all()}
+
+
+@person_required
+@require_http_methods(["GET", "POST"])
+def events(request):
+    return _section(request, "setup/events.html", _events_context, {
+        "add_kind": _add_event_kind, "update_kind": _update_event_kind,
+        "add_role": _add_programme_role, "update_role": _update_programme_role})

@@ -12,4 +12,5 @@ urlpatterns = [
     path("difficulties/", setup.difficulties, name="difficulties"),
     path("policies/", setup.policy_list, name="policies"),
     path("teams/", setup.team_list, name="teams"),
+    path("events/", setup.events, name="events"),
 ]
