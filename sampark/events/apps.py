@@ -8,5 +8,9 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from sampark.core.defaults import recreate_after_migrate
+        from sampark.events import activity, erasure, mydata
 
         recreate_after_migrate(self, "sampark.events.migrations.0002_default_kinds_and_roles", "add_defaults")
+        mydata.register()
+        activity.register()
+        erasure.register()
