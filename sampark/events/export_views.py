@@ -23,5 +23,5 @@ def attendance(request, event_id: int, fmt: str):
     if problem := tables.too_many_rows(fmt, event.checkins.count()):
         return HttpResponseBadRequest(problem)
     roots = [*visible_roots(request.person), event.unit_path]
-    name = "attendance-{id}-{day:%Y%m%d}.{fmt}".format(id=event.pk, day=timezone.localtime(event.starts_at), fmt=fmt)
+    name = f"attendance-{event.pk}-{timezone.localtime(event.starts_at):%Y%m%d}.{fmt}"
     return tables.table_response(name, fmt, exports.columns(), exports.rows(event, roots), title=_("Attendance"))
