@@ -179,6 +179,8 @@ def test_the_unit_page_lists_the_events_of_its_subtree(world, two, login_as):
 def test_organisers_download_the_attendance_and_others_cannot(world, two, login_as):
     patna, gaya = two
     coord = login_as(world.patna_coord)
+    assert f"/events/{patna.pk}/attendance.xlsx" in coord.get(f"/events/{patna.pk}/").content.decode()
+    assert "attendance-export" not in login_as(world.patna_worker).get(f"/events/{patna.pk}/").content.decode()
     r = coord.get(f"/events/{patna.pk}/attendance.csv")
     assert r.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode("utf-8-sig"))))
