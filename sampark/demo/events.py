@@ -1,8 +1,8 @@
-"""The demo's events: each district's (and a few constituencies') last meeting, recorded as a unit
-records one (events.meetings: an event of kind बैठक with its attendance, and the unit's meeting
-report); a state workshop like the press note's, with its programme and check-ins from every
+"""The demo's events: each district's (and a few constituencies') last meeting, recorded as
+events.meetings records one (an event of kind बैठक with its attendance, and the unit's meeting
+report under the same id); a state workshop like the press note's, with its programme and check-ins from every
 district; and an upcoming training in Patna with its invitations sent. A few hundred rows, written
-through the services (or, for the workshop's check-ins, in one bulk insert)."""
+in bulk (the reports through their batch service, the training through the events service)."""
 
 import uuid
 from datetime import datetime, time, timedelta
@@ -14,6 +14,7 @@ from sampark.events import services as event_services
 from sampark.events.models import Checkin, Event, EventKind, ProgrammeItem, ProgrammeRole
 from sampark.org.models import Unit
 from sampark.people.models import LEADING_ROLES, Person, Post, Role, Team
+from sampark.reports.services import Submission, submit_reports
 
 NS = uuid.UUID("5a3b2c1d-0e0f-4a4b-8c8d-202611280001")  # the demo's client ids are fixed: a reload makes the same
 STATE_COORDINATOR = "+919900000001"
@@ -37,24 +38,46 @@ def _leaders_at(unit_ids) -> dict[int, list[int]]:
 
 
 def _meetings(state: Unit, today, now) -> int:
+    """Each district's last meeting (and three constituencies' in Patna and Gaya), as the state
+    office enters them: events of kind meeting at the units, their leaders named as attendees and
+    the rest as walk-ins, and the units' meeting reports under the same ids (one batch through the
+    reports service, so the roll-ups count them). Written in bulk: events.meetings.record_meeting
+    takes one meeting at a time, about thirty queries each."""
+    recorder = Person.objects.get(phone=STATE_COORDINATOR)
     districts = list(Unit.objects.filter(level__code="district", parent=state).order_by("pk"))
     demo_districts = [d for d in districts if d.code in ("230", "236")]  # Patna, Gaya: the demo log-ins' districts
     assemblies = [a for d in demo_districts for a in Unit.objects.filter(parent=d).order_by("pk")[:3]]
     units = districts + assemblies
     leaders = _leaders_at([u.pk for u in units])
-    people = {p.pk: p for p in Person.objects.filter(pk__in={pk for ids in leaders.values() for pk in ids})}
-    n = 0
+    kind = EventKind.objects.get(code=meetings.KIND)
+    events, submissions, attendance = [], [], {}
     for i, unit in enumerate(units):
-        ids = leaders.get(unit.pk)
-        if not ids:
-            continue
-        day = today - timedelta(days=1 + i % 6)
-        meetings.record_meeting(people[ids[0]], client_uuid=uuid.uuid5(NS, f"meeting:{unit.pk}"), unit=unit,
-                                topic=TOPICS[i % len(TOPICS)], starts_at=_at(day, 11 + i % 5),
-                                venue=f"{unit.name_hi} कार्यालय", attendance=12 + (i * 7) % 30,
-                                attendees=ids, now=now)
-        n += 1
-    return n
+        starts = _at(today - timedelta(days=1 + i % 6), 11 + i % 5)
+        cid = uuid.uuid5(NS, f"meeting:{unit.pk}")
+        topic = TOPICS[i % len(TOPICS)]
+        attendance[cid] = (unit, starts, leaders.get(unit.pk, []), 12 + (i * 7) % 30)
+        events.append(Event(unit=unit, unit_path=unit.path, kind=kind, title=topic, venue=f"{unit.name_hi} कार्यालय",
+                            starts_at=starts, ends_at=starts + meetings.DEFAULT_LENGTH, audience_unit=unit,
+                            audience_path=unit.path, status=Event.Status.PUBLISHED, created_by=recorder,
+                            client_uuid=cid, created_at=now, published_at=now))
+        submissions.append(Submission(id=str(cid), unit=unit.pk, type=meetings.REPORT_TYPE,
+                                      date=timezone.localtime(starts).date().isoformat(),
+                                      values={"attendance": attendance[cid][3], "topic": topic}))
+    made = Event.objects.bulk_create(events)
+    rows = []
+    for event in made:
+        unit, starts, named, total = attendance[event.client_uuid]
+        rows += [Checkin(id=uuid.uuid5(event.client_uuid, f"person:{pk}"), event=event, person_id=pk,
+                         unit_path=unit.path, method=Checkin.Method.NAME, checked_in_by=recorder, at=starts)
+                 for pk in named]
+        rows.append(Checkin(id=uuid.uuid5(event.client_uuid, "walk-ins"), event=event, unit_path=unit.path,
+                            walk_ins=total - len(named), method=Checkin.Method.WALK_IN, checked_in_by=recorder,
+                            at=starts))
+    Checkin.objects.bulk_create(rows)
+    problems = [o.error for o in submit_reports(recorder, submissions) if o.error]
+    if problems:
+        raise ValueError(f"demo meeting reports refused: {problems[0]}")
+    return len(made)
 
 
 def _workshop(state: Unit, today, now) -> Event:
