@@ -200,3 +200,30 @@ def test_token_rows_built_in_the_database_equal_the_services_tokens(small):
     person = create_person(None, phone="+919812345670", name_hi="राजेश वर्मा", name_en="Rajesh Verma")
     assert set(PersonToken.objects.filter(person=person).values_list("token", flat=True)) == \
         person_tokens("राजेश वर्मा", "Rajesh Verma")
+
+
+@pytest.mark.django_db
+def test_the_demo_has_meetings_with_attendance_a_workshop_and_an_upcoming_training(small):
+    from datetime import timedelta
+
+    from sampark.events.meetings import attendance_of
+    from sampark.events.models import Checkin, Event, ProgrammeItem
+    from sampark.reports.models import Report
+
+    meetings = Event.objects.filter(kind__code="meeting")
+    districts = Unit.objects.filter(level__code="district", parent__code="S04")
+    assert meetings.filter(unit__in=districts).count() == districts.count() == 38
+    # Each meeting is also its unit's meeting report, under the same id, with the same attendance.
+    for event in meetings.select_related("unit"):
+        report = Report.objects.get(pk=event.client_uuid)
+        assert (report.unit_id, report.type.code) == (event.unit_id, "meeting")
+        assert report.values["attendance"] == attendance_of(event) > 0
+    workshop = Event.objects.get(kind__code="workshop")
+    assert workshop.unit.code == "S04" and workshop.is_review and workshop.ends_at < workshop.published_at + timedelta(days=8)
+    roles = list(ProgrammeItem.objects.filter(event=workshop).values_list("role__code", flat=True))
+    assert roles == ["presiding", "chief_guest", "address", "session", "stage", "thanks"]
+    came = Checkin.objects.filter(event=workshop, person__isnull=False)
+    assert {p[:len(districts[0].path)] for p in came.values_list("unit_path", flat=True)} == set(
+        districts.values_list("path", flat=True))
+    training = Event.objects.get(kind__code="training")
+    assert training.is_published and training.invitation_id and training.unit.name_en == "Patna"

@@ -49,6 +49,18 @@ NOT_PERSONAL = {
     "difficulties.DifficultyEvent.kind": "a code: what step",
     "difficulties.ReviewNote.unit_path": "a path in the tree: the unit reviewed",
     "difficulties.ActionItem.unit_path": "a path in the tree: the unit of the task",
+    "events.Event.unit_path": "a path in the tree: the organising unit",
+    "events.Event.audience_path": "whom an event invites: a unit's path in the tree",
+    "events.Event.levels": "whom an event invites: level codes",
+    "events.Event.roles": "whom an event invites: role codes",
+    "events.Event.teams": "whom an event invites: team codes",
+    "events.Event.status": "a status code",
+    "events.Rsvp.unit_path": "a path in the tree: the unit the answer is counted under",
+    "events.Checkin.unit_path": "a path in the tree: the unit the attendance is counted under",
+    "events.ReviewEntry.kind": "a code: activity, difficulty or instruction",
+    "events.ReviewEntry.unit_path": "a path in the tree: the unit reviewed",
+    "events.EventReport.lang": "a language code",
+    "events.EventReport.status": "a status code",
 }
 
 # Types that can hold something about a person. (CharField covers its kin: e-mail, URL, slug, paths.)
@@ -131,6 +143,7 @@ def test_the_check_can_fail():
 FINGERPRINTS = {
     "2026-11-28": "132b08070f5de2658b4431a4ac38e361fa5b3ca35a808f25af5b4114e5eaab53",  # first published with issue 13
     "2026-11-28.2": "f06bb448f754918cb4143547a4c4f857c1a1c6d5213252c9ead77bc47b02fbc8",  # + when directives reach the phone
+    "2026-11-28.3": "ca2523df6fd087bbcbd45ed217bdb1b9dc9a92116a45e6667a10044b4e9b0331",  # + events: answers, check-ins, roles
 }
 
 

@@ -24,8 +24,8 @@ def _mount() -> None:
     from sampark.difficulties.api import router as difficulties_router
     from sampark.directives.api import router as directives_router
     from sampark.events.api import router as events_router
-    from sampark.events.rsvp_api import router as events_rsvp_router
     from sampark.events.programme_api import router as event_programme_router
+    from sampark.events.rsvp_api import router as events_rsvp_router
     from sampark.org.api import router as org_router
     from sampark.people.api import router as people_router
     from sampark.people.consent_api import router as consent_router

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sampark.core import audit, bulk, paths
+from sampark.demo import events as demo_events
 from sampark.demo.data import BOOTH_HEAD, LEVEL_POSTS, SCALES, SEED, WORKER_TEAMS, Names, Scale
 from sampark.demo.logins import DEMO_LOGINS, DemoLogin, enrol_demo_leaders
 from sampark.demo.tree import BIHAR_ECI_CODE, Node, upper_tree, walk
@@ -477,6 +478,10 @@ def load(scale: str = "small", *, if_empty: bool = False, reset: bool = False, l
             say(f"vacancies counted in {time.monotonic() - t0:.1f} s")
             if settings.SAMPARK_DEMO:  # published authenticator secrets belong to the demo only
                 enrol_demo_leaders()
+            t0 = time.monotonic()
+            made = demo_events.add_events()
+            say("events: {} in {:.1f} s".format(", ".join(f"{k} {v}" for k, v in made.items()),
+                                                time.monotonic() - t0))
             seconds = round(time.monotonic() - started, 1)
             audit.record(None, "demo.load", object_type="org.unit", after={
                 "scale": scale, "units": units, "people": people, "posts": posts, "reset": reset, "seconds": seconds})

@@ -9,8 +9,11 @@ class EventsConfig(AppConfig):
     def ready(self):
         from sampark.core.defaults import recreate_after_migrate
         from sampark.core.jobs import register_tick
-        from sampark.events import attention, jobs
+        from sampark.events import activity, attention, erasure, jobs, mydata
 
         recreate_after_migrate(self, "sampark.events.migrations.0002_default_kinds_and_roles", "add_defaults")
         register_tick(self.label, jobs.tick)
         attention.register()
+        mydata.register()
+        activity.register()
+        erasure.register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.events import rsvp_views, views
+from sampark.events import export_views, meeting_views, programme_views, rsvp_views, views
 
 app_name = "events"
 
@@ -14,8 +14,6 @@ urlpatterns = [
     path("<int:event_id>/rsvps/", rsvp_views.rollup, name="rsvps"),
 ]
 
-from sampark.events import programme_views  # noqa: E402
-
 urlpatterns += [
     path("<int:event_id>/edit/", programme_views.edit, name="edit"),
     path("<int:event_id>/programme/", programme_views.programme_page, name="programme"),
@@ -26,4 +24,6 @@ urlpatterns += [
     path("<int:event_id>/photos/<uuid:photo_id>/", programme_views.photo, name="photo"),
     path("<int:event_id>/photos/<uuid:photo_id>/thumb/", programme_views.photo_thumb, name="photo-thumb"),
     path("<int:event_id>/photos/<uuid:photo_id>/remove/", programme_views.photo_remove, name="photo-remove"),
+    path("meeting/new/", meeting_views.new, name="meeting-new"),
+    path("<int:event_id>/attendance.<str:fmt>", export_views.attendance, name="attendance-export"),
 ]

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from sampark.people import policies
 
-NOTICE_VERSION = "2026-11-28.2"
+NOTICE_VERSION = "2026-11-28.3"
 
 # Where a person sees and downloads their data, and withdraws consent (web.account.my_data).
 MY_DATA_URL = "/account/data/"
@@ -156,6 +156,21 @@ ITEMS: tuple[Item, ...] = (
               "Notes you write in reviews, and tasks given to you or by you."),
          AS_RECORD,
          ("difficulties.ReviewNote.text", "difficulties.ActionItem.text")),
+    Item("events",
+         Text("कार्यक्रमों और बैठकों में आपकी भागीदारी: निमंत्रण पर आपका जवाब (आएँगे, शायद, नहीं), किस "
+              "कार्यक्रम में आपकी उपस्थिति कब और किस तरह दर्ज हुई, कार्यक्रम में आपकी भूमिका (जैसे अध्यक्षता, "
+              "संबोधन और आपने जो कहा उसका छोटा सार), और आपके बनाए कार्यक्रम, समीक्षा में लिखी बातें, फ़ोटो और "
+              "रिपोर्ट। अतिथि जो सदस्य नहीं हैं, उनका केवल नाम और सार्वजनिक पद रखा जाता है।",
+              "Your part in events and meetings: your answers to invitations (coming, maybe, not coming), at "
+              "which events you were checked in, when and how, your roles in programmes (such as presiding, or "
+              "an address with a short summary of what you said), and the events you created, the review "
+              "entries, photos and reports you wrote. Of guests who are not members only the name and public "
+              "title are kept."),
+         AS_RECORD,
+         ("events.Rsvp.answer", "events.Checkin.method", "events.ProgrammeItem.text",
+          "events.ProgrammeItem.guest_name", "events.ProgrammeItem.guest_title", "events.Event.title",
+          "events.Event.description", "events.Event.venue", "events.ReviewEntry.text", "events.EventPhoto.caption",
+          "events.EventPhoto.file", "events.EventReport.text")),
     Item("log",
          Text("बदलावों और लॉग इन का लेखा: किसने (नाम नहीं, एक संख्या) क्या और कब किया, और लॉग इन का "
               "नेटवर्क पता।",

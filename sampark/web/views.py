@@ -15,6 +15,7 @@ from sampark.core import attention
 from sampark.core.decorators import person_required
 from sampark.core.text import ascii_digits, clean
 from sampark.core.visibility import can_see_path, get_visible_or_404, visible_roots
+from sampark.events import unit_page
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
 from sampark.people import search, selectors, twofactor, vacancies
@@ -170,6 +171,7 @@ def unit_detail(request, unit_id: int):
         "people": list(selectors.people_at(unit)),
         "show_phones": can_see_phone(request.person, unit.path),
         **vacancies.unit_block(unit, children),
+        **unit_page.unit_events(request.person, unit, timezone.now()),
     })
 
 
