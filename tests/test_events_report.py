@@ -239,7 +239,7 @@ def test_organisers_edit_then_publish_once_to_the_audience(client, world, worksh
     w = login_as(world.patna_worker)
     assert f"/events/{workshop.pk}/report/?lang=hi" in w.get(f"/events/{workshop.pk}/").content.decode()
     shown = w.get(url + "?lang=hi").content.decode()
-    assert "धन्यवाद।" in shown and "<textarea" not in shown
+    assert "धन्यवाद।" in shown and 'name="text"' not in shown and "op" not in re.findall(r'name="(\w+)"', shown)
 
 
 def test_a_worker_cannot_edit_or_publish(client, world, workshop, login_as, api_as):
@@ -320,3 +320,14 @@ def test_a_cancelled_or_future_event_publishes_no_report(world):
         report.publish_report(world.patna_coord, event, "hi")
     assert not EventReport.objects.filter(status="published").exists()
 
+
+
+def test_a_reader_gets_the_language_that_is_published(world, login_as):
+    event = district_training(world)
+    report.publish_report(world.patna_coord, event, "en")
+    w = login_as(world.patna_worker)  # reads in Hindi; only the English report is published
+    page = w.get(f"/events/{event.pk}/report/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Rahul, Priya and Ajay attended." in html and "*Booth Digital Training, 7 Mar 2026*" in html
+    assert w.get(f"/events/{event.pk}/report/?lang=hi").status_code == 404

@@ -52,14 +52,17 @@ def page(request, event_id: int):
 
 
 def _render(request, event, lang: str, typed: str | None = None, status: int = 200):
-    text, state, row = report.readable(request.person, event, lang)
     manage = services.can_manage(request.person, event)
     published = {r.lang for r in EventReport.objects.filter(event=event, status=EventReport.Status.PUBLISHED)}
+    if not manage and lang not in published and "lang" not in request.GET and published:
+        lang = sorted(published)[0]  # the reader's language is not published: the one that is
+    text, state, row = report.readable(request.person, event, lang)
     tabs = [(code, label) for code, label in EventReport._meta.get_field("lang").choices
             if manage or code in published]
     return render(request, "events/report.html", {
         "event": event, "lang": lang, "text": text if typed is None else typed, "state": state, "row": row,
         "can_manage": manage, "tabs": tabs, "headline": report.headline(event, lang),
+        "whatsapp": report.whatsapp(event, lang, text),
     }, status=status)
 
 
