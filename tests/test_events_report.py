@@ -331,3 +331,9 @@ def test_a_reader_gets_the_language_that_is_published(world, login_as):
     html = page.content.decode()
     assert "Rahul, Priya and Ajay attended." in html and "*Booth Digital Training, 7 Mar 2026*" in html
     assert w.get(f"/events/{event.pk}/report/?lang=hi").status_code == 404
+
+
+def test_the_report_reads_a_fixed_number_of_queries(workshop, django_assert_max_num_queries):
+    """Hundreds of attendees, four districts, seven programme items: the same few queries."""
+    with django_assert_max_num_queries(10):
+        report.generate(workshop, "hi")

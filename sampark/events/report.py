@@ -149,14 +149,20 @@ def _attendance(event: Event, mentioned: set[int]):
     units = Unit.objects.select_related("level").in_bulk([paths.decode(p[-paths.SEGMENT:]) for p in per])
     by_unit = sorted(((units[paths.decode(p[-paths.SEGMENT:])], n) for p, n in per.items()
                       if paths.decode(p[-paths.SEGMENT:]) in units), key=lambda un: (-un[1], un[0].name_hi))
-    came = list(Checkin.objects.filter(event=event, person__isnull=False).select_related("person")
-                .order_by("at", "pk"))
+    # Name a few: those holding a leading post (the higher the post, the earlier), all of them when few
+    # came. Only the leaders are read when many came (a convention has thousands).
+    came = Checkin.objects.filter(event=event, person__isnull=False).exclude(person_id__in=mentioned)
+    leaders = Post.objects.filter(person_id__in=came.values("person_id"), active=True, role__in=LEADING_ROLES)
+    leaders_came = leaders.exists() or Post.objects.filter(person_id__in=mentioned, active=True,
+                                                           role__in=LEADING_ROLES,
+                                                           person__event_checkins__event=event).exists()
+    if members - len(mentioned) > NAMED_ATTENDEES:
+        came = came.filter(person_id__in=leaders.values("person_id"))
+    came = list(came.select_related("person").order_by("at", "pk"))
     posts = _top_posts([c.person_id for c in came])
-    leaders_came = any(p.role in LEADING_ROLES for p in posts.values())
-    # Name a few: those holding a leading post (the higher the post, the earlier), all of them when few came.
-    others = [c for c in came if c.person_id not in mentioned]
+    others = came
     if len(others) > NAMED_ATTENDEES:
-        others = [c for c in others if c.person_id in posts and posts[c.person_id].role in LEADING_ROLES]
+        others = [c for c in came if c.person_id in posts and posts[c.person_id].role in LEADING_ROLES]
         others.sort(key=lambda c: len(posts[c.person_id].unit_path))
     return by_unit, walk_ins, members, others[:NAMED_ATTENDEES], leaders_came
 
