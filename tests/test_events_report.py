@@ -337,3 +337,14 @@ def test_the_report_reads_a_fixed_number_of_queries(workshop, django_assert_max_
     """Hundreds of attendees, four districts, seven programme items: the same few queries."""
     with django_assert_max_num_queries(10):
         report.generate(workshop, "hi")
+
+
+def test_a_review_without_a_chair_is_told_in_the_passive(world):
+    event = district_training(world)
+    fx.review(event, world.patna_coord, world.patna_ac, "difficulty", "बूथ समितियाँ अधूरी हैं।")
+    hi = report.generate(event, "hi")
+    assert ("इस अवसर पर बाँकीपुर विधानसभा के कार्यकर्ताओं से संवाद किया गया। कार्यकर्ताओं के समक्ष आ रही "
+            "कठिनाइयाँ सुनी गईं।") in hi, hi
+    assert "बाँकीपुर विधानसभा के कार्यकर्ताओं ने यह कठिनाई बताई: बूथ समितियाँ अधूरी हैं।" in hi
+    assert "Anil Sharma reviewed" not in report.generate(event, "en")
+    assert not tidy(hi)

@@ -316,7 +316,7 @@ def _lead_hi(rec: Record, m: Mentions) -> str:
 
 
 def _reviewer(rec: Record) -> Who | None:
-    for code in ("presiding", "address", "chief_guest"):
+    for code in ("presiding", "address"):  # who led the review: the chair, else the first speaker
         people = _unique(_role(rec, code))
         if people:
             return people[0]
