@@ -202,6 +202,8 @@ def test_organisers_edit_then_publish_once_to_the_audience(client, world, worksh
     page = c.get(url)
     assert page.status_code == 200 and "विनोद तावड़े" in page.content.decode()
     assert not EventReport.objects.exists()  # looking saves nothing
+    detail = c.get(f"/events/{workshop.pk}/").content.decode()
+    assert f"/events/{workshop.pk}/report/?lang=en" in detail and "रिकॉर्ड से बनती है" in detail
     edited = report.generate(workshop, "hi") + "\n\nइस प्रेस विज्ञप्ति को सभी ज़िले साझा करें।"
     r = c.post(url, {"lang": "hi", "op": "save", "text": edited})
     assert r.status_code == 302
