@@ -43,7 +43,8 @@ class ProgrammeRole(Named):
 class EventQuerySet(PathScopedQuerySet):
     """Who may open an event: those who lead its organising unit or one above it (drafts too); once
     it is published (or cancelled), everyone who sees the organising unit and everyone in the
-    invitation's audience; and its creator. Anything else is 404."""
+    invitation's audience; and its creator. Anything else is 404. Those a published report reached
+    (its directive's audience) may open the event too, even one recorded afterwards as a draft."""
 
     path_field = "unit_path"
 
@@ -54,7 +55,8 @@ class EventQuerySet(PathScopedQuerySet):
         invited = Directive.objects.filter(audience_q(person), status=Directive.Status.PUBLISHED)
         out = ~Q(status=Event.Status.DRAFT)
         return (self.roots_q(leading_roots(person)) | (out & self.roots_q(visible_roots(person)))
-                | (out & Q(invitation__in=invited.values("pk"))))
+                | (out & Q(invitation__in=invited.values("pk")))
+                | Q(pk__in=EventReport.objects.filter(directive__in=invited.values("pk")).values("event_id")))
 
     def also_visible(self, person) -> Q:
         return Q(created_by=person)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.events import export_views, meeting_views, programme_views, rsvp_views, views
+from sampark.events import export_views, meeting_views, programme_views, report_views, rsvp_views, views
 
 app_name = "events"
 
@@ -26,4 +26,7 @@ urlpatterns += [
     path("<int:event_id>/photos/<uuid:photo_id>/remove/", programme_views.photo_remove, name="photo-remove"),
     path("meeting/new/", meeting_views.new, name="meeting-new"),
     path("<int:event_id>/attendance.<str:fmt>", export_views.attendance, name="attendance-export"),
+    path("<int:event_id>/report/", report_views.page, name="report"),
+    path("<int:event_id>/report.pdf", report_views.pdf, name="report_pdf"),
+    path("<int:event_id>/report.txt", report_views.txt, name="report_txt"),
 ]
