@@ -24,6 +24,7 @@ def _mount() -> None:
     from sampark.difficulties.api import router as difficulties_router
     from sampark.directives.api import router as directives_router
     from sampark.events.api import router as events_router
+    from sampark.events.checkin_api import router as event_checkins_router
     from sampark.org.api import router as org_router
     from sampark.people.api import router as people_router
     from sampark.people.consent_api import router as consent_router
@@ -39,6 +40,7 @@ def _mount() -> None:
     api.add_router("", reports_router)
     api.add_router("", difficulties_router)
     api.add_router("", events_router)
+    api.add_router("", event_checkins_router)
     api.add_router("", vacancies_router)
     api.add_router("", transfers_router)
     api.add_router("", phones_router)
