@@ -282,7 +282,7 @@ def dashboard_panel(unit, person, now):
     since = now - timedelta(days=90)
     from_here = Checkin.objects.filter(subtree_q("unit_path", [unit.path])).values("event_id")
     events = list(Event.objects.visible_to(person).filter(status=Event.Status.PUBLISHED, starts_at__gte=since,
-                                                           starts_at__lte=now)
+                                                           starts_at__lte=now + OPENS_BEFORE)
                   .filter(Event.objects.roots_q([unit.path]) | Q(pk__in=from_here))
                   .select_related("kind", "unit").order_by("-starts_at", "-pk")[:10])
     if not events:
