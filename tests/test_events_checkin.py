@@ -171,7 +171,7 @@ def test_pages_show_the_code_the_attendance_and_the_dashboard_panel(client, worl
     assert 'id="attendance"' in page and world.patna.name in page and world.patna_worker.name in page
     assert 'id="attendance-total">5<' in page
     checkin_page = client.get(f"/events/{event.pk}/checkin/")
-    assert checkin_page.status_code == 200 and 'data-checkin="%d"' % event.pk in checkin_page.content.decode()
+    assert checkin_page.status_code == 200 and f'data-checkin="{event.pk}"' in checkin_page.content.decode()
     assert "चेक-इन" in checkin_page.content.decode()
     listed = client.get(f"/events/{event.pk}/codes/").content.decode()
     assert codes.code_for(event.pk, world.patna_worker.pk) in listed and world.patna_worker.name in listed
