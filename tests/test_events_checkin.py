@@ -2,6 +2,7 @@
 a second volunteer count a person once), attendance by level, walk-ins, Hindi messages, 404 outside
 visibility, the event page and the district dashboard."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -186,3 +187,24 @@ def test_pages_show_the_code_the_attendance_and_the_dashboard_panel(client, worl
     # Gaya's dashboard (seen from the state) does not list it.
     login_as(world.state_admin)
     assert "सोशल मीडिया कार्यशाला" not in client.get(f"/reports/units/{world.gaya.pk}/").content.decode()
+
+
+def test_the_printable_list_goes_page_by_page_and_stays_light(client, world, login_as):
+    import gzip
+
+    many_members(world.patna_booth, 120)
+    event = make_event(world, world.patna_coord, world.patna)
+    login_as(world.patna_coord)
+    pages = [client.get(f"/events/{event.pk}/codes/?page={n}") for n in (1, 2, 3)]
+    codes_seen = set()
+    for r in pages:
+        html = r.content.decode()
+        found = set(re.findall(r'<code class="checkin-code">([0-9A-Z-]+)</code>', html))
+        assert found and not found & codes_seen
+        codes_seen |= found
+        assert len(gzip.compress(r.content)) < 30 * 1024, len(gzip.compress(r.content))
+    # Everyone invited (the 120, the worker at the booth; not the organiser, who sent the invitation).
+    assert len(codes_seen) == 121
+    assert codes.code_for(event.pk, world.patna_worker.pk) in codes_seen
+    weight = len(gzip.compress(client.get(f"/events/{event.pk}/checkin/").content))
+    assert weight < 12 * 1024, weight

@@ -9,7 +9,11 @@ A check-in names a person by their code (typed or scanned), their phone number, 
 by name search), or counts walk-ins as a number. Its id is made on the volunteer's phone: a resend
 returns the first row, so the phone's outbox may retry freely. A person is counted once per event
 whoever checks them in and however often; the second check-in answers "already checked in at HH:MM".
-Check-in is open from six hours before the start until a day after the end."""
+Check-in is open from six hours before the start until a day after the end.
+
+A code (codes.py) is itself the proof of the invitation, so it checks in whoever it names; a phone
+number or a person id finds only members the volunteer may see. The attendee is counted at the unit of
+the post that made them an invitee (Checkin.unit_path); walk-ins have no unit and are counted apart."""
 
 import uuid
 from dataclasses import dataclass, field
@@ -277,8 +281,8 @@ def get_for_check_in(person, event_id) -> Event:
 
 
 def dashboard_panel(unit, person, now):
-    """For a unit's dashboard: recent events held in its subtree or attended from it, with how many came
-    from its subtree. None when there is nothing to show."""
+    """For a unit's dashboard: the events of the last 90 days (and those whose check-in is open) held in
+    its subtree or attended from it, with how many came from its subtree. None when there are none."""
     since = now - timedelta(days=90)
     from_here = Checkin.objects.filter(subtree_q("unit_path", [unit.path])).values("event_id")
     events = list(Event.objects.visible_to(person).filter(status=Event.Status.PUBLISHED, starts_at__gte=since,
