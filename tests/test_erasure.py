@@ -79,6 +79,7 @@ KEPT = {
     "difficulties.Difficulty.body_hash": "a hash for safe retries, no text",
     "difficulties.ReviewNote.unit_path": "a place in the tree",
     "difficulties.ActionItem.unit_path": "a place in the tree",
+    "events.Checkin.unit_path": "a place in the tree",
 }
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField, models.FileField, models.BinaryField)
 

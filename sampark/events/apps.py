@@ -14,3 +14,6 @@ class EventsConfig(AppConfig):
         from sampark.events.checkins import dashboard_panel
 
         register_panel("events", dashboard_panel)
+        from sampark.events.checkins import register_mydata
+
+        register_mydata()

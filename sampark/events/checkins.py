@@ -298,3 +298,22 @@ def dashboard_panel(unit, person, now):
         totals[e.pk] = counts(e)["total"]
     rows = [{"event": e, "from_here": here.get(e.pk, 0), "total": totals[e.pk]} for e in events]
     return "events/_dashboard_panel.html", {"unit": unit, "rows": rows}
+
+
+# --- "my data" ---------------------------------------------------------------------------------------
+
+def my_checkins(p) -> list[dict]:
+    """The person's check-ins at events, and those they made for others (as a volunteer)."""
+    rows = Checkin.objects.filter(Q(person=p) | Q(checked_in_by=p)).select_related("event").order_by("at", "pk")
+    return [{"event": c.event_id, "event_title": c.event.title, "at": c.at, "method": c.method,
+             "me": c.person_id == p.pk, "person": c.person_id, "walk_ins": c.walk_ins,
+             "checked_in_by_me": c.checked_in_by_id == p.pk} for c in rows]
+
+
+def register_mydata() -> None:
+    from django.utils.translation import gettext_lazy
+
+    from sampark.core.mydata import register_section
+
+    register_section("event_checkins", gettext_lazy("Check-ins at events"), my_checkins,
+                     covers=["events.Checkin.person", "events.Checkin.checked_in_by"])
