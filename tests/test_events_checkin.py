@@ -208,3 +208,15 @@ def test_the_printable_list_goes_page_by_page_and_stays_light(client, world, log
     assert codes.code_for(event.pk, world.patna_worker.pk) in codes_seen
     weight = len(gzip.compress(client.get(f"/events/{event.pk}/checkin/").content))
     assert weight < 12 * 1024, weight
+
+
+def test_my_data_holds_my_check_ins(world):
+    from sampark.core import mydata
+
+    event = make_event(world, world.patna_coord, world.patna)
+    checkins.check_in(world.patna_coord, event, id=uuid.uuid4(), code=codes.code_for(event.pk, world.patna_worker.pk))
+    mine = mydata.collect(world.patna_worker)["event_checkins"]
+    assert [(r["event"], r["me"], r["checked_in_by_me"]) for r in mine] == [(event.pk, True, False)]
+    made = mydata.collect(world.patna_coord)["event_checkins"]
+    assert [(r["me"], r["checked_in_by_me"]) for r in made] == [(False, True)]
+    assert mydata.collect(world.gaya_worker)["event_checkins"] == []

@@ -137,6 +137,7 @@ def test_my_data_holds_everything_of_mine_and_nothing_of_anyone_else(world, clie
     assert set(mydata.registered_sections()) == {
         "person", "posts", "sessions", "second_factor", "api_tokens", "transfers", "receipts", "messages",
         "directives_written", "reports", "difficulties", "action_items", "phone_reveals",
+        "event_checkins",
         "erasure_requests", "consents"}
 
     login_as(world.patna_worker)

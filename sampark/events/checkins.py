@@ -303,10 +303,10 @@ def dashboard_panel(unit, person, now):
 # --- "my data" ---------------------------------------------------------------------------------------
 
 def my_checkins(p) -> list[dict]:
-    """The person's check-ins at events, and those they made for others (as a volunteer)."""
+    """The person's check-ins at events, and those they made as a volunteer (without naming whom)."""
     rows = Checkin.objects.filter(Q(person=p) | Q(checked_in_by=p)).select_related("event").order_by("at", "pk")
     return [{"event": c.event_id, "event_title": c.event.title, "at": c.at, "method": c.method,
-             "me": c.person_id == p.pk, "person": c.person_id, "walk_ins": c.walk_ins,
+             "me": c.person_id == p.pk, "walk_ins": c.walk_ins,
              "checked_in_by_me": c.checked_in_by_id == p.pk} for c in rows]
 
 
