@@ -285,10 +285,15 @@ def dashboard_panel(unit, person, now):
     its subtree or attended from it, with how many came from its subtree. None when there are none."""
     since = now - timedelta(days=90)
     from_here = Checkin.objects.filter(subtree_q("unit_path", [unit.path])).values("event_id")
-    events = list(Event.objects.visible_to(person).filter(status=Event.Status.PUBLISHED, starts_at__gte=since,
-                                                           starts_at__lte=now + OPENS_BEFORE)
-                  .filter(Event.objects.roots_q([unit.path]) | Q(pk__in=from_here))
-                  .select_related("kind", "unit").order_by("-starts_at", "-pk")[:10])
+    # One query when there is nothing (the dashboard's query count stays flat); visibility after it.
+    ids = list(Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__gte=since,
+                                    starts_at__lte=now + OPENS_BEFORE)
+               .filter(Event.objects.roots_q([unit.path]) | Q(pk__in=from_here))
+               .order_by("-starts_at", "-pk").values_list("pk", flat=True)[:10])
+    if not ids:
+        return None
+    events = list(Event.objects.visible_to(person).filter(pk__in=ids).select_related("kind", "unit")
+                  .order_by("-starts_at", "-pk"))
     if not events:
         return None
     here = dict(Checkin.objects.filter(subtree_q("unit_path", [unit.path]), event__in=events, person__isnull=False)
