@@ -24,6 +24,7 @@ def _mount() -> None:
     from sampark.difficulties.api import router as difficulties_router
     from sampark.directives.api import router as directives_router
     from sampark.events.api import router as events_router
+    from sampark.events.checkin_api import router as event_checkins_router
     from sampark.events.programme_api import router as event_programme_router
     from sampark.events.report_api import router as event_report_router
     from sampark.events.rsvp_api import router as events_rsvp_router
@@ -45,6 +46,7 @@ def _mount() -> None:
     api.add_router("", events_rsvp_router)
     api.add_router("", event_programme_router)
     api.add_router("", event_report_router)
+    api.add_router("", event_checkins_router)
     api.add_router("", vacancies_router)
     api.add_router("", transfers_router)
     api.add_router("", phones_router)

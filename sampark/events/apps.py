@@ -9,7 +9,8 @@ class EventsConfig(AppConfig):
     def ready(self):
         from sampark.core.defaults import recreate_after_migrate
         from sampark.core.jobs import register_tick
-        from sampark.events import activity, attention, erasure, jobs, mydata
+        from sampark.core.panels import register_panel
+        from sampark.events import activity, attention, checkins, erasure, jobs, mydata
 
         recreate_after_migrate(self, "sampark.events.migrations.0002_default_kinds_and_roles", "add_defaults")
         register_tick(self.label, jobs.tick)
@@ -17,3 +18,4 @@ class EventsConfig(AppConfig):
         mydata.register()
         activity.register()
         erasure.register()
+        register_panel("events", checkins.dashboard_panel)

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from sampark.events import export_views, meeting_views, programme_views, report_views, rsvp_views, views
+from sampark.events import (
+    checkin_views,
+    export_views,
+    meeting_views,
+    programme_views,
+    report_views,
+    rsvp_views,
+    views,
+)
 
 app_name = "events"
 
@@ -29,4 +37,6 @@ urlpatterns += [
     path("<int:event_id>/report/", report_views.page, name="report"),
     path("<int:event_id>/report.pdf", report_views.pdf, name="report_pdf"),
     path("<int:event_id>/report.txt", report_views.txt, name="report_txt"),
+    path("<int:event_id>/checkin/", checkin_views.checkin, name="checkin"),
+    path("<int:event_id>/codes/", checkin_views.codes_list, name="codes"),
 ]

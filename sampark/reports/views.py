@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from sampark.core import files, tables
 from sampark.core.decorators import person_required
 from sampark.core.names import pick
+from sampark.core.panels import panels_for
 from sampark.core.visibility import get_visible_or_404, visible_roots
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
@@ -214,6 +215,7 @@ def unit_dashboard(request, unit_id: int):
         "query": query.urlencode(), "recent": list(selectors.recent_reports(unit, 10)),
         "has_map": bool(map_source(unit, dash.children)[0]),
         "share_pct": None if dash.child_share is None else round(dash.child_share * 100),
+        "panels": panels_for(unit, request.person, timezone.now()),
     })
 
 

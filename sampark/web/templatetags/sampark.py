@@ -38,4 +38,5 @@ def outbox_texts():
         "photo": _("Sent; photo waiting"), "offline": _("No network; will retry."),
         "busy": _("The server is busy; will retry."), "login": _("Log in again to send."),
         "photoRejected": _("Photo not accepted:"),
+        "checkin": _("Check-in"),
     }, "outbox-texts")

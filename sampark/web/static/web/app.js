@@ -37,4 +37,10 @@
     s.src = "/static/web/outbox.js";
     document.head.appendChild(s);
   }
+  // The volunteer's check-in page (events/<id>/checkin/): its script, next to the outbox's.
+  if (me && document.getElementById("checkin")) {
+    var c = document.createElement("script");
+    c.src = "/static/web/checkin.js";
+    document.head.appendChild(c);
+  }
 })();

@@ -129,6 +129,18 @@
       });
     }
   };
+  // A check-in (events/<id>/checkin/, web/checkin.js): the server's answer ("already checked in at
+  // 10:42") is kept with the item.
+  SEND.checkin = function (item) {
+    var b = item.body, payload = { id: item.id, method: b.method || "" };
+    ["code", "phone", "person", "walk_ins"].forEach(function (k) { if (b[k] != null && b[k] !== "") payload[k] = b[k]; });
+    return post("/api/v1/events/" + b.event + "/checkins", payload, true).then(function (r) {
+      var copy = r.clone();
+      return Promise.resolve(settle(item, r, "sent")).then(function () {
+        if (item.status === "sent") return copy.json().then(function (a) { item.note = a.message || ""; item.counts = a; }, function () {});
+      });
+    });
+  };
   function sendOne(item) {
     var send = SEND[item.type || "report"];
     return send(item).catch(function () { backoff(item, "offline"); }).then(function () {
@@ -276,5 +288,7 @@
   }
 
   window.Sampark = { add: add, uuid: uuid, shrink: shrink, flush: flush };
+  window.Sampark.all = all; window.Sampark.pending = pending; window.Sampark.mine = mine;
+  document.dispatchEvent(new CustomEvent("outbox-ready"));
   render().then(flush);
 })();

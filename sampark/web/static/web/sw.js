@@ -12,6 +12,9 @@ var SHELL_FILES = [OFFLINE, "/manifest.webmanifest", "/static/web/app.js", "/sta
   "/static/web/icon.svg", "/static/web/icon-192.png", "/reports/outbox.js"];
 var KEPT = [/^\/$/, /^\/directives\/$/, /^\/directives\/\d+\/$/, /^\/reports\/new\/$/,
   /^\/difficulties\/new\/$/, /^\/outbox\/$/];
+// The volunteer's check-in page and its script: check-ins wait in the outbox with no network.
+SHELL_FILES.push("/static/web/checkin.js");
+KEPT.push(/^\/events\/\d+\/checkin\/$/);
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (cache) {
