@@ -106,6 +106,13 @@ def test_the_press_note_workshop_carries_every_fact_of_the_note(workshop):
     assert "कार्यकर्ता patna" not in text
 
 
+def test_a_title_that_says_one_day_is_not_said_twice(workshop):
+    workshop.title = "एक दिवसीय सोशल मीडिया एवं आईटी कार्यशाला"
+    workshop.save(update_fields=["title"])
+    text = report.generate(workshop, "hi")
+    assert "एक दिवसीय सोशल मीडिया एवं आईटी कार्यशाला" in text and "एक दिवसीय एक दिवसीय" not in text, text
+
+
 def test_the_english_report_of_the_workshop(workshop):
     text = report.generate(workshop, "en")
     for fact in ["On 19 Aug 2023, Bihar State held a one-day workshop, “सोशल मीडिया व आईटी कार्यशाला”, "

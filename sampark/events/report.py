@@ -278,6 +278,8 @@ def _kind_hi(event: Event) -> str:
 def _what_hi(event: Event) -> str:
     days = _days(event)
     span = f"{DAYS_HI[days]} दिवसीय " if days in DAYS_HI else ""
+    if "दिवसीय" in event.title:  # the title says it already ("एक दिवसीय … कार्यशाला")
+        span = ""
     kind = _kind_hi(event)
     if kind in event.title:
         return f"{span}{event.title}"
@@ -463,7 +465,7 @@ def _kind_en(event: Event) -> str:
 
 def _what_en(event: Event) -> str:
     days = _days(event)
-    span = f"{DAYS_EN[days]}-day " if days in DAYS_EN else ""
+    span = f"{DAYS_EN[days]}-day " if days in DAYS_EN and "-day" not in event.title.lower() else ""
     article = "an" if not span and event.kind.name_en.lower()[:1] in "aeiou" else "a"
     return f"{article} {span}{(event.kind.name_en or 'event').lower()}, “{event.title}”,"
 
