@@ -76,3 +76,56 @@ def test_offline_check_ins_arrive_once(live_server, world, offline_phone):
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_function("document.querySelectorAll('#checkin-log li[data-status=sent]').length === 5")
     assert checkins.counts(event) == {"people": 4, "walk_ins": 3, "total": 7}
+
+
+def test_three_hundred_check_ins_through_the_offline_outbox_count_each_person_once(live_server, world,
+                                                                                    offline_phone):
+    """The issue's "Done when": 300 people checked in by typed code on a phone with no network, 30 of
+    them typed a second time; back online, each person is counted once, by district, on the event
+    page and on the district dashboards."""
+    now = timezone.now()
+    event, _ = services.create_event(world.state_admin, unit=world.bihar, title="प्रदेश कार्यशाला", kind="workshop",
+                                     starts_at=now + timedelta(hours=1), ends_at=now + timedelta(hours=7),
+                                     audience_unit=world.bihar, now=now)
+    people = Person.objects.bulk_create(
+        [Person(phone=f"+9171{i:08d}", name_hi=f"कार्यकर्ता {i}", name_en=f"Worker {i}", created_at=now)
+         for i in range(300)])
+    booth = {i: world.patna_booth if i < 200 else world.gaya_booth for i in range(300)}
+    Post.objects.bulk_create([Post(person=p, unit=booth[i], unit_path=booth[i].path, role=Role.WORKER,
+                                   team=Team.SOCIAL_MEDIA) for i, p in enumerate(people)])
+    typed = [codes.code_for(event.pk, p.pk) for p in people] + [codes.code_for(event.pk, p.pk) for p in people[:30]]
+
+    ctx, page = offline_phone
+    base = live_server.url
+    log_in_browser(ctx, base, world.state_admin)
+    page.goto(f"{base}/events/{event.pk}/checkin/")
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    page.reload()
+    page.wait_for_function("!!(window.Sampark && window.Sampark.all)")
+
+    ctx.set_offline(True)
+    for code in typed:
+        page.fill("input[name=code]", code)
+        page.click("form[data-kind=code] button[type=submit]")
+    # The page lists the last 30; the count of those waiting on this phone covers all.
+    page.wait_for_function(f"document.getElementById('checkin-waiting').textContent === '{len(typed)}'",
+                           timeout=60_000)
+    assert Checkin.objects.count() == 0
+
+    ctx.set_offline(False)
+    page.wait_for_function("document.getElementById('checkin-waiting').textContent === '0'", timeout=120_000)
+    page.wait_for_function("document.getElementById('checkin-server').textContent === '300'")
+    assert Checkin.objects.filter(event=event).count() == 300
+    assert checkins.counts(event) == {"people": 300, "walk_ins": 0, "total": 300}
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # a second flush sends nothing more
+    page.reload()
+    assert Checkin.objects.filter(event=event).count() == 300
+
+    # By district, on the event page and on each district's dashboard.
+    page.goto(f"{base}/events/{event.pk}/")
+    table = page.locator("table").filter(has_text="पटना").first.inner_text()
+    assert "पटना" in table and "200" in table and "गया" in table and "100" in table
+    page.goto(f"{base}/reports/units/{world.patna.pk}/")
+    panel = page.locator("body").inner_text()
+    assert "प्रदेश कार्यशाला" in panel and "200" in panel
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
