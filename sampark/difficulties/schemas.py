@@ -50,7 +50,7 @@ class PersonRef(Schema):
     name_en: str
 
 
-class EventOut(Schema):
+class DifficultyEventOut(Schema):
     at: datetime
     kind: str
     actor: PersonRef | None
@@ -79,7 +79,7 @@ class DifficultyOut(Schema):
     rating: int | None
     created_at: datetime
     can_act: bool
-    history: list[EventOut] | None = None
+    history: list[DifficultyEventOut] | None = None
 
 
 class AreaCounts(Schema):

@@ -34,7 +34,7 @@ class ProgrammePatch(Schema):
     move: str | None = Field(None, description="up or down: swap with the item before or after")
 
 
-class PersonRef(Schema):
+class ProgrammePersonRef(Schema):
     id: int
     name: str
 
@@ -44,7 +44,7 @@ class ProgrammeItemOut(Schema):
     position: int
     role: str
     role_name: str
-    person: PersonRef | None
+    person: ProgrammePersonRef | None
     guest_name: str
     guest_title: str
     text: str
@@ -102,19 +102,19 @@ class ReviewIn(Schema):
     due: date | None = Field(None, description="An instruction's deadline")
 
 
-class UnitRef(Schema):
+class ReviewUnitRef(Schema):
     id: int
     name: str
 
 
 class ReviewEntryOut(Schema):
     id: int
-    unit: UnitRef
+    unit: ReviewUnitRef
     kind: str
     text: str
     note: int | None
     action_item: int | None
-    owner: PersonRef | None
+    owner: ProgrammePersonRef | None
     due: date | None
     created_at: datetime
 
@@ -152,7 +152,7 @@ PHOTO_FORM = {"requestBody": {"required": True, "content": {"multipart/form-data
                    "caption": {"type": "string"}}}}}}}
 
 
-class PhotoOut(Schema):
+class EventPhotoOut(Schema):
     id: str
     url: str
     thumb: str
@@ -168,12 +168,12 @@ def photo_out(p) -> dict:
             "created_at": p.created_at}
 
 
-@router.get("/events/{event_id}/photos", response={200: list[PhotoOut], **error_responses(READ)})
+@router.get("/events/{event_id}/photos", response={200: list[EventPhotoOut], **error_responses(READ)})
 def list_photos(request, event_id: int):
     return [photo_out(p) for p in selectors.get_event(request.person, event_id).photos.all()]
 
 
-@router.post("/events/{event_id}/photos", response={200: PhotoOut, 201: PhotoOut, **ERRORS, **error_responses(503)},
+@router.post("/events/{event_id}/photos", response={200: EventPhotoOut, 201: EventPhotoOut, **ERRORS, **error_responses(503)},
              openapi_extra=PHOTO_FORM)
 def add_photo(request, event_id: int):
     """Add a photo (organisers): multipart form with `id` (a UUID made on the phone), `file` and an

@@ -17,7 +17,7 @@ router = Router(tags=["events"])
 ERRORS = error_responses(WRITE, 409)
 
 
-class ReportOut(Schema):
+class EventReportOut(Schema):
     lang: str
     text: str
     state: str = Field(description="generated (not saved), draft or published")
@@ -27,7 +27,7 @@ class ReportOut(Schema):
     published_at: datetime | None = None
 
 
-class ReportIn(Schema):
+class EventReportIn(Schema):
     text: str
 
 
@@ -43,21 +43,21 @@ def _read(request, event_id: int, lang: str) -> dict:
     return _out(lang, text, state, row)
 
 
-@router.get("/events/{event_id}/report", response={200: ReportOut, **error_responses(READ)})
+@router.get("/events/{event_id}/report", response={200: EventReportOut, **error_responses(READ)})
 def get_report(request, event_id: int, lang: str = "hi"):
     """The report in Hindi (`hi`) or English (`en`), in the style of the press note."""
     return _read(request, event_id, lang)
 
 
-@router.put("/events/{event_id}/report", response={200: ReportOut, **ERRORS})
-def save_report(request, event_id: int, payload: ReportIn, lang: str = "hi"):
+@router.put("/events/{event_id}/report", response={200: EventReportOut, **ERRORS})
+def save_report(request, event_id: int, payload: EventReportIn, lang: str = "hi"):
     """Save the organisers' edited text (the same text again changes nothing)."""
     event = selectors.get_event(request.person, event_id)
     report.save_report(request.person, event, lang, payload.text, now=timezone.now())
     return _read(request, event_id, lang)
 
 
-@router.post("/events/{event_id}/report/regenerate", response={200: ReportOut, **ERRORS})
+@router.post("/events/{event_id}/report/regenerate", response={200: EventReportOut, **ERRORS})
 def regenerate_report(request, event_id: int, lang: str = "hi"):
     """Generate the text afresh from the record; edits made by hand are replaced."""
     event = selectors.get_event(request.person, event_id)
@@ -65,7 +65,7 @@ def regenerate_report(request, event_id: int, lang: str = "hi"):
     return _read(request, event_id, lang)
 
 
-@router.post("/events/{event_id}/report/publish", response={200: ReportOut, **ERRORS})
+@router.post("/events/{event_id}/report/publish", response={200: EventReportOut, **ERRORS})
 def publish_report(request, event_id: int, lang: str = "hi"):
     """Publish: a directive without acknowledgement to the event's audience; again is a no-op."""
     event = selectors.get_event(request.person, event_id)

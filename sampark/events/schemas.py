@@ -24,7 +24,7 @@ class EventIn(Schema):
     client_uuid: UUID | None = Field(None, description="Made by the client; a retry with the same id and body is safe")
 
 
-class UnitRef(Schema):
+class EventUnitRef(Schema):
     id: int
     name: str
 
@@ -34,8 +34,8 @@ class EventOut(Schema):
     title: str
     kind: str
     kind_name: str
-    unit: UnitRef
-    audience_unit: UnitRef
+    unit: EventUnitRef
+    audience_unit: EventUnitRef
     starts_at: datetime
     ends_at: datetime
     venue: str
