@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from sampark.events import meetings
+from sampark.events import meetings, report
 from sampark.events import services as event_services
 from sampark.events.models import Checkin, Event, EventKind, ProgrammeItem, ProgrammeRole
 from sampark.org.models import Unit
@@ -106,7 +106,7 @@ def _workshop(state: Unit, today, now) -> Event:
         ("session", None, "डॉ. रमेश प्रसाद", "वरिष्ठ पत्रकार",
          "सोशल मीडिया के सही उपयोग और नैरेटिव निर्माण पर सत्र।"),
         ("stage", state_people[1] if len(state_people) > 1 else organiser.pk, "", "", ""),
-        ("thanks", state_people[-1] if state_people else organiser.pk, "", "", ""),
+        ("thanks", state_people[2] if len(state_people) > 2 else organiser.pk, "", "", ""),
     ]
     ProgrammeItem.objects.bulk_create([
         ProgrammeItem(event=event, position=i + 1, role=roles[code], person_id=person, guest_name=name,
@@ -151,6 +151,11 @@ def add_events(now: datetime | None = None) -> dict[str, int]:
     state = Unit.objects.filter(level__code="state", code="S04").first()
     if state is None:
         return {}
-    made = {"meetings": _meetings(state, today, now), "workshops": 1 if _workshop(state, today, now) else 0}
+    workshop = _workshop(state, today, now)
+    made = {"meetings": _meetings(state, today, now), "workshops": 1}
+    # Its report, written from the record: the Hindi one published down the tree, the English one a draft.
+    report.save_report(workshop.created_by, workshop, "en", now=now)
+    report.save_report(workshop.created_by, workshop, "hi", now=now)
+    report.publish_report(workshop.created_by, workshop, "hi", now=now)
     made["trainings"] = 1 if _training(today, now) else 0
     return made
