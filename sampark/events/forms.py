@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -40,3 +42,12 @@ class EventForm(forms.Form):
         self.fields["audience_unit"].choices = [("", _("The organising unit"))] + units
         self.fields["kind"].choices = [(k.code, k.name) for k in EventKind.objects.filter(active=True)]
         self.fields["levels"].choices = [(lv.code, lv.name) for lv in Level.objects.all()]
+
+
+def client_uuid(request) -> uuid.UUID | None:
+    """The id a page's form was given when it was shown: sending the form again (a retry, a double
+    tap) sends the same id, and the service takes it once."""
+    try:
+        return uuid.UUID(request.POST.get("client_uuid", ""))
+    except ValueError:
+        return None

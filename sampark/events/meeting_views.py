@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from sampark.core.decorators import person_required
 from sampark.events import meetings
-from sampark.events.forms import DATETIME
+from sampark.events.forms import DATETIME, client_uuid
 from sampark.events.services import EventError
 
 
@@ -31,13 +31,6 @@ class MeetingForm(forms.Form):
         self.fields["attendees"].choices = [(p.pk, p.name) for p in meetings.members(unit)]
 
 
-def _client_uuid(request):
-    try:
-        return uuid.UUID(request.POST.get("client_uuid", ""))
-    except ValueError:
-        return None
-
-
 @person_required
 def new(request):
     try:
@@ -46,12 +39,12 @@ def new(request):
         raise PermissionDenied(str(exc)) from None
     initial = {"starts_at": timezone.localtime().replace(second=0, microsecond=0)}
     form = MeetingForm(request.POST or None, unit=unit, initial=initial)
-    client_uuid = _client_uuid(request)
-    if request.method == "POST" and client_uuid is None:
+    cid = client_uuid(request)
+    if request.method == "POST" and cid is None:
         form.add_error(None, _("The form is out of date: open it again."))
     elif request.method == "POST" and form.is_valid():
         try:
-            meeting = meetings.record_meeting(request.person, client_uuid=client_uuid, unit=unit,
+            meeting = meetings.record_meeting(request.person, client_uuid=cid, unit=unit,
                                               **form.cleaned_data)
         except EventError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
@@ -59,4 +52,4 @@ def new(request):
             messages.success(request, _("The meeting is recorded, with its attendance."))
             return redirect("events:detail", meeting.event.pk)
     return render(request, "events/meeting_new.html", {
-        "form": form, "unit": unit, "client_uuid": client_uuid or uuid.uuid4()}, status=400 if form.errors else 200)
+        "form": form, "unit": unit, "client_uuid": cid or uuid.uuid4()}, status=400 if form.errors else 200)

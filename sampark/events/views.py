@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from sampark.core.decorators import person_required
 from sampark.events import checkins, photos, programme, report, review, rsvp, selectors, services
-from sampark.events.forms import EventForm
+from sampark.events.forms import EventForm, client_uuid
 from sampark.events.services import EventError
 
 
@@ -30,22 +30,15 @@ def new(request):
         data = dict(form.cleaned_data)
         try:
             event, _created = services.create_event(
-                request.person, client_uuid=_client_uuid(request), publish="publish" in request.POST,
+                request.person, client_uuid=client_uuid(request), publish="publish" in request.POST,
                 now=timezone.now(), **data)
         except EventError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, _("Invitations sent.") if event.is_published else _("Saved as a draft."))
             return redirect("events:detail", event.pk)
-    return render(request, "events/new.html", {"form": form, "client_uuid": _client_uuid(request) or uuid.uuid4()},
+    return render(request, "events/new.html", {"form": form, "client_uuid": client_uuid(request) or uuid.uuid4()},
                   status=400 if form.errors else 200)
-
-
-def _client_uuid(request):
-    try:
-        return uuid.UUID(request.POST.get("client_uuid", ""))
-    except ValueError:
-        return None
 
 
 @person_required
