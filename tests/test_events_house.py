@@ -116,6 +116,8 @@ def test_a_booth_worker_records_a_meeting_once_as_an_event_and_its_report(world,
     assert r.status_code == 302, r.content.decode()[:2000]
     event = Event.objects.get(client_uuid=form["client_uuid"])
     assert r["Location"] == f"/events/{event.pk}/"
+    shown = c.get(r["Location"]).content.decode()
+    assert "दर्ज" in shown and "निमंत्रण भेजे गए" not in shown  # a meeting held is recorded, not invited
     assert (event.kind.code, event.unit_id, event.title, event.created_by_id) == (
         "meeting", world.patna_booth.pk, "बूथ की मासिक बैठक", world.patna_worker.pk)
     assert attendance_of(event) == 9
