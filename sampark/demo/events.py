@@ -130,6 +130,31 @@ def _workshop(state: Unit, today, now) -> Event:
     return event
 
 
+REVIEW = [  # (district code, kind, text): what three districts told the workshop, and what they were told
+    ("230", "activity", "हर बूथ पर व्हाट्सऐप समूह बन गए हैं; 70 प्रतिशत बूथों से साप्ताहिक रिपोर्ट आ रही है।"),
+    ("230", "difficulty", "ग्रामीण बूथों पर नेटवर्क कमज़ोर है, वीडियो समय पर नहीं पहुँचते।"),
+    ("230", "instruction", "हर मंडल में दो कार्यकर्ताओं को ऑफ़लाइन रिपोर्ट भेजने का प्रशिक्षण दें।"),
+    ("236", "activity", "नए सोशल मीडिया कार्यकर्ताओं की सूची बनाई गई है।"),
+    ("236", "difficulty", "कई बूथों पर अभी कोई सोशल मीडिया कार्यकर्ता नहीं है।"),
+    ("236", "instruction", "खाली बूथों पर पंद्रह दिन में कार्यकर्ता नियुक्त करें।"),
+]
+
+
+def _review(workshop: Event, today, now) -> None:
+    """The district-by-district dialogue of the press note: through the review service, so the notes and
+    action items are the districts' own (the district review shows them)."""
+    from sampark.events import review
+
+    for code, kind, text in REVIEW:
+        unit = Unit.objects.filter(level__code="district", code=code).first()
+        if unit is None:
+            continue
+        owner = (Post.objects.filter(unit=unit, active=True, role__in=LEADING_ROLES).order_by("pk")
+                 .values_list("person_id", flat=True).first()) if kind == "instruction" else None
+        review.add_entry(workshop.created_by, workshop, unit=unit, kind=kind, text=text, owner=owner,
+                         due=today + timedelta(days=15) if kind == "instruction" else None, now=now)
+
+
 def _training(today, now) -> Event | None:
     """An upcoming training in Patna, its invitations sent (a directive to the district's workers)."""
     coord = Person.objects.filter(phone=PATNA_COORDINATOR).first()
@@ -152,6 +177,7 @@ def add_events(now: datetime | None = None) -> dict[str, int]:
     if state is None:
         return {}
     workshop = _workshop(state, today, now)
+    _review(workshop, today, now)
     made = {"meetings": _meetings(state, today, now), "workshops": 1}
     # Its report, written from the record: the Hindi one published down the tree, the English one a draft.
     report.save_report(workshop.created_by, workshop, "en", now=now)
