@@ -117,6 +117,16 @@ class Event(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
+class RsvpQuerySet(PathScopedQuerySet):
+    """Answers by the answerer's unit (an answer is read through its event; this is the rule for a
+    list of answers across events); a person's own answers wherever they sit."""
+
+    path_field = "unit_path"
+
+    def also_visible(self, person) -> Q:
+        return Q(person=person)
+
+
 class Rsvp(models.Model):
     """A person's answer to an invitation: yes, no or maybe; one row per person, the latest answer.
     ``unit_path`` is the unit of the post that made them an invitee (for roll-ups by unit)."""
@@ -131,6 +141,8 @@ class Rsvp(models.Model):
     answer = models.CharField(max_length=5, choices=Answer.choices)
     unit_path = PathField(max_length=255)
     answered_at = models.DateTimeField()
+
+    objects = RsvpQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "person"], name="rsvp_once")]
@@ -163,6 +175,15 @@ class ProgrammeItem(models.Model):
         return f"{self.event_id} #{self.position}"
 
 
+class CheckinQuerySet(PathScopedQuerySet):
+    """Check-ins by the attendee's unit; a person's own, and those they made as a volunteer."""
+
+    path_field = "unit_path"
+
+    def also_visible(self, person) -> Q:
+        return Q(person=person) | Q(checked_in_by=person)
+
+
 class Checkin(models.Model):
     """One person checked in at an event, or a number of walk-ins (``person`` empty, ``walk_ins`` > 0).
     The id is made on the volunteer's phone, so a resend is taken once; a person is counted once
@@ -186,6 +207,8 @@ class Checkin(models.Model):
     checked_in_by = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
 
+    objects = CheckinQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["event", "person"], condition=Q(person__isnull=False),
@@ -197,6 +220,10 @@ class Checkin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}/{self.person_id or self.walk_ins}"
+
+
+class ReviewEntryQuerySet(PathScopedQuerySet):
+    path_field = "unit_path"
 
 
 class ReviewEntry(models.Model):
@@ -220,6 +247,8 @@ class ReviewEntry(models.Model):
                                     related_name="+")
     author = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+
+    objects = ReviewEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit_path", "created_at", "pk"]
