@@ -1,4 +1,5 @@
-"""The press note's workshop (../shared/context/workshop-press-note.hi.txt) as an event of the test world:
+"""The workshop of the cell's press note (a one-day social-media and IT workshop at the state office; its
+facts are listed in tests/test_events_report.py) as an event of the test world:
 its programme, the district-by-district review, and its attendance (five named district office
 bearers and hundreds of workers from five districts, plus walk-ins). Used by the report's tests and
 reusable by the demo and by other tests: ``press_note_workshop(world)`` returns the event.
