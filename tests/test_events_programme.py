@@ -323,6 +323,9 @@ def test_setup_of_kinds_and_roles(client, world, login_as):
     assert r.status_code == 400
     r = client.post("/setup/events/", {"op": "add_role", "code": "anchor", "name_hi": "", "name_en": "Anchor"})
     assert r.status_code == 400 and "हिन्दी" in r.content.decode()
+    # What was typed stays in the form it was typed in, and only there.
+    assert 'id="role-code" name="code" maxlength="32" required pattern="[a-z0-9_]+" value="anchor"' in r.content.decode()
+    assert 'id="kind-code" name="code" maxlength="32" required pattern="[a-z0-9_]+" value=""' in r.content.decode()
     role = ProgrammeRole.objects.get(code="other")
     r = client.post("/setup/events/", {"op": "update_role", "role": role.pk, "name_hi": "अन्य कार्यक्रम",
                                        "name_en": "Other"})
