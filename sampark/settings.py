@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "sampark.reports",
     "sampark.difficulties",
     "sampark.events",
+    "sampark.network",
     "sampark.demo",
     "sampark.web",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/", include("sampark.reports.urls")),
     path("difficulties/", include("sampark.difficulties.urls")),
     path("events/", include("sampark.events.urls")),
+    path("network/", include("sampark.network.urls")),
     path("org/", include("sampark.org.urls")),
     path("people/", include("sampark.people.urls")),
     path("setup/", include("sampark.web.setup_urls")),

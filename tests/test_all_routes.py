@@ -131,6 +131,10 @@ def event_photo(g):
     return {"event_id": g.event.pk, "photo_id": g.event_photo.pk}
 
 
+def handle(g):
+    return {"handle_id": g.handle.pk}
+
+
 def report(g):
     return {"report_id": g.report.pk}
 
@@ -284,6 +288,13 @@ PAGES: dict[str, object] = {
     "events/<int:event_id>/checkin/": Obj(event, ("GET", "POST"), data=lambda g: {"id": str(uuid.uuid4()),
                                                                                 "walk_ins": "3"}),
     "events/<int:event_id>/codes/": Obj(event),
+    "network/": Listing(),
+    "network/handles/<int:handle_id>/": Obj(handle, ("GET", "POST"), data=lambda g: {"date": "2026-01-01", "count": "5"}),
+    "network/handles/<int:handle_id>/<slug:action>/": Obj(handle, ("POST",), variants=tuple(
+        {"action": a} for a in ("hide", "show", "remove", "verify", "unverify"))),
+    "network/unit/<int:unit_id>/": Obj(unit, own=own_unit),
+    "network/ POST": Create("POST", lambda g: {"platform": "telegram", "url": "https://t.me/gaya_mark",
+                                               "unit": g.booth.pk, "count": "5"}, json=False),
     "events/new/ POST": Create("POST", lambda g: {"unit": g.unit.pk, "title": MARK, "kind": "meeting",
                                                    "starts_at": "2031-01-01T10:00", "ends_at": "2031-01-01T12:00",
                                                    "publish": "1"}, json=False),
@@ -331,6 +342,14 @@ API: dict[str, object] = {
     "POST /difficulties/{difficulty_id}/reopen": Obj(difficulty, ("POST",), data=lambda g: {"rating": 2, "text": "x"}),
     "POST /difficulties/{difficulty_id}/confirm": Obj(difficulty, ("POST",), data=lambda g: {"rating": 5}),
     "GET /action-items": Listing(),
+    "POST /handles": Create("POST", lambda g: {"platform": "telegram", "url": "https://t.me/gaya_mark",
+                                               "unit": g.booth.pk}),
+    "GET /handles": Listing(),
+    "GET /handles/{handle_id}": Obj(handle),
+    "PATCH /handles/{handle_id}": Obj(handle, ("PATCH",), data=lambda g: {"handle": MARK}),
+    "DELETE /handles/{handle_id}": Obj(handle, ("DELETE",)),
+    "POST /handles/{handle_id}/snapshots": Obj(handle, ("POST",), data=lambda g: {"date": "2026-01-01", "count": 5}),
+    "GET /units/{unit_id}/network": Obj(unit, own=own_unit),
     "POST /events": Create("POST", lambda g: {"title": MARK, "kind": "meeting", "unit": g.unit.pk,
                                                "starts_at": "2031-01-01T10:00:00+05:30",
                                                "ends_at": "2031-01-01T12:00:00+05:30"}),
@@ -515,11 +534,18 @@ def gaya(world, settings, tmp_path):
     event, _ = event_services.create_event(world.gaya_coord, unit=world.gaya, title=MARK + " event", kind="meeting",
                                            starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=1, hours=2),
                                            venue=MARK, now=now)
-    return SimpleNamespace(event=event,
+    from sampark.network import models as network_models
+    from sampark.network import services as network_services
+
+    handle, _ = network_services.register_handle(world.gaya_worker, platform="x", handle=MARK,
+                                                 url="https://x.com/gaya_mark")
+    network_services.add_snapshot(world.gaya_worker, handle, date=timezone.localdate(), count=1234)
+    return SimpleNamespace(event=event, handle=handle,
         erasure=erasure_request, unit=world.gaya, booth=world.gaya_booth, report=rep, photo=photo, difficulty=d, item=item, directive=sent,
         transfer=transfer, passkey=passkey, post=world.gaya_worker.posts.get(),
         attachment=sent.attachments.get(), patna_person=world.patna_worker, own_d=own_d, member=world.gaya_worker,
         counts=lambda: (Report.objects.in_subtree(world.gaya.path).count(),
+                        network_models.Handle.objects.in_subtree(world.gaya.path).count(),
                         Difficulty.objects.in_subtree(world.gaya.path).count(),
                         Directive.objects.filter(title__contains=MARK).count(),
                         ReviewNote.objects.count(), ActionItem.objects.count(),

@@ -7,7 +7,7 @@ from sampark.core.jobs import registered_ticks
 
 def test_every_app_with_timers_registers_its_tick_in_install_order():
     ticks = registered_ticks()
-    assert list(ticks) == ["people", "directives", "reports", "difficulties", "events"]
+    assert list(ticks) == ["people", "directives", "reports", "difficulties", "events", "network"]
     for label, tick in ticks.items():
         assert tick.__module__ == f"sampark.{label}.jobs"
 

@@ -19,6 +19,7 @@ from sampark.core.text import UnsafeText, check_storable
 from sampark.difficulties.services import DifficultyError
 from sampark.directives.authoring import DirectiveError
 from sampark.events.services import EventError
+from sampark.network.services import NetworkError
 from sampark.reports.services import ReportError
 
 UNAUTHORIZED = "Unauthorized"
@@ -111,6 +112,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(EventError)
     def event_error(request, exc):
+        return answer(request, exc.status, exc, {exc.field: str(exc)} if exc.field else None)
+
+    @api.exception_handler(NetworkError)
+    def network_error(request, exc):
         return answer(request, exc.status, exc, {exc.field: str(exc)} if exc.field else None)
 
 

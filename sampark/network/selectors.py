@@ -1,0 +1,230 @@
+"""Reads for the network: every query of handles starts from Handle.objects.visible_to(person); a
+unit's figures are asked for a unit that came through visible_to (Unit's), so a coordinator of
+district A gets 404 for district B's page and API.
+
+Per-unit figures (`aggregates`) are sums of what handles contribute (rollups.contributions) over
+the unit's subtree: reach now and 30 / 90 days ago, handles, new in 30 days, verified, stale, booths
+covered. `raw_aggregates` computes them from the handle rows (small subtrees, and the oracle the
+tests compare the roll-ups with); `aggregates` reads NetworkDaily for units down to the fold depth."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+
+from sampark.core import paths
+from sampark.core.visibility import get_visible_or_404
+from sampark.network import rollups
+from sampark.network.models import ANY_PLATFORM, Handle, Platform, Snapshot
+from sampark.network.services import stale_before
+from sampark.org.models import Level, Unit
+
+MONTHS = 12
+
+
+@dataclass
+class Agg:
+    """One unit's figures on one platform (or on all: platform 0)."""
+
+    handles: int = 0
+    reach: int = 0
+    reach_30: int = 0  # reach as it stood 30 days ago
+    reach_90: int = 0
+    new_30: int = 0
+    verified: int = 0
+    stale: int = 0
+    booths: int = 0  # booths in the subtree with an active handle on this platform
+
+    @property
+    def unverified(self) -> int:
+        return self.handles - self.verified
+
+    @property
+    def growth_30(self) -> int:
+        return self.reach - self.reach_30
+
+    @property
+    def growth_90(self) -> int:
+        return self.reach - self.reach_90
+
+    @property
+    def growth_30_pct(self) -> float | None:
+        return round(100 * self.growth_30 / self.reach_30, 1) if self.reach_30 else None
+
+    @property
+    def growth_90_pct(self) -> float | None:
+        return round(100 * self.growth_90 / self.reach_90, 1) if self.reach_90 else None
+
+    def add(self, other: "Agg") -> None:
+        for f in ("handles", "reach", "reach_30", "reach_90", "new_30", "verified", "stale"):
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+
+
+@dataclass
+class UnitNetwork:
+    unit: Unit
+    platforms: list[Platform]
+    by_platform: dict[int, Agg]  # platform id -> figures; ANY_PLATFORM: all platforms together
+    booths_total: int
+    children: list[dict] = field(default_factory=list)  # ranked by growth %, see rank_children
+    series: list[tuple[date, int]] = field(default_factory=list)
+
+    @property
+    def total(self) -> Agg:
+        return self.by_platform[ANY_PLATFORM]
+
+
+# --- handles ---------------------------------------------------------------------------------------
+
+def visible_handles(person) -> QuerySet:
+    return Handle.objects.visible_to(person).select_related("platform", "unit__level", "person")
+
+
+def get_handle(person, handle_id) -> Handle:
+    if not str(handle_id).isdigit():
+        from django.http import Http404
+
+        raise Http404
+    return get_visible_or_404(visible_handles(person), person, pk=int(handle_id))
+
+
+def my_handles(person) -> list[Handle]:
+    return list(Handle.objects.filter(person=person).select_related("platform", "unit__level")
+                .order_by("platform__position", "platform__code"))
+
+
+def history(h: Handle, limit: int = 24) -> list[Snapshot]:
+    return list(h.snapshots.order_by("-date")[:limit])
+
+
+def platforms() -> list[Platform]:
+    return list(Platform.objects.filter(active=True))
+
+
+# --- per-unit figures ------------------------------------------------------------------------------
+
+def booth_level() -> Level | None:
+    return Level.objects.order_by("-rank").first()
+
+
+def booths_total(units: list[Unit]) -> dict[int, int]:
+    """Booths (units of the lowest level) in each unit's subtree."""
+    level = booth_level()
+    out = {}
+    for u in units:
+        if level is None:
+            out[u.pk] = 0
+        elif u.level_id == level.pk:
+            out[u.pk] = 1
+        else:
+            out[u.pk] = Unit.objects.in_subtree(u.path).filter(level=level).count()
+    return out
+
+
+def _fold(contrib: dict, agg_by_platform: dict, today: date, stale_day: date) -> None:
+    d30, d90, new_from = today - timedelta(days=30), today - timedelta(days=90), today - timedelta(days=30)
+    for (p, day), (reach, handles, seen, verified) in contrib.items():
+        for key in (p, ANY_PLATFORM):
+            a = agg_by_platform[key]
+            a.reach += reach
+            a.handles += handles
+            a.verified += verified
+            if day <= d30:
+                a.reach_30 += reach
+            if day <= d90:
+                a.reach_90 += reach
+            if day > new_from:
+                a.new_30 += handles
+            if day < stale_day:
+                a.stale += seen
+
+
+def raw_aggregates(units: list[Unit], today: date) -> dict[int, dict[int, Agg]]:
+    """{unit id: {platform id: Agg}} computed from the handle rows of each unit's subtree."""
+    stale_day = stale_before(today)
+    level = booth_level()
+    out: dict[int, dict[int, Agg]] = {}
+    for u in units:
+        aggs: dict[int, Agg] = defaultdict(Agg)
+        aggs[ANY_PLATFORM]  # noqa: B018 - always present
+        handles = list(Handle.objects.in_subtree(u.path).filter(status=Handle.Status.ACTIVE)
+                       .select_related("unit"))
+        snaps = defaultdict(list)
+        for hid, day, count, status in Snapshot.objects.filter(handle__in=[h.pk for h in handles]).values_list(
+                "handle_id", "date", "count", "status"):
+            snaps[hid].append((day, count, status))
+        covered = defaultdict(set)
+        for h in handles:
+            _fold(rollups.contributions(h, snaps[h.pk]), aggs, today, stale_day)
+            if level is not None and h.unit.level_id == level.pk:
+                covered[h.platform_id].add(h.unit_id)
+                covered[ANY_PLATFORM].add(h.unit_id)
+        for p, booths in covered.items():
+            aggs[p].booths = len(booths)
+        out[u.pk] = dict(aggs)
+    return out
+
+
+def aggregates(units: list[Unit], today: date) -> dict[int, dict[int, Agg]]:
+    """The same figures as raw_aggregates, from the roll-ups where they exist (part B)."""
+    return raw_aggregates(units, today)
+
+
+def reach_series(unit: Unit, today: date, months: int = MONTHS) -> list[tuple[date, int]]:
+    """Reach at the end of each of the last `months` months, and today (all platforms)."""
+    handles = list(Handle.objects.in_subtree(unit.path).filter(status=Handle.Status.ACTIVE))
+    changes = defaultdict(int)
+    snaps = defaultdict(list)
+    for hid, day, count, status in Snapshot.objects.filter(handle__in=[h.pk for h in handles]).values_list(
+            "handle_id", "date", "count", "status"):
+        snaps[hid].append((day, count, status))
+    for h in handles:
+        for (_p, day), vals in rollups.contributions(h, snaps[h.pk]).items():
+            changes[day] += vals[rollups.REACH]
+    points = month_ends(today, months)
+    return [(d, sum(v for day, v in changes.items() if day <= d)) for d in points]
+
+
+def month_ends(today: date, months: int) -> list[date]:
+    out = [today]
+    d = today.replace(day=1) - timedelta(days=1)
+    while len(out) < months + 1:
+        out.append(d)
+        d = d.replace(day=1) - timedelta(days=1)
+    return out[::-1]
+
+
+def rank_children(children: list[Unit], aggs: dict, totals: dict[int, int]) -> list[dict]:
+    """Children by growth % over 30 days (a small district can lead); those with no reach 30 days
+    ago after, by growth."""
+    rows = []
+    for c in children:
+        a = aggs.get(c.pk, {}).get(ANY_PLATFORM) or Agg()
+        rows.append({"unit": c, "agg": a, "aggs": aggs.get(c.pk, {}), "booths_total": totals.get(c.pk, 0),
+                     "covered": a.booths, "share": round(100 * a.booths / totals[c.pk], 1) if totals.get(c.pk) else None})
+    rows.sort(key=lambda r: (r["agg"].growth_30_pct is None, -(r["agg"].growth_30_pct or 0), -r["agg"].growth_30,
+                             r["unit"].pk))
+    return rows
+
+
+def unit_network(unit: Unit, today: date, *, with_children: bool = True, with_series: bool = True) -> UnitNetwork:
+    """A unit's network figures (the unit came through visible_to)."""
+    kids = list(Unit.objects.filter(parent=unit).select_related("level").order_by("pk")) if with_children else []
+    aggs = aggregates([unit, *kids], today)
+    totals = booths_total([unit, *kids])
+    mine = defaultdict(Agg, aggs.get(unit.pk, {}))
+    mine[ANY_PLATFORM]  # noqa: B018
+    return UnitNetwork(unit=unit, platforms=platforms(), by_platform=dict(mine), booths_total=totals[unit.pk],
+                       children=rank_children(kids, aggs, totals),
+                       series=reach_series(unit, today) if with_series else [])
+
+
+def covered_children(net: UnitNetwork, platform_id: int = ANY_PLATFORM) -> tuple[int, int]:
+    """(children with at least one active handle on the platform, children)."""
+    n = sum(1 for row in net.children if (row["aggs"].get(platform_id) or Agg()).handles > 0)
+    return n, len(net.children)
+
+
+def depth_of(unit: Unit) -> int:
+    return paths.depth(unit.path)
