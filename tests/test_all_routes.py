@@ -293,6 +293,8 @@ PAGES: dict[str, object] = {
     "network/handles/<int:handle_id>/<slug:action>/": Obj(handle, ("POST",), variants=tuple(
         {"action": a} for a in ("hide", "show", "remove", "verify", "unverify"))),
     "network/unit/<int:unit_id>/": Obj(unit, own=own_unit),
+    "network/unit/<int:unit_id>/export/<slug:kind>.<str:fmt>": Obj(unit, own=own_unit, variants=tuple(
+        {"kind": k, "fmt": f} for k in ("children", "handles") for f in ("csv", "xlsx"))),
     "network/ POST": Create("POST", lambda g: {"platform": "telegram", "url": "https://t.me/gaya_mark",
                                                "unit": g.booth.pk, "count": "5"}, json=False),
     "events/new/ POST": Create("POST", lambda g: {"unit": g.unit.pk, "title": MARK, "kind": "meeting",

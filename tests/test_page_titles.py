@@ -50,6 +50,7 @@ def test_no_page_title_holds_markup_or_template_text(world):
             "/difficulties/", "/difficulties/new/", f"/difficulties/{difficulty.pk}/",
             f"/difficulties/review/{world.bihar.pk}/", f"/units/{world.bihar.pk}/", "/people/transfers/",
             "/people/new/", f"/people/{world.patna_worker.pk}/", "/org/import/", "/people/post-plan/"]
+    main += [f"/network/unit/{world.bihar.pk}/", f"/network/unit/{world.bihar.pk}/?by=growth"]
     seen: set[str] = set()
     checked = 0
     for lang in ("hi", "en"):

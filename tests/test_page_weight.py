@@ -69,6 +69,7 @@ def test_main_pages_weigh_under_30_kb_compressed(client, demo):
         "map (Bihar)": f"/reports/units/{bihar.pk}/map/", "map (Patna)": f"/reports/units/{patna.pk}/map/",
         "difficulties": "/difficulties/", "review": f"/difficulties/review/{bihar.pk}/",
         "person": f"/people/{worker.pk}/", "import": "/org/import/",
+        "network (Bihar)": f"/network/unit/{bihar.pk}/", "network (Patna)": f"/network/unit/{patna.pk}/",
     }
     log_in(client, state, "hi")
     sizes = {name: first_load(client, url) for name, url in pages.items()}

@@ -9,7 +9,10 @@ class NetworkConfig(AppConfig):
     def ready(self):
         from sampark.core.defaults import recreate_after_migrate
         from sampark.core.jobs import register_tick
+        from sampark.core.panels import register_panel
         from sampark.network import jobs
+        from sampark.network.panel import dashboard_panel
 
         recreate_after_migrate(self, "sampark.network.migrations.0002_default_platforms", "add_defaults")
         register_tick(self.label, jobs.tick)
+        register_panel("network", dashboard_panel)

@@ -11,11 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sampark.core.decorators import person_required
-from sampark.core.visibility import get_visible_or_404
 from sampark.network import selectors, services
 from sampark.network.forms import HandleForm, SnapshotForm, client_uuid
 from sampark.network.services import NetworkError
-from sampark.org.models import Unit
 
 
 def _home_unit(person):
@@ -85,10 +83,3 @@ def handle_act(request, handle_id: int, action: str):
         return redirect("network:handle", h.pk)
     messages.success(request, done)
     return redirect("network:index") if action == "remove" else redirect("network:handle", h.pk)
-
-
-@person_required
-def unit_page(request, unit_id: int):
-    unit = get_visible_or_404(Unit.objects.select_related("level", "parent"), request.person, pk=unit_id)
-    net = selectors.unit_network(unit, timezone.localdate())
-    return render(request, "network/unit.html", {"unit": unit, "net": net})
