@@ -64,6 +64,7 @@ def test_state_page_shows_the_selectors_figures_in_hindi(client, world):
     platforms = section(html, "network-platforms")
     assert "एक्स" in platforms or "X" in platforms
     assert indian_grouping(net.by_platform[net.platforms[0].pk].reach) in platforms
+    assert "यहाँ अभी इन पर कोई हैंडल नहीं" in platforms and "टेलीग्राम" in platforms  # no handle on Telegram
 
 
 def test_children_rank_by_growth_percent_not_size(client, world):
@@ -155,6 +156,9 @@ def test_api_unit_network_and_404(client, world, api_as):
     assert data["reach"] == 2_200_150 and data["growth_30d"] == 200_050
     assert [c["name"] for c in data["children"]][:1] and data["children"][0]["id"] == world.patna.pk
     assert data["coverage"]["all"]["coverage_pct"] == 100.0 and data["coverage"]["x"]["booths_covered"] == 1
+    assert data["coverage"]["x"]["children_covered"] == 1 and data["coverage"]["all"]["children_total"] == 2
+    assert (data["booths_covered"], data["booths_total"], data["coverage_pct"]) == (2, 2, 100.0)
+    assert [(c["code"], c["growth_30d_pct"]) for c in data["children"]] == [("230", 50.0), ("236", 10.0)]
     assert client.get(f"/api/v1/units/{world.gaya.pk}/network", **api_as(world.patna_coord)).status_code == 404
 
 

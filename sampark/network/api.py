@@ -71,8 +71,9 @@ def add_snapshot(request, handle_id: int, payload: SnapshotIn):
 
 @router.get("/units/{unit_id}/network", response={200: NetworkUnitOut, **error_responses(READ)})
 def unit_network(request, unit_id: int):
-    """A unit's network: coverage per platform (`all` for any), reach, growth over 30 and 90 days, and
-    its children ranked by growth %."""
+    """A unit's network: coverage per platform code (`all` for any platform: booths, and child units,
+    with at least one active handle), reach, growth over 30 and 90 days (absolute and %), and its
+    children ranked by growth % over 30 days (not by size). Another district's unit is 404."""
     from sampark.core.visibility import get_visible_or_404
 
     unit = get_visible_or_404(Unit.objects.select_related("level"), request.person, pk=unit_id)

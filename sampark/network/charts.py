@@ -22,9 +22,11 @@ GROWTH_STEPS = [(0.1, 5), (5, 10), (10, 25), (25, 50), (50, None)]
 
 # --- line chart -----------------------------------------------------------------------------------
 
-def line_chart(points: list[tuple[date, int]], lang: str, title: str, width: int = 600, height: int = 170) -> str:
+def line_chart(points: list[tuple[date, int]], lang: str, title: str, width: int = svg.DRAW_WIDTH,
+               height: int = 150) -> str:
     """A line through [(day, value)] with a dot and a tooltip per point; the largest value and the
-    first and last dates are labelled."""
+    first and last dates are labelled. Drawn as wide as a phone, so its 12-unit labels read at
+    about 12 px there."""
     pad_l, pad_r, pad_b, pad_t = 8, 8, 22, 20
     top = max((v for _d, v in points), default=0)
     scale_top = top or 1
@@ -37,10 +39,10 @@ def line_chart(points: list[tuple[date, int]], lang: str, title: str, width: int
              f'<line x1="{pad_l}" y1="{pad_t + ch}" x2="{width - pad_r}" y2="{pad_t + ch}" stroke="#999"/>']
     if len(xy) > 1:
         line = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
-        parts.append(f'<polyline points="{line}" fill="none" stroke="#c2410c" stroke-width="2.5" '
+        parts.append(f'<polyline points="{line}" fill="none" stroke="#c2410c" stroke-width="2" '
                      'stroke-linejoin="round"/>')
     for (x, y), (day, v) in zip(xy, points, strict=True):
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#c2410c"><title>'
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#c2410c"><title>'
                      f'{escape(day.isoformat())}: {escape(svg.fmt(v, lang))}</title></circle>')
     parts.append(f'<text x="{pad_l}" y="13" font-size="12" fill="#444">{escape(svg.fmt(top, lang))}</text>')
     if points:

@@ -66,11 +66,14 @@ class NetworkPlatformFigures(Schema):
 class NetworkChild(Schema):
     id: int
     name: str
+    code: str
     reach: int
     growth_30d: int
     growth_30d_pct: float | None
     growth_90d: int
+    growth_90d_pct: float | None
     handles: int
+    new_30d: int
     booths_covered: int
     booths_total: int
     coverage_pct: float | None
@@ -80,6 +83,9 @@ class NetworkUnitOut(Schema):
     unit: int
     name: str
     coverage: dict[str, NetworkPlatformFigures]
+    booths_covered: int
+    booths_total: int
+    coverage_pct: float | None
     reach: int
     growth_30d: int
     growth_30d_pct: float | None
@@ -118,11 +124,14 @@ def unit_network_out(net) -> dict:
             "booths_total": net.booths_total, "coverage_pct": _pct(a.booths, net.booths_total),
             "children_covered": kids, "children_total": n_kids}
     t = net.total
-    return {"unit": net.unit.pk, "name": net.unit.name, "coverage": coverage, "reach": t.reach,
+    return {"unit": net.unit.pk, "name": net.unit.name, "coverage": coverage, "booths_covered": t.booths,
+            "booths_total": net.booths_total, "coverage_pct": _pct(t.booths, net.booths_total), "reach": t.reach,
             "growth_30d": t.growth_30, "growth_30d_pct": t.growth_30_pct, "growth_90d": t.growth_90,
             "growth_90d_pct": t.growth_90_pct,
-            "children": [{"id": r["unit"].pk, "name": r["unit"].name, "reach": r["agg"].reach,
-                          "growth_30d": r["agg"].growth_30, "growth_30d_pct": r["agg"].growth_30_pct,
-                          "growth_90d": r["agg"].growth_90, "handles": r["agg"].handles,
+            "children": [{"id": r["unit"].pk, "name": r["unit"].name, "code": r["unit"].code or "",
+                          "reach": r["agg"].reach, "growth_30d": r["agg"].growth_30,
+                          "growth_30d_pct": r["agg"].growth_30_pct, "growth_90d": r["agg"].growth_90,
+                          "growth_90d_pct": r["agg"].growth_90_pct, "handles": r["agg"].handles,
+                          "new_30d": r["agg"].new_30,
                           "booths_covered": r["covered"], "booths_total": r["booths_total"],
                           "coverage_pct": r["share"]} for r in net.children]}

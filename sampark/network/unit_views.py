@@ -28,16 +28,19 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def platform_rows(net) -> list[dict]:
-    """One row per platform (active ones, and any other that has handles here): booths covered and
-    their share, children covered, reach and growth over 30 days."""
-    rows = []
+def platform_rows(net) -> tuple[list[dict], list[str]]:
+    """One row per platform with an active handle here (booths covered and their share, children
+    covered, reach and growth over 30 days), and the names of the platforms with none."""
+    rows, idle = [], []
     for p in net.platforms:
         a = net.by_platform.get(p.pk) or Agg()
+        if not a.handles:
+            idle.append(p.name)
+            continue
         kids, n_kids = selectors.covered_children(net, p.pk)
         rows.append({"platform": p, "agg": a, "share": _pct(a.booths, net.booths_total), "kids": kids,
                      "n_kids": n_kids})
-    return rows
+    return rows, idle
 
 
 @person_required
@@ -51,9 +54,10 @@ def unit_page(request, unit_id: int):
         "?by=growth" if by == "growth" else ""), lang, title)
     t = net.total
     kids, n_kids = selectors.covered_children(net, ANY_PLATFORM)
+    rows, idle = platform_rows(net)
     return render(request, "network/unit.html", {
         "unit": unit, "net": net, "t": t, "share": _pct(t.booths, net.booths_total), "kids": kids,
-        "n_kids": n_kids, "platform_rows": platform_rows(net), "by": by, "map": drawing, "map_title": title,
+        "n_kids": n_kids, "platform_rows": rows, "idle_platforms": idle, "by": by, "map": drawing, "map_title": title,
         "legend": charts.legend(by) if drawing else [],
         "chart": charts.line_chart(net.series, lang, _("Reach over the last 12 months")) if net.series else "",
         "crumbs": org_selectors.breadcrumbs(unit, visible_roots(request.person)),
