@@ -2,9 +2,11 @@
 figures equal to counting the handles (raw_aggregates), booths covered included; a set-based rebuild
 gives the same table; a subtree move keeps them equal; the check finds a corrupted row."""
 
+import os
 import random
 from datetime import timedelta
 
+import pytest
 from django.db.models import F
 from django.utils import timezone
 
@@ -173,3 +175,62 @@ def test_a_hidden_handle_uncovers_its_booth(world):
     agg = selectors.aggregates([world.bihar], today)[world.bihar.pk]
     assert agg[ANY_PLATFORM].booths == 0 and agg[ANY_PLATFORM].handles == 0
     assert not BoothCover.objects.exists()
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="SQLite has one writer at a time: there are no two folders at once")
+@pytest.mark.django_db(transaction=True)
+def test_two_folders_at_once_while_members_write(world):
+    """PostgreSQL: three folders take small batches at once while members hide and show handles at
+    booths (the booth coverage race); the result is the same as counting."""
+    import threading
+
+    from django.db import connections
+
+    today = timezone.localdate()
+    _random_writes(world, random.Random(11), 120)
+    errors = []
+    done = threading.Event()
+
+    def folder():
+        try:
+            while not done.is_set() or NetworkPending.objects.exists():
+                rollups.fold_pending(batch=2)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def writer():
+        try:
+            rng = random.Random(5)
+            for _i in range(60):
+                h = rng.choice(list(Handle.objects.select_related("person")))
+                services.update_handle(h.person, h, status=rng.choice([Handle.Status.ACTIVE, Handle.Status.HIDDEN]))
+        except Exception as exc:  # pragma: no cover
+            errors.append(exc)
+        finally:
+            done.set()
+            connections.close_all()
+
+    threads = [threading.Thread(target=folder) for _i in range(3)] + [threading.Thread(target=writer)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors
+    rollups.fold_all()
+    _assert_equal_to_raw(today)
+
+
+def test_the_maintenance_command_rebuilds_and_checks(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    h, _ = services.register_handle(world.gaya_worker, platform="telegram", url="https://t.me/amal")
+    services.add_snapshot(world.gaya_worker, h, date=timezone.localdate(), count=40)
+    out = StringIO()
+    call_command("network_rollups", "--rebuild", "--check", stdout=out)
+    assert "match" in out.getvalue()
+    assert selectors.aggregates([world.gaya], timezone.localdate())[world.gaya.pk][ANY_PLATFORM].reach == 40

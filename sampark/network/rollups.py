@@ -150,6 +150,8 @@ def _upsert(sums: dict) -> None:
     rows = [(unit_id, parent_id, platform_id, day, *vals)
             for (unit_id, platform_id, day), (parent_id, vals) in sorted(sums.items(), key=lambda kv: kv[0])
             if any(vals)]
+    if not rows:
+        return
     bulk.insert_rows(table, ["unit_id", "parent_id", "platform_id", "day", *DAILY_COLS], rows,
                      on_conflict=f"ON CONFLICT (unit_id, platform_id, day) DO UPDATE SET {sets}")
 
@@ -462,14 +464,17 @@ def on_subtree_moved(sender, unit, old_path: str, new_path: str, new_parent, **k
             acc = folded[(h.unit_path, p, day)]
             for i, v in enumerate(vals):
                 acc[i] += v
-    for unit_path, p, day, *vals in (NetworkPending.objects.select_for_update()
-                                     .filter(unit_path__gte=lo, unit_path__lt=hi)
-                                     .values_list("unit_path", "platform_id", "day", *COLS)):
+    pending = list(NetworkPending.objects.select_for_update().filter(unit_path__gte=lo, unit_path__lt=hi)
+                   .values_list("unit_path", "platform_id", "day", *COLS))
+    for unit_path, p, day, *vals in pending:
         acc = folded[(unit_path, p, day)]
         for i, v in enumerate(vals):
             acc[i] -= v
-    rewrite_paths(Handle, "unit_path", old_path, new_path)
-    rewrite_paths(NetworkPending, "unit_path", old_path, new_path)
+    # (Nothing to rewrite when nothing was found: rows written meanwhile are not seen by an UPDATE either.)
+    if moved:
+        rewrite_paths(Handle, "unit_path", old_path, new_path)
+    if pending:
+        rewrite_paths(NetworkPending, "unit_path", old_path, new_path)
     rows = []
     for (unit_path, p, day), vals in folded.items():
         if any(vals):
@@ -477,10 +482,10 @@ def on_subtree_moved(sender, unit, old_path: str, new_path: str, new_parent, **k
             for path, sign in ((unit_path, -1), (moved_to, 1)):
                 rows.append(NetworkPending(unit_path=path, platform_id=p, day=day,
                                            **{c: sign * v for c, v in zip(COLS, vals, strict=True)}))
-    NetworkPending.objects.bulk_create(rows, batch_size=1000)
+    if rows:
+        NetworkPending.objects.bulk_create(rows, batch_size=1000)
     from sampark.org.models import Unit
 
-    depth = fold_depth(fresh=True)
     day = timezone.localdate().isoformat()
     sums: dict = {}
     qn = connection.ops.quote_name
@@ -489,6 +494,7 @@ def on_subtree_moved(sender, unit, old_path: str, new_path: str, new_parent, **k
                     f"JOIN {qn(Unit._meta.db_table)} u ON u.id = c.unit_id WHERE u.path >= %s AND u.path < %s",
                     [new_path, new_path + paths.END])
         covered = cur.fetchall()
+    depth = fold_depth(fresh=True) if covered else 0
     for path, p in covered:
         _add(sums, old_path + path[len(new_path):], p, day, [0, 0, 0, 0, -1], depth)
         _add(sums, path, p, day, [0, 0, 0, 0, 1], depth)
