@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from sampark.network import selectors, services
+from sampark.network import rollups, selectors, services
 from sampark.network.models import ANY_PLATFORM, Handle, Snapshot
 
 
@@ -67,6 +67,7 @@ def test_unit_figures_and_404_for_another_district(client, world, api_as):
                                     now=timezone.now() - timedelta(days=100))
     services.add_snapshot(world.patna_worker, h, date=today - timedelta(days=95), count=100)
     services.add_snapshot(world.patna_worker, h, date=today, count=150)
+    rollups.fold_all()  # the district's figures come from the roll-ups
     r = client.get(f"/api/v1/units/{world.patna.pk}/network", **api_as(world.patna_coord))
     assert r.status_code == 200, r.content
     data = r.json()

@@ -11,14 +11,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from sampark.core import paths
 from sampark.core.visibility import get_visible_or_404
 from sampark.network import rollups
-from sampark.network.models import ANY_PLATFORM, Handle, Platform, Snapshot
+from sampark.network.models import ANY_PLATFORM, Handle, NetworkDaily, Platform, Snapshot
 from sampark.network.services import stale_before
 from sampark.org.models import Level, Unit
+from sampark.reports.policies import fold_depth
 
 MONTHS = 12
 
@@ -108,17 +109,34 @@ def booth_level() -> Level | None:
     return Level.objects.order_by("-rank").first()
 
 
+BOOTHS_TTL = 15 * 60
+
+
 def booths_total(units: list[Unit]) -> dict[int, int]:
-    """Booths (units of the lowest level) in each unit's subtree."""
+    """Booths (units of the lowest level) in each unit's subtree. Counting 90 k booths of a state per
+    request is what the roll-ups avoid, so the counts are kept in Django's cache, keyed by the unit's
+    path (a move changes it) and a version that unit creation / deletion, level changes and subtree
+    moves bump (rollups.bump_booths_version, connected in apps.py); the entries also expire after
+    BOOTHS_TTL, which bounds staleness where the cache is per process or units are bulk-loaded."""
+    from django.core.cache import cache
+
     level = booth_level()
-    out = {}
+    out: dict[int, int] = {}
+    if level is None:
+        return {u.pk: 0 for u in units}
+    version = rollups.booths_version()
+    keys = {u.pk: f"network:booths:{version}:{level.pk}:{u.path}" for u in units}
+    cached = cache.get_many(list(keys.values()))
+    fresh = {}
     for u in units:
-        if level is None:
-            out[u.pk] = 0
-        elif u.level_id == level.pk:
+        if u.level_id == level.pk:
             out[u.pk] = 1
+        elif keys[u.pk] in cached:
+            out[u.pk] = cached[keys[u.pk]]
         else:
-            out[u.pk] = Unit.objects.in_subtree(u.path).filter(level=level).count()
+            out[u.pk] = fresh[keys[u.pk]] = Unit.objects.in_subtree(u.path).filter(level=level).count()
+    if fresh:
+        cache.set_many(fresh, BOOTHS_TTL)
     return out
 
 
@@ -166,13 +184,53 @@ def raw_aggregates(units: list[Unit], today: date) -> dict[int, dict[int, Agg]]:
     return out
 
 
+def _folded(units: list[Unit]) -> tuple[list[Unit], list[Unit]]:
+    """(units with NetworkDaily rows: down to the fold depth, the others)."""
+    depth = fold_depth()
+    above = [u for u in units if paths.depth(u.path) <= depth]
+    return above, [u for u in units if paths.depth(u.path) > depth]
+
+
 def aggregates(units: list[Unit], today: date) -> dict[int, dict[int, Agg]]:
-    """The same figures as raw_aggregates, from the roll-ups where they exist (part B)."""
-    return raw_aggregates(units, today)
+    """The same figures as raw_aggregates: for units down to the fold depth summed from NetworkDaily
+    in one query (conditional sums for 30 / 90 days ago, new and stale); below it, raw_aggregates.
+    Platform 0's rows carry only the booths covered on any platform; its other figures are the sum
+    over the platforms."""
+    above, below = _folded(units)
+    out = raw_aggregates(below, today) if below else {}
+    if not above:
+        return out
+    d30, d90, stale_day = today - timedelta(days=30), today - timedelta(days=90), stale_before(today)
+    fields = {"reach": Sum("reach"), "reach_30": Sum("reach", filter=Q(day__lte=d30)),
+              "reach_90": Sum("reach", filter=Q(day__lte=d90)), "handles": Sum("handles"),
+              "new_30": Sum("handles", filter=Q(day__gt=d30)), "verified": Sum("verified"),
+              "stale": Sum("seen", filter=Q(day__lt=stale_day)), "booths": Sum("booths")}
+    qs = (NetworkDaily.objects.filter(unit_id__in=[u.pk for u in above]).values("unit_id", "platform_id")
+          .annotate(**{f"s_{f}": agg for f, agg in fields.items()}).order_by())
+    for u in above:
+        out[u.pk] = {ANY_PLATFORM: Agg()}
+    for row in qs:
+        aggs = out[row["unit_id"]]
+        p = row["platform_id"]
+        a = aggs.setdefault(p, Agg())
+        for f in fields:
+            setattr(a, f, getattr(a, f) + (row[f"s_{f}"] or 0))
+        if p != ANY_PLATFORM:
+            aggs[ANY_PLATFORM].add(a)
+    for aggs in out.values():
+        for p in [p for p, a in aggs.items() if p != ANY_PLATFORM and a == Agg()]:
+            del aggs[p]
+    return out
 
 
 def reach_series(unit: Unit, today: date, months: int = MONTHS) -> list[tuple[date, int]]:
-    """Reach at the end of each of the last `months` months, and today (all platforms)."""
+    """Reach at the end of each of the last `months` months, and today (all platforms): from
+    NetworkDaily in one query (a conditional sum per point) for units down to the fold depth."""
+    points = month_ends(today, months)
+    if _folded([unit])[0]:
+        sums = NetworkDaily.objects.filter(unit_id=unit.pk).aggregate(
+            **{f"p{i}": Sum("reach", filter=Q(day__lte=d)) for i, d in enumerate(points)})
+        return [(d, sums[f"p{i}"] or 0) for i, d in enumerate(points)]
     handles = list(Handle.objects.in_subtree(unit.path).filter(status=Handle.Status.ACTIVE))
     changes = defaultdict(int)
     snaps = defaultdict(list)
@@ -182,7 +240,6 @@ def reach_series(unit: Unit, today: date, months: int = MONTHS) -> list[tuple[da
     for h in handles:
         for (_p, day), vals in rollups.contributions(h, snaps[h.pk]).items():
             changes[day] += vals[rollups.REACH]
-    points = month_ends(today, months)
     return [(d, sum(v for day, v in changes.items() if day <= d)) for d in points]
 
 
