@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sampark.core import audit, paths
+from sampark.core.locks import tree_lock
 from sampark.core.text import UnsafeText, clean
 from sampark.network import policies, rollups
 from sampark.network.models import Handle, Platform, Snapshot
@@ -159,6 +160,7 @@ def register_handle(person, *, platform: str, handle: str = "", url: str = "", u
     p = platform_by_code(platform)
     link = clean_url(p, url)
     text = clean_handle(handle, link)
+    tree_lock()  # the unit's path is copied: no subtree moves meanwhile
     home = _unit_for(person, unit)
     existing = Handle.objects.filter(person=person, platform=p).first()
     if existing is not None:
@@ -194,6 +196,7 @@ def update_handle(person, h: Handle, *, handle: str | None = None, url: str | No
     if handle is not None:
         h.handle = clean_handle(handle, h.url)
     if unit not in (None, ""):
+        tree_lock()
         home = _unit_for(person, unit)
         h.unit, h.unit_path = home, home.path
     if status is not None:
