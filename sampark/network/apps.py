@@ -9,7 +9,9 @@ class NetworkConfig(AppConfig):
     def ready(self):
         from sampark.core.defaults import recreate_after_migrate
         from sampark.core.jobs import register_tick
-        from sampark.network import jobs
+        from sampark.network import activity, attention, jobs
 
         recreate_after_migrate(self, "sampark.network.migrations.0002_default_platforms", "add_defaults")
         register_tick(self.label, jobs.tick)
+        attention.register()
+        activity.register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.network import views
+from sampark.network import review_views, views
 
 app_name = "network"
 
@@ -9,4 +9,7 @@ urlpatterns = [
     path("handles/<int:handle_id>/", views.handle_detail, name="handle"),
     path("handles/<int:handle_id>/<slug:action>/", views.handle_act, name="handle-act"),
     path("unit/<int:unit_id>/", views.unit_page, name="unit"),
+    path("review/", review_views.queue, name="review"),
+    path("review/counts/<uuid:snapshot_id>/<slug:action>/", review_views.decide, name="review-decide"),
+    path("review/handles/<int:handle_id>/verify/", review_views.verify, name="review-verify"),
 ]
