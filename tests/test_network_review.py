@@ -103,6 +103,7 @@ def test_gaya_gets_404_and_the_member_or_a_worker_403_or_404(client, world, api_
         assert post(client, url, gaya).status_code == 404, url
     body = client.get("/api/v1/network/review", **gaya).json()
     assert body["counts_total"] == 0 and body["handles_total"] == 0
+    assert attention_for(world.gaya_coord).counts["network_counts_to_confirm"] == 0
     assert client.get(f"/api/v1/network/review?unit={world.patna.pk}", **gaya).status_code == 404
     # The member sees their own handle but may not verify it or confirm their own jump.
     me = api_as(world.patna_worker) | HI
@@ -124,8 +125,8 @@ def test_gaya_gets_404_and_the_member_or_a_worker_403_or_404(client, world, api_
 def test_verify_is_idempotent_and_can_be_taken_back(client, world, api_as):
     h, _snap = jumped(world)
     coord = api_as(world.patna_coord)
-    r = post(client, f"/api/v1/handles/{h.pk}/verify", coord)
-    assert r.status_code == 200 and r.json()["verified"] is True
+    r = client.post(f"/api/v1/handles/{h.pk}/verify", **coord)  # no body at all
+    assert r.status_code == 200 and r.json()["verified"] is True, r.content
     at = Handle.objects.get(pk=h.pk).verified_at
     assert post(client, f"/api/v1/handles/{h.pk}/verify", coord, {"verified": True}).status_code == 200
     assert Handle.objects.get(pk=h.pk).verified_at == at
@@ -137,6 +138,8 @@ def test_verify_is_idempotent_and_can_be_taken_back(client, world, api_as):
     assert r.status_code == 200 and r.json()["verified"] is False
     assert post(client, f"/api/v1/handles/{h.pk}/verify", coord).json()["verified"] is True
     assert post(client, f"/api/v1/handles/{h.pk}/unverify", coord).json()["verified"] is False
+    bad = post(client, f"/api/v1/handles/{h.pk}/verify", coord | HI, {"verified": "maybe"})
+    assert bad.status_code == 422 and hindi(bad.json()["errors"]["verified"])
 
 
 def test_the_review_page_for_a_coordinator_in_hindi(world, login_as, client):

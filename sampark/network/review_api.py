@@ -10,13 +10,10 @@ from ninja import Query, Router, Schema
 from sampark.core.errors import READ, WRITE, UUIDPath, error_responses
 from sampark.network import review, selectors
 from sampark.network.schemas import HandleOut, SnapshotOut, handle_out, snapshot_out
+from sampark.network.services import NetworkError
 
 router = Router(tags=["network"])
 ERRORS = error_responses(WRITE, 409)
-
-
-class HandleVerifyIn(Schema):
-    verified: bool = True
 
 
 class NetworkReviewCount(Schema):
@@ -47,11 +44,34 @@ class NetworkReviewQuery(Schema):
     offset: int = 0
 
 
-@router.post("/handles/{handle_id}/verify", response={200: HandleOut, **ERRORS})
-def verify_handle(request, handle_id: int, payload: HandleVerifyIn | None = None):
-    """Mark a handle of a member below you verified (body `{"verified": false}` takes it back)."""
+def _verified(request) -> bool:
+    """The optional body of /verify: nothing (or {}) verifies; {"verified": false} takes it back."""
+    import json
+
+    from django.utils.translation import gettext as _
+
+    if request.content_type != "application/json":
+        return request.POST.get("verified", "true").lower() not in ("false", "0")
+    raw = request.body.strip()
+    if not raw:
+        return True
+    try:
+        value = json.loads(raw).get("verified", True)
+    except (ValueError, AttributeError):
+        value = None
+    if not isinstance(value, bool):
+        raise NetworkError(_("“verified” must be true or false."), field="verified")
+    return value
+
+
+@router.post("/handles/{handle_id}/verify", response={200: HandleOut, **ERRORS},
+             openapi_extra={"requestBody": {"required": False, "content": {"application/json": {"schema": {
+                 "type": "object", "properties": {"verified": {"type": "boolean", "default": True}}}}}}})
+def verify_handle(request, handle_id: int):
+    """Mark a handle of a member below you verified. The body is optional: `{"verified": false}` takes
+    the verification back (as /unverify does)."""
     h = selectors.get_handle(request.person, handle_id)
-    review.verify(request.person, h, verified=payload.verified if payload is not None else True)
+    review.verify(request.person, h, verified=_verified(request))
     return handle_out(selectors.get_handle(request.person, handle_id))
 
 
