@@ -135,6 +135,10 @@ def handle(g):
     return {"handle_id": g.handle.pk}
 
 
+def snapshot(g):
+    return {"snapshot_id": g.snapshot.pk}
+
+
 def report(g):
     return {"report_id": g.report.pk}
 
@@ -295,6 +299,14 @@ PAGES: dict[str, object] = {
     "network/unit/<int:unit_id>/": Obj(unit, own=own_unit),
     "network/unit/<int:unit_id>/export/<slug:kind>.<str:fmt>": Obj(unit, own=own_unit, variants=tuple(
         {"kind": k, "fmt": f} for k in ("children", "handles") for f in ("csv", "xlsx"))),
+    "network/review/": LeadersOnly(lambda g: [{}, {"platform": "x"}, {"page": "2", "hpage": "9"}]),
+    "network/review/counts/<uuid:snapshot_id>/<slug:action>/": Obj(snapshot, ("POST",), variants=tuple(
+        {"action": a} for a in ("confirm", "reject"))),
+    "network/review/handles/<int:handle_id>/verify/": Obj(handle, ("POST",)),
+    "setup/network/": Obj(lambda g: {}, ("GET", "POST"), data=lambda g: {"op": "add_platform", "code": "gm",
+                                                                        "name_hi": MARK, "name_en": MARK,
+                                                                        "hosts": "gm.example", "counts_hi": MARK,
+                                                                        "counts_en": MARK}),
     "network/ POST": Create("POST", lambda g: {"platform": "telegram", "url": "https://t.me/gaya_mark",
                                                "unit": g.booth.pk, "count": "5"}, json=False),
     "events/new/ POST": Create("POST", lambda g: {"unit": g.unit.pk, "title": MARK, "kind": "meeting",
@@ -352,6 +364,11 @@ API: dict[str, object] = {
     "DELETE /handles/{handle_id}": Obj(handle, ("DELETE",)),
     "POST /handles/{handle_id}/snapshots": Obj(handle, ("POST",), data=lambda g: {"date": "2026-01-01", "count": 5}),
     "GET /units/{unit_id}/network": Obj(unit, own=own_unit),
+    "POST /handles/{handle_id}/verify": Obj(handle, ("POST",)),
+    "POST /handles/{handle_id}/unverify": Obj(handle, ("POST",)),
+    "POST /snapshots/{snapshot_id}/confirm": Obj(snapshot, ("POST",)),
+    "POST /snapshots/{snapshot_id}/reject": Obj(snapshot, ("POST",)),
+    "GET /network/review": Listing(lambda g: [{}, {"platform": "x"}]),
     "POST /events": Create("POST", lambda g: {"title": MARK, "kind": "meeting", "unit": g.unit.pk,
                                                "starts_at": "2031-01-01T10:00:00+05:30",
                                                "ends_at": "2031-01-01T12:00:00+05:30"}),
@@ -542,12 +559,19 @@ def gaya(world, settings, tmp_path):
     handle, _ = network_services.register_handle(world.gaya_worker, platform="x", handle=MARK,
                                                  url="https://x.com/gaya_mark")
     network_services.add_snapshot(world.gaya_worker, handle, date=timezone.localdate(), count=1234)
+    # A count that jumped, waiting for Gaya's coordinator (made directly: a jump needs an earlier count).
+    flagged = network_models.Snapshot.objects.create(handle=handle, date=timezone.localdate() - timedelta(days=1),
+                                                     count=999_999, status="flagged", created_at=now)
     return SimpleNamespace(event=event, handle=handle,
+        snapshot=flagged,
         erasure=erasure_request, unit=world.gaya, booth=world.gaya_booth, report=rep, photo=photo, difficulty=d, item=item, directive=sent,
         transfer=transfer, passkey=passkey, post=world.gaya_worker.posts.get(),
         attachment=sent.attachments.get(), patna_person=world.patna_worker, own_d=own_d, member=world.gaya_worker,
         counts=lambda: (Report.objects.in_subtree(world.gaya.path).count(),
                         network_models.Handle.objects.in_subtree(world.gaya.path).count(),
+                        network_models.Snapshot.objects.filter(status="flagged").count(),
+                        network_models.Handle.objects.filter(verified_at__isnull=False).count(),
+                        network_models.Platform.objects.count(),
                         Difficulty.objects.in_subtree(world.gaya.path).count(),
                         Directive.objects.filter(title__contains=MARK).count(),
                         ReviewNote.objects.count(), ActionItem.objects.count(),

@@ -24,7 +24,8 @@ from django.utils import timezone
 # The kinds, in the order they are listed when equally urgent.
 KINDS = ("directives_to_ack", "difficulties_waiting", "action_items", "reports_missing", "silent_units",
          "transfers_to_decide", "erasures_to_approve",
-         "events_to_answer")
+         "events_to_answer",
+         "network_counts_to_confirm")
 ITEMS_PER_KIND = 5
 TTL = 30  # seconds the counts for the badges are kept per person (the pages' poll refreshes them)
 

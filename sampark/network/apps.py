@@ -13,7 +13,7 @@ class NetworkConfig(AppConfig):
         from sampark.core.defaults import recreate_after_migrate
         from sampark.core.jobs import register_tick
         from sampark.core.panels import register_panel
-        from sampark.network import jobs
+        from sampark.network import activity, attention, jobs
         from sampark.network.panel import dashboard_panel
         from sampark.network.rollups import bump_booths_version, on_subtree_moved, rebuild, unit_saved
         from sampark.org.models import Level, Unit
@@ -23,6 +23,8 @@ class NetworkConfig(AppConfig):
         recreate_after_migrate(self, "sampark.network.migrations.0002_default_platforms", "add_defaults")
         register_tick(self.label, jobs.tick)
         register_panel("network", dashboard_panel)
+        attention.register()
+        activity.register()
         subtree_moved.connect(on_subtree_moved, dispatch_uid="network.subtree_moved")
         post_save.connect(unit_saved, sender=Unit, dispatch_uid="network.unit_saved")
         post_delete.connect(bump_booths_version, sender=Unit, dispatch_uid="network.unit_deleted")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.network import export_views, unit_views, views
+from sampark.network import export_views, review_views, unit_views, views
 
 app_name = "network"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("handles/<int:handle_id>/<slug:action>/", views.handle_act, name="handle-act"),
     path("unit/<int:unit_id>/", unit_views.unit_page, name="unit"),
     path("unit/<int:unit_id>/export/<slug:kind>.<str:fmt>", export_views.unit_export, name="unit-export"),
+    path("review/", review_views.queue, name="review"),
+    path("review/counts/<uuid:snapshot_id>/<slug:action>/", review_views.decide, name="review-decide"),
+    path("review/handles/<int:handle_id>/verify/", review_views.verify, name="review-verify"),
 ]

@@ -109,7 +109,8 @@ class CreatedOut(Schema):
 
 AttentionKind = Literal["directives_to_ack", "difficulties_waiting", "action_items", "reports_missing",
                         "silent_units", "transfers_to_decide", "erasures_to_approve",
-                        "events_to_answer"]
+                        "events_to_answer",
+                        "network_counts_to_confirm"]
 
 
 class AttentionCounts(Schema):
@@ -121,6 +122,7 @@ class AttentionCounts(Schema):
     transfers_to_decide: int
     erasures_to_approve: int
     events_to_answer: int = 0
+    network_counts_to_confirm: int = 0
 
 
 class AttentionItemOut(Schema):

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from sampark.network import setup_views as network_setup
 from sampark.web import setup
 
 app_name = "setup"
@@ -13,4 +14,5 @@ urlpatterns = [
     path("policies/", setup.policy_list, name="policies"),
     path("teams/", setup.team_list, name="teams"),
     path("events/", setup.events, name="events"),
+    path("network/", network_setup.platforms, name="network"),
 ]
