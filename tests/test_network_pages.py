@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from sampark.core.text import indian_grouping
-from sampark.network import charts, selectors, services
+from sampark.network import charts, rollups, selectors, services
 from sampark.network.models import Handle
 from sampark.org.models import Unit
 from tests.personas import log_in
@@ -39,6 +39,7 @@ def network_world(world):
     handle(world.gaya_worker, "facebook", "https://facebook.com/amal", {95: 1_800_000, 40: 2_000_000, 0: 2_200_000})
     hidden = handle(world.gaya_worker, "youtube", "https://youtube.com/@amal_hidden", {0: 77})
     services.update_handle(world.gaya_worker, hidden, status="hidden")
+    rollups.fold_all()  # the pages read the roll-ups, as the worker keeps them
 
 
 def section(html: str, ident: str) -> str:
