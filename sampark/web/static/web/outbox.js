@@ -141,6 +141,13 @@
       });
     });
   };
+  // A count of a member's social-media handle (network/, type "network"): sent to the snapshot API,
+  // which takes the same handle, date and count again as done (200), so a resend is safe.
+  SEND.network = function (item) {
+    var b = item.body, n = parseInt(String(b.count).replace(/[,\s]/g, ""), 10);
+    return post("/api/v1/handles/" + b.handle + "/snapshots", { date: b.date, count: isNaN(n) ? b.count : n }, true)
+      .then(function (r) { return settle(item, r, "sent"); });
+  };
   function sendOne(item) {
     var send = SEND[item.type || "report"];
     return send(item).catch(function () { backoff(item, "offline"); }).then(function () {
@@ -283,6 +290,40 @@
           el.text.value = ""; el.link.value = ""; input.value = "";
           document.getElementById("difficulty-queued").hidden = false;
         });
+      });
+    });
+  }
+
+  // --- this month's count of a handle (network/), made with no network -----------------------------
+  var netForms = document.querySelectorAll('form[data-outbox="network"]');
+  if (netForms.length) {
+    var localDay = function () {
+      var d = new Date();
+      return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
+    };
+    all().then(function (items) {
+      netForms.forEach(function (f) {
+        if (items.some(function (i) { return i.type === "network" && String(i.body.handle) === f.dataset.handle && mine(i) && pending(i); })) {
+          f.querySelector(".net-queued").hidden = false;
+        }
+      });
+    });
+    netForms.forEach(function (f) {
+      f.addEventListener("submit", function (ev) {
+        if (navigator.onLine) return;  // with a network the form is sent as it is
+        ev.preventDefault();
+        var count = f.elements.count.value.trim();
+        add({ id: uuid(), type: "network", body: { handle: f.dataset.handle, date: localDay(), count: count },
+              label: { unit: f.dataset.label, title: count } });
+        f.elements.count.value = "";
+        f.querySelector(".net-queued").hidden = false;
+      });
+    });
+    // Sent later from this page: once nothing waits, show the server's page with the new counts.
+    document.addEventListener("outbox-sent", function (ev) {
+      if (ev.detail.type !== "network") return;
+      all().then(function (items) {
+        if (!items.some(function (i) { return i.type === "network" && mine(i) && pending(i); })) location.reload();
       });
     });
   }
