@@ -66,6 +66,23 @@ def test_adding_twice_with_the_same_client_id_makes_one_handle(client, world, lo
     assert h.snapshots.count() == 1
 
 
+def test_an_add_from_the_phones_outbox_answers_json_once(client, world, login_as):
+    login_as(world.patna_worker)
+    outbox = {"HTTP_X_SAMPARK_OUTBOX": "1", "HTTP_ACCEPT": "application/json"}
+    yesterday = timezone.localdate() - timedelta(days=1)
+    body = {"platform": "telegram", "url": "https://t.me/vinod_ch", "count": "90", "date": yesterday.isoformat(),
+            "client_uuid": str(uuid.uuid4())}
+    r = client.post("/network/", body, **outbox)
+    assert r.status_code == 201, r.content
+    hid = r.json()["id"]
+    again = client.post("/network/", body, **outbox)
+    assert again.status_code == 200 and again.json()["id"] == hid
+    assert list(Snapshot.objects.values_list("handle_id", "date", "count")) == [(hid, yesterday, 90)]
+    bad = client.post("/network/", body | {"platform": "x", "client_uuid": str(uuid.uuid4())}, **outbox)
+    assert bad.status_code == 400 and hindi(bad.json()["errors"]["url"])
+    assert Handle.objects.count() == 1
+
+
 def test_the_unit_is_asked_only_of_a_member_with_posts_in_several_units(client, world, login_as):
     login_as(world.patna_worker)
     assert 'type="hidden" name="unit"' in client.get("/network/").content.decode()

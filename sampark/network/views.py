@@ -4,14 +4,15 @@ member's own handles, or a unit through Unit.objects.visible_to).
 The member's pages are for a booth worker's phone: /network/ lists their handles, each with a
 small form for this month's count (two handles, two counts, one screen; with no network the count
 waits in the phone's outbox, web/outbox.js type "network", and is sent once to the snapshot API),
-and the form to add one. A retry never makes a second handle (client_uuid) or count (one per handle
+and the form to add one (with no network it waits too, type "network_handle", and is sent here with
+its client_uuid and the day it was entered; the answer is then JSON). A retry never makes a second handle (client_uuid) or count (one per handle
 and day)."""
 
 import uuid
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +50,7 @@ def index(request):
     units = services.member_units(person)
     handles = selectors.my_handles(person)
     adding = request.method == "POST" and "handle_id" not in request.POST
+    outbox = adding and request.headers.get("X-Sampark-Outbox") == "1"
     form = HandleForm(request.POST if adding else None, units=units)
     count_error, count_for = "", None
     if request.method == "POST" and not adding:
@@ -58,18 +60,25 @@ def index(request):
             return redirect("network:index")
     elif adding and form.is_valid():
         data = form.cleaned_data
+        # From the phone's outbox (web/outbox.js, type network_handle): the day it was entered there.
+        day = (request.POST.get("date") or today) if outbox else today
         try:
             with transaction.atomic():
-                h, _created = services.register_handle(
+                h, created = services.register_handle(
                     person, platform=data["platform"], handle=data["handle"], url=data["url"],
                     unit=data.get("unit") or None, client_uuid=client_uuid(request), now=timezone.now())
                 if (data.get("count") or "").strip():
-                    services.add_snapshot(person, h, date=today, count=data["count"])
+                    services.add_snapshot(person, h, date=day, count=data["count"])
         except NetworkError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
+            if outbox:
+                return JsonResponse({"id": h.pk, "url": f"/network/handles/{h.pk}/"}, status=201 if created else 200)
             messages.success(request, _("Handle added."))
             return redirect("network:index")
+    if outbox and form.errors:
+        errors = {k: " ".join(v) for k, v in form.errors.items()}
+        return JsonResponse({"detail": errors.pop("__all__", ""), "errors": errors}, status=400)
     failed = bool(form.errors or count_error)
     return render(request, "network/index.html", {
         "form": form, "rows": reminders.month_rows(handles, today), "home": _home_unit(person),

@@ -2,7 +2,7 @@
 worker adds two handles with their counts on /network/; a month later (fake time, the live server's
 thread included) enters new counts; after the fold, the district's and the state's network pages
 show the reach and its growth, and nothing scrolls sideways. And a month's counts entered with no
-network wait in the phone's outbox and arrive once when it returns."""
+network, and a handle added with none, wait in the phone's outbox and arrive once when it returns."""
 
 import re
 from datetime import timedelta
@@ -117,24 +117,33 @@ def test_counts_entered_with_no_network_arrive_once(live_server, world, offline_
         page.fill(f"#net-count-{h.pk}", count)
         page.click(f'form[data-handle="{h.pk}"] button')
         page.wait_for_selector(f'form[data-handle="{h.pk}"] .net-queued', state="visible")
+    # A third handle, added with no network, waits too.
+    page.select_option("#id_platform", "instagram")
+    page.fill("#id_url", "instagram.com/vinod.insta")
+    page.fill("#id_count", "75")
+    page.click("#net-add button")
+    page.wait_for_selector("#net-add-queued", state="visible")
     fits(page)
-    page.wait_for_function("Sampark.all().then(items => items.filter(i => i.type === 'network' && "
-                           "i.status === 'waiting').length === 2)")
-    assert Snapshot.objects.count() == 0
+    page.wait_for_function("Sampark.all().then(items => items.filter(i => /^network/.test(i.type) && "
+                           "i.status === 'waiting').length === 3)")
+    assert Snapshot.objects.count() == 0 and Handle.objects.count() == 2
 
     ctx.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    wait_for(page, lambda: Snapshot.objects.count() == 2)
-    assert sorted(Snapshot.objects.values_list("handle_id", "count")) == sorted([(x.pk, 1200), (fb.pk, 340)])
-    page.wait_for_function("Sampark.all().then(items => items.filter(i => i.type === 'network' && "
-                           "i.status === 'sent').length === 2)")
+    wait_for(page, lambda: Snapshot.objects.count() == 3)
+    insta = Handle.objects.get(platform__code="instagram")
+    assert insta.person == worker and insta.url == "https://instagram.com/vinod.insta"
+    assert sorted(Snapshot.objects.values_list("handle_id", "count")) == sorted(
+        [(x.pk, 1200), (fb.pk, 340), (insta.pk, 75)])
+    page.wait_for_function("Sampark.all().then(items => items.filter(i => /^network/.test(i.type) && "
+                           "i.status === 'sent').length === 3)")
 
     # Again: nothing more arrives.
     page.reload()
     page.wait_for_function("!!(window.Sampark && window.Sampark.all)")
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_timeout(700)
-    assert Snapshot.objects.count() == 2
+    assert Snapshot.objects.count() == 3 and Handle.objects.count() == 3
     assert "1,200" in page.locator("#net-handles").inner_text()
     page.goto(f"{base}/outbox/")
     item = page.wait_for_selector("#outbox li[data-type=network][data-status=sent]")

@@ -40,4 +40,5 @@ def outbox_texts():
         "photoRejected": _("Photo not accepted:"),
         "checkin": _("Check-in"),
         "network": _("Social media count"),
+        "network_handle": _("Social media handle"),
     }, "outbox-texts")
