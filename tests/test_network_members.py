@@ -32,7 +32,7 @@ def test_a_worker_enters_two_counts_on_one_screen(client, world, login_as):
     assert client.post("/network/", {"handle_id": fb.pk, "count": "340"}).status_code == 302
     assert {(s.handle_id, s.count) for s in Snapshot.objects.all()} == {(x.pk, 1200), (fb.pk, 340)}
     page = client.get("/network/").content.decode()
-    assert "1,200" in page and "340" in page
+    assert "1,200 फ़ॉलोअर" in page and "340" in page
 
 
 def test_bad_input_answers_400_in_hindi_and_writes_nothing(client, world, login_as):

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from sampark.core.names import pick
 from sampark.directives.channels import phone_channel_name, queue_messages
 from sampark.directives.models import Message
 from sampark.network import policies
@@ -37,7 +38,7 @@ def month_ref(today: date) -> str:
 
 def month_rows(handles: list[Handle], today: date) -> list[dict]:
     """For the member's page: each handle with its count dated this month (the latest, whatever its
-    status) and whether a count of it waits for a coordinator."""
+    status), whether a count of it waits for a coordinator, and what its platform counts."""
     ids = [h.pk for h in handles]
     this_month: dict[int, Snapshot] = {}
     awaiting: set[int] = set()
@@ -45,7 +46,8 @@ def month_rows(handles: list[Handle], today: date) -> list[dict]:
         this_month[s.handle_id] = s
     awaiting.update(Snapshot.objects.filter(handle_id__in=ids, status=Snapshot.Status.FLAGGED)
                     .values_list("handle_id", flat=True))
-    return [{"h": h, "month": this_month.get(h.pk), "awaiting": h.pk in awaiting} for h in handles]
+    return [{"h": h, "month": this_month.get(h.pk), "awaiting": h.pk in awaiting,
+             "counts": pick(h.platform.counts_hi, h.platform.counts_en)} for h in handles]
 
 
 def due(today: date) -> bool:

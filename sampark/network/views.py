@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sampark.core.decorators import person_required
+from sampark.core.names import pick
 from sampark.core.visibility import get_visible_or_404
 from sampark.network import reminders, selectors, services
 from sampark.network.forms import HandleEditForm, HandleForm, SnapshotForm, client_uuid
@@ -29,6 +30,11 @@ from sampark.org.models import Unit
 def _home_unit(person):
     units = services.member_units(person)
     return units[-1] if units else None
+
+
+def _counts(h) -> str:
+    """What the handle's platform counts (followers, subscribers, members), in the page's language."""
+    return pick(h.platform.counts_hi, h.platform.counts_en)
 
 
 def _enter_count(request, handles, today):
@@ -120,7 +126,7 @@ def handle_detail(request, handle_id: int):
             return redirect("network:handle", h.pk)
     return render(request, "network/handle.html", {
         "h": h, "form": form, "edit": edit, "history": selectors.history(h), "mine": mine,
-        "can_review": services.can_review(request.person, h),
+        "can_review": services.can_review(request.person, h), "counts": _counts(h),
     }, status=400 if (form.errors or edit.errors) else 200)
 
 
@@ -140,7 +146,7 @@ def handle_act(request, handle_id: int, action: str):
         raise Http404
     if action == "remove" and h.person_id == request.person.pk and request.POST.get("confirm") != "yes":
         return render(request, "network/handle.html", {"h": h, "confirm_remove": True, "mine": True,
-                                                       "history": selectors.history(h)})
+                                                       "history": selectors.history(h), "counts": _counts(h)})
     step, done = steps[action]
     try:
         step()

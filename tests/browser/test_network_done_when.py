@@ -128,8 +128,10 @@ def test_counts_entered_with_no_network_arrive_once(live_server, world, offline_
                            "i.status === 'waiting').length === 3)")
     assert Snapshot.objects.count() == 0 and Handle.objects.count() == 2
 
-    ctx.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
+    # Back online: all three go, and once nothing waits the page reloads itself with the counts.
+    with page.expect_navigation(timeout=60_000):
+        ctx.set_offline(False)
+    page.wait_for_load_state()
     wait_for(page, lambda: Snapshot.objects.count() == 3)
     insta = Handle.objects.get(platform__code="instagram")
     assert insta.person == worker and insta.url == "https://instagram.com/vinod.insta"
