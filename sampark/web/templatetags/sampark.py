@@ -39,4 +39,6 @@ def outbox_texts():
         "busy": _("The server is busy; will retry."), "login": _("Log in again to send."),
         "photoRejected": _("Photo not accepted:"),
         "checkin": _("Check-in"),
+        "network": _("Social media count"),
+        "network_handle": _("Social media handle"),
     }, "outbox-texts")

@@ -141,6 +141,24 @@
       });
     });
   };
+  // A count of a member's social-media handle (network/, type "network"): sent to the snapshot API,
+  // which takes the same handle, date and count again as done (200), so a resend is safe.
+  SEND.network = function (item) {
+    var b = item.body, n = parseInt(String(b.count).replace(/[,\s]/g, ""), 10);
+    return post("/api/v1/handles/" + b.handle + "/snapshots", { date: b.date, count: isNaN(n) ? b.count : n }, true)
+      .then(function (r) { return settle(item, r, "sent"); });
+  };
+  // A handle added with no network (network/, type "network_handle"): sent to the page with its
+  // client_uuid (the item's id), so a resend gives the same handle back and the count once.
+  SEND.network_handle = function (item) {
+    var b = item.body, form = new FormData();
+    Object.keys(b).forEach(function (k) { if (b[k] != null) form.append(k, b[k]); });
+    form.append("client_uuid", item.id);
+    return fetch("/network/", {
+      method: "POST", credentials: "same-origin", redirect: "manual", body: form,
+      headers: { "X-CSRFToken": csrf(), "X-Sampark-Outbox": "1", "Accept": "application/json" }
+    }).then(function (r) { return settle(item, r, "sent"); });
+  };
   function sendOne(item) {
     var send = SEND[item.type || "report"];
     return send(item).catch(function () { backoff(item, "offline"); }).then(function () {
@@ -283,6 +301,58 @@
           el.text.value = ""; el.link.value = ""; input.value = "";
           document.getElementById("difficulty-queued").hidden = false;
         });
+      });
+    });
+  }
+
+  // --- this month's count of a handle (network/), made with no network -----------------------------
+  // The phone's own date, the day the count was taken (sent later, perhaps the next day).
+  function localDay() {
+    var d = new Date();
+    return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
+  }
+  var netForms = document.querySelectorAll('form[data-outbox="network"]');
+  if (netForms.length) {
+    all().then(function (items) {
+      netForms.forEach(function (f) {
+        if (items.some(function (i) { return i.type === "network" && String(i.body.handle) === f.dataset.handle && mine(i) && pending(i); })) {
+          f.querySelector(".net-queued").hidden = false;
+        }
+      });
+    });
+    netForms.forEach(function (f) {
+      f.addEventListener("submit", function (ev) {
+        if (navigator.onLine) return;  // with a network the form is sent as it is
+        ev.preventDefault();
+        var count = f.elements.count.value.trim();
+        add({ id: uuid(), type: "network", body: { handle: f.dataset.handle, date: localDay(), count: count },
+              label: { unit: f.dataset.label, title: count } });
+        f.elements.count.value = "";
+        f.querySelector(".net-queued").hidden = false;
+      });
+    });
+  }
+  var netAdd = document.querySelector('form[data-outbox="network_handle"]');
+  if (netAdd) {
+    netAdd.addEventListener("submit", function (ev) {
+      if (navigator.onLine) return;
+      ev.preventDefault();
+      var el = netAdd.elements, body = { date: localDay() };
+      ["platform", "handle", "url", "count", "unit"].forEach(function (k) { if (el[k]) body[k] = el[k].value.trim(); });
+      var platform = el.platform.options[el.platform.selectedIndex];
+      add({ id: el.client_uuid.value, type: "network_handle", body: body,
+            label: { unit: platform ? platform.textContent : "", title: body.handle || body.url } });
+      ["handle", "url", "count"].forEach(function (k) { el[k].value = ""; });
+      el.client_uuid.value = uuid();  // the next handle added is another
+      document.getElementById("net-add-queued").hidden = false;
+    });
+  }
+  if (netForms.length || netAdd) {
+    // Sent later from this page: once nothing waits, show the server's page with the new counts.
+    document.addEventListener("outbox-sent", function (ev) {
+      if (ev.detail.type !== "network" && ev.detail.type !== "network_handle") return;
+      all().then(function (items) {
+        if (!items.some(function (i) { return /^network/.test(i.type || "") && mine(i) && pending(i); })) location.reload();
       });
     });
   }

@@ -15,6 +15,8 @@ var KEPT = [/^\/$/, /^\/directives\/$/, /^\/directives\/\d+\/$/, /^\/reports\/ne
 // The volunteer's check-in page and its script: check-ins wait in the outbox with no network.
 SHELL_FILES.push("/static/web/checkin.js");
 KEPT.push(/^\/events\/\d+\/checkin\/$/);
+// The member's social-media handles: this month's counts wait in the outbox with no network.
+KEPT.push(/^\/network\/$/);
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (cache) {
