@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.network import views
+from sampark.network import import_views, views
 
 app_name = "network"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("handles/<int:handle_id>/", views.handle_detail, name="handle"),
     path("handles/<int:handle_id>/<slug:action>/", views.handle_act, name="handle-act"),
     path("unit/<int:unit_id>/", views.unit_page, name="unit"),
+    path("import/", import_views.import_counts_view, name="import"),
 ]
