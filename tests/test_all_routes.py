@@ -293,6 +293,10 @@ PAGES: dict[str, object] = {
     "network/handles/<int:handle_id>/<slug:action>/": Obj(handle, ("POST",), variants=tuple(
         {"action": a} for a in ("hide", "show", "remove", "verify", "unverify"))),
     "network/unit/<int:unit_id>/": Obj(unit, own=own_unit),
+    "network/import/": LeadersOnly(),
+    "network/import/ POST": Create("POST", lambda g: {"file": SimpleUploadedFile(
+        "counts.csv", f"platform,handle,date,count\nx,{MARK},{timezone.localdate().isoformat()},99\n".encode(),
+        content_type="text/csv")}, json=False, files=True),
     "network/ POST": Create("POST", lambda g: {"platform": "telegram", "url": "https://t.me/gaya_mark",
                                                "unit": g.booth.pk, "count": "5"}, json=False),
     "events/new/ POST": Create("POST", lambda g: {"unit": g.unit.pk, "title": MARK, "kind": "meeting",
@@ -546,6 +550,7 @@ def gaya(world, settings, tmp_path):
         attachment=sent.attachments.get(), patna_person=world.patna_worker, own_d=own_d, member=world.gaya_worker,
         counts=lambda: (Report.objects.in_subtree(world.gaya.path).count(),
                         network_models.Handle.objects.in_subtree(world.gaya.path).count(),
+                        network_models.Snapshot.objects.filter(handle__unit_path__startswith=world.gaya.path).count(),
                         Difficulty.objects.in_subtree(world.gaya.path).count(),
                         Directive.objects.filter(title__contains=MARK).count(),
                         ReviewNote.objects.count(), ActionItem.objects.count(),

@@ -22,12 +22,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sampark.core import audit, paths
+from sampark.core import audit, bulk, paths
 from sampark.core.tables import MAX_BYTES, FileProblem, records, unneutralise
 from sampark.core.text import UnsafeText, ascii_digits, clean
 from sampark.core.visibility import leading_roots
@@ -312,7 +312,7 @@ class CountImport:
         return out
 
     def apply(self, plans: list[RowPlan], computed: dict, now: datetime) -> None:
-        creates, updates, handle_updates, audit_rows = [], [], [], []
+        creates, updates, latest, audit_rows = [], [], [], []
         pending: dict = defaultdict(lambda: [0, 0, 0, 0])
         by_handle: dict[int, list[RowPlan]] = defaultdict(list)
         for p in plans:
@@ -322,35 +322,62 @@ class CountImport:
             h, stored, before, after = computed[hid]
             for p in rows:
                 if p.action == "create":
-                    snap = Snapshot(id=uuid.uuid4(), handle_id=hid, date=p.date, count=p.count, status=p.status,
-                                    source=Snapshot.Source.IMPORT, entered_by=self.actor, created_at=now)
-                    creates.append(snap)
+                    creates.append((hid, p.date, p.count, p.status, Snapshot.Source.IMPORT, self.actor.pk, now))
+                    object_id = f"{hid}:{p.date.isoformat()}"
                 else:
-                    snap = Snapshot(id=stored[p.date][0], handle_id=hid, date=p.date, count=p.count, status=p.status,
-                                    entered_by=self.actor, reviewed_by=None, reviewed_at=None)
-                    updates.append(snap)
-                audit_rows.append((self.actor.pk, "network.snapshot", "network.snapshot", str(snap.id), None,
+                    updates.append(Snapshot(id=stored[p.date][0], handle_id=hid, date=p.date, count=p.count,
+                                            status=p.status, entered_by=self.actor, reviewed_by=None, reviewed_at=None))
+                    object_id = str(stored[p.date][0])
+                audit_rows.append((self.actor.pk, "network.snapshot", "network.snapshot", object_id, None,
                                    audit.canonical_json(audit.normal({
                                        "handle": hid, "date": p.date.isoformat(), "count": p.count,
                                        "status": p.status, "source": "import"}))))
             for st, sign in ((before, -1), (after, 1)):
-                rows3 = [(d, c, s) for d, (c, s) in st.items()]
-                for (platform_id, day), vals in rollups.contributions(h, rows3).items():
+                for (platform_id, day), vals in rollups.contributions(h, [(d, c, s) for d, (c, s) in st.items()]).items():
                     acc = pending[(h.unit_path, platform_id, day)]
                     for i, v in enumerate(vals):
                         acc[i] += sign * v
             counted = [(d, c) for d, (c, s) in after.items() if s == Snapshot.Status.COUNTED]
-            latest = max(counted) if counted else (None, None)
-            h.latest_date, h.latest_count = latest
-            handle_updates.append(h)
-        Snapshot.objects.bulk_create(creates, batch_size=1000)
+            day, count = max(counted) if counted else (None, None)
+            latest.append((hid, day, count))
+        insert_snapshots(creates)
         Snapshot.objects.bulk_update(updates, ["count", "status", "entered_by", "reviewed_by", "reviewed_at"],
                                      batch_size=500)
-        Handle.objects.bulk_update(handle_updates, ["latest_date", "latest_count"], batch_size=500)
-        NetworkPending.objects.bulk_create(
-            [NetworkPending(unit_path=path, platform_id=p, day=day, **dict(zip(rollups.COLS, vals, strict=True)))
-             for (path, p, day), vals in pending.items() if any(vals)], batch_size=1000)
+        set_latest(latest)
+        queue_pending(pending)
         audit.record_rows(audit_rows, now)
+
+
+# --- writing many rows (also used by the demo) ------------------------------------------------------
+
+def _dt(value: datetime):
+    return value if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(value)
+
+
+def insert_snapshots(rows) -> int:
+    """New snapshots in one append: rows of (handle id, date, count, status, source, entered_by id, created_at)."""
+    times: dict = {}  # most rows share a few times: adapt each once
+    return bulk.insert_rows(Snapshot._meta.db_table, (
+        "id", "handle_id", "date", "count", "status", "source", "entered_by_id", "created_at"),
+        ((uuid.uuid4().hex, hid, day.isoformat(), count, status, source, by,
+          times[at] if at in times else times.setdefault(at, _dt(at)))
+         for hid, day, count, status, source, by, at in rows))
+
+
+def set_latest(rows) -> None:
+    """(handle id, latest date or None, latest count or None) for many handles."""
+    table = connection.ops.quote_name(Handle._meta.db_table)
+    with connection.cursor() as cur:
+        cur.executemany(f"UPDATE {table} SET latest_date = %s, latest_count = %s WHERE id = %s",
+                        [(d.isoformat() if d else None, c, hid) for hid, d, c in rows])
+
+
+def queue_pending(pending: dict) -> int:
+    """{(unit path, platform id, day): [reach, handles, seen, verified]} summed over many handles, as
+    rollups.queue_change appends one handle's change."""
+    return bulk.insert_rows(NetworkPending._meta.db_table, ("unit_path", "platform_id", "day", *rollups.COLS),
+                            ((path, p, day.isoformat(), *vals) for (path, p, day), vals in pending.items()
+                             if any(vals)))
 
 
 SAMPLE = 20
