@@ -354,6 +354,7 @@ API: dict[str, object] = {
     "DELETE /handles/{handle_id}": Obj(handle, ("DELETE",)),
     "POST /handles/{handle_id}/snapshots": Obj(handle, ("POST",), data=lambda g: {"date": "2026-01-01", "count": 5}),
     "GET /units/{unit_id}/network": Obj(unit, own=own_unit),
+    "POST /network/imports": Create("POST", lambda g: {"check_only": False}),
     "POST /events": Create("POST", lambda g: {"title": MARK, "kind": "meeting", "unit": g.unit.pk,
                                                "starts_at": "2031-01-01T10:00:00+05:30",
                                                "ends_at": "2031-01-01T12:00:00+05:30"}),

@@ -233,3 +233,24 @@ def test_erasure_removes_handles_corrects_roll_ups_and_clears_keys(world):
         for k, v in row.items():
             totals[k] += v
     assert dict(totals) == {"reach": 0, "handles": 0, "seen": 0, "verified": 0}
+
+
+def test_the_api_checks_then_imports_and_names_bad_rows(world, client, api_as):
+    h, _ = services.register_handle(world.patna_worker, platform="x", url="https://x.com/vinod_bjp")
+    today = timezone.localdate().isoformat()
+    good = _csv([["x", "vinod_bjp", today, 321]])
+    headers = api_as(world.patna_coord) | {"HTTP_ACCEPT_LANGUAGE": "hi"}
+    r = client.post("/api/v1/network/imports", {"file": SimpleUploadedFile("c.csv", good), "check_only": "true"},
+                    **headers)
+    assert r.status_code == 200, r.content
+    assert r.json()["dry_run"] and r.json()["created"] == 1 and not Snapshot.objects.exists()
+    r = client.post("/api/v1/network/imports", {"file": SimpleUploadedFile("c.csv", good)}, **headers)
+    assert r.status_code == 200 and r.json()["created"] == 1 and Snapshot.objects.get(handle=h).count == 321
+    bad = _csv([["x", "vinod_bjp", today, 400], ["x", "nobody", today, 1]])
+    r = client.post("/api/v1/network/imports", {"file": SimpleUploadedFile("c.csv", bad)}, **headers)
+    assert r.status_code == 422 and list(r.json()["errors"]) == ["3:handle"]
+    assert any("\u0900" <= ch <= "\u097f" for ch in r.json()["errors"]["3:handle"] + r.json()["detail"])
+    assert Snapshot.objects.get(handle=h).count == 321
+    r = client.post("/api/v1/network/imports", {"file": SimpleUploadedFile("c.csv", good)},
+                    **api_as(world.patna_worker))
+    assert r.status_code == 403

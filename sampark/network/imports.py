@@ -159,7 +159,8 @@ def _link_key(value: str) -> str:
 
 
 def _handle_key(value: str) -> str:
-    return clean(value).removeprefix("@").strip().casefold()
+    """A handle as compared: without @ and case (cells and stored handles are already clean text)."""
+    return value.strip().removeprefix("@").strip().casefold()
 
 
 class CountImport:
@@ -193,9 +194,11 @@ class CountImport:
     def plan(self, rows) -> list[RowPlan]:
         parsed = []
         wanted: dict[int, set[str]] = defaultdict(set)
+        keys: dict[str, str] = {}  # the platform column repeats a few values
         for line, row in rows:
             before = len(self.errors)
-            platform = self.platforms.get(_key(row["platform"])) if row["platform"] else None
+            raw = row["platform"]
+            platform = self.platforms.get(keys[raw] if raw in keys else keys.setdefault(raw, _key(raw))) if raw else None
             if not row["platform"]:
                 self.error(line, "platform", _("Give the platform."))
             elif platform is None:
@@ -328,10 +331,10 @@ class CountImport:
                     updates.append(Snapshot(id=stored[p.date][0], handle_id=hid, date=p.date, count=p.count,
                                             status=p.status, entered_by=self.actor, reviewed_by=None, reviewed_at=None))
                     object_id = str(stored[p.date][0])
+                # Plain strings and whole numbers: already as they read back (audit.normal), so not passed through it.
                 audit_rows.append((self.actor.pk, "network.snapshot", "network.snapshot", object_id, None,
-                                   audit.canonical_json(audit.normal({
-                                       "handle": hid, "date": p.date.isoformat(), "count": p.count,
-                                       "status": p.status, "source": "import"}))))
+                                   audit.canonical_json({"handle": hid, "date": p.date.isoformat(), "count": p.count,
+                                                         "status": str(p.status), "source": "import"})))
             for st, sign in ((before, -1), (after, 1)):
                 for (platform_id, day), vals in rollups.contributions(h, [(d, c, s) for d, (c, s) in st.items()]).items():
                     acc = pending[(h.unit_path, platform_id, day)]
