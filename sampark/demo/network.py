@@ -1,4 +1,4 @@
-"""The demo's network on social media: handles for about a third of the social-media workers (one to
+"""The demo's network on social media: handles for about a quarter of the social-media workers (one to
 three platforms each; the Patna booth worker of the demo log-ins has two), each with twelve monthly
 counts that grow plausibly, some districts faster than others; a few counts that jumped wait for a
 coordinator's confirmation, a few handles are unverified, a few stale (no count for three months), a
@@ -16,7 +16,7 @@ from sampark.network import imports, rollups
 from sampark.network.models import BoothCover, Handle, NetworkDaily, NetworkPending, Platform, Snapshot
 from sampark.people.models import Person, Post, Role, Team
 
-SHARE = 3  # one social-media worker in SHARE gets handles
+SHARE = 4  # one social-media worker in SHARE gets handles
 MAX_PEOPLE = 4_000  # keeps the load short at every scale
 MONTHS = 12
 BOOTH_WORKER = "+919900000004"  # the demo log-in "Booth worker in Patna": two handles

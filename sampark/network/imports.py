@@ -16,8 +16,8 @@ may stand for ``handle``). A handle is named by its text (with or without @, any
 
 Importing the same file twice changes nothing."""
 
+import os
 import re
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -362,7 +362,7 @@ def insert_snapshots(rows) -> int:
     times: dict = {}  # most rows share a few times: adapt each once
     return bulk.insert_rows(Snapshot._meta.db_table, (
         "id", "handle_id", "date", "count", "status", "source", "entered_by_id", "created_at"),
-        ((uuid.uuid4().hex, hid, day.isoformat(), count, status, source, by,
+        ((os.urandom(16).hex(), hid, day.isoformat(), count, status, source, by,
           times[at] if at in times else times.setdefault(at, _dt(at)))
          for hid, day, count, status, source, by, at in rows))
 
