@@ -227,3 +227,34 @@ def test_the_demo_has_meetings_with_attendance_a_workshop_and_an_upcoming_traini
         districts.values_list("path", flat=True))
     training = Event.objects.get(kind__code="training")
     assert training.is_published and training.invitation_id and training.unit.name_en == "Patna"
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_network_of_handles_with_a_year_of_counts(small):
+    from datetime import timedelta
+
+    from django.db.models import Count, Max, Min, Sum
+    from django.utils import timezone
+
+    from sampark.network import rollups
+    from sampark.network.models import Handle, NetworkDaily, NetworkPending, Snapshot
+
+    handles = Handle.objects.all()
+    assert handles.count() > 500
+    assert handles.values("platform").distinct().count() >= 5
+    worker = Person.objects.get(phone="+919900000004")
+    assert sorted(handles.filter(person=worker).values_list("platform__code", flat=True)) == ["facebook", "x"]
+    # Twelve monthly counts for most handles, growing; a few jumps wait for a coordinator.
+    per = handles.annotate(n=Count("snapshots"), lo=Min("snapshots__count"), hi=Max("snapshots__count"))
+    assert per.filter(n=12).count() > handles.count() // 2
+    assert per.filter(n=12, hi__gt=F("lo")).count() > handles.count() // 2
+    assert Snapshot.objects.filter(status=Snapshot.Status.FLAGGED).exists()
+    assert handles.filter(verified_at__isnull=True).exists()
+    today = timezone.localdate()
+    assert handles.filter(latest_date__lt=today - timedelta(days=60)).exists()  # stale
+    # The roll-up queue holds exactly what the handles contribute (as the services would queue it).
+    reach = sum(v[rollups.REACH] for h in handles.filter(person=worker) for v in rollups.contributions(h).values())
+    assert reach == sum(h.latest_count for h in handles.filter(person=worker)) > 0
+    # Before the fold is written (rollups.fold_pending), everything waits in the queue.
+    if not NetworkDaily.objects.exists():
+        assert NetworkPending.objects.aggregate(r=Sum("reach"))["r"] == handles.aggregate(r=Sum("latest_count"))["r"]

@@ -137,7 +137,8 @@ def test_my_data_holds_everything_of_mine_and_nothing_of_anyone_else(world, clie
     assert set(mydata.registered_sections()) == {
         "person", "posts", "sessions", "second_factor", "api_tokens", "transfers", "receipts", "messages",
         "directives_written", "reports", "difficulties", "action_items", "phone_reveals",
-        "erasure_requests", "consents", "event_rsvps", "event_checkins", "event_programme", "events_written"}
+        "erasure_requests", "consents", "event_rsvps", "event_checkins", "event_programme", "events_written",
+        "network_handles", "network_reviewed"}
 
     login_as(world.patna_worker)
     r = client.get("/api/v1/me/data")

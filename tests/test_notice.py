@@ -61,6 +61,10 @@ NOT_PERSONAL = {
     "events.ReviewEntry.unit_path": "a path in the tree: the unit reviewed",
     "events.EventReport.lang": "a language code",
     "events.EventReport.status": "a status code",
+    "network.Handle.unit_path": "a path in the tree: the unit the handle counts under",
+    "network.Handle.status": "a status code: shown or hidden",
+    "network.Snapshot.status": "a status code: counted, awaiting confirmation or not accepted",
+    "network.Snapshot.source": "a code: entered by the member, a coordinator, or imported",
 }
 
 # Types that can hold something about a person. (CharField covers its kin: e-mail, URL, slug, paths.)
@@ -144,6 +148,7 @@ FINGERPRINTS = {
     "2026-11-28": "132b08070f5de2658b4431a4ac38e361fa5b3ca35a808f25af5b4114e5eaab53",  # first published with issue 13
     "2026-11-28.2": "f06bb448f754918cb4143547a4c4f857c1a1c6d5213252c9ead77bc47b02fbc8",  # + when directives reach the phone
     "2026-11-28.3": "ca2523df6fd087bbcbd45ed217bdb1b9dc9a92116a45e6667a10044b4e9b0331",  # + events: answers, check-ins, roles
+    "2026-11-28.4": "95724c3510bd9f5ef5b9c95cf426bb26cafce49afea5c7a08ad5ba5ec9a27189",  # + network: handles and counts
 }
 
 

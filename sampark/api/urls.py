@@ -30,6 +30,7 @@ def _mount() -> None:
     from sampark.events.rsvp_api import router as events_rsvp_router
     from sampark.network.api import router as network_router
     from sampark.network.review_api import router as network_review_router
+    from sampark.network.import_api import router as network_import_router
     from sampark.org.api import router as org_router
     from sampark.people.api import router as people_router
     from sampark.people.consent_api import router as consent_router
@@ -56,6 +57,7 @@ def _mount() -> None:
     api.add_router("", consent_router)
     api.add_router("", network_router)
     api.add_router("", network_review_router)
+    api.add_router("", network_import_router)
 
 
 _mount()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sampark.core import audit, bulk, paths
 from sampark.demo import events as demo_events
+from sampark.demo import network as demo_network
 from sampark.demo.data import BOOTH_HEAD, LEVEL_POSTS, SCALES, SEED, WORKER_TEAMS, Names, Scale
 from sampark.demo.logins import DEMO_LOGINS, DemoLogin, enrol_demo_leaders
 from sampark.demo.tree import BIHAR_ECI_CODE, Node, upper_tree, walk
@@ -482,6 +483,8 @@ def load(scale: str = "small", *, if_empty: bool = False, reset: bool = False, l
             made = demo_events.add_events()
             say("events: {} in {:.1f} s".format(", ".join(f"{k} {v}" for k, v in made.items()),
                                                 time.monotonic() - t0))
+            t0, made = time.monotonic(), demo_network.add_network()
+            say("network: {} in {:.1f} s".format(", ".join(f"{k} {v}" for k, v in made.items()), time.monotonic() - t0))
             seconds = round(time.monotonic() - started, 1)
             audit.record(None, "demo.load", object_type="org.unit", after={
                 "scale": scale, "units": units, "people": people, "posts": posts, "reset": reset, "seconds": seconds})

@@ -14,6 +14,8 @@ class NetworkConfig(AppConfig):
         from sampark.core.jobs import register_tick
         from sampark.core.panels import register_panel
         from sampark.network import activity, attention, jobs
+        from sampark.network import erasure as network_erasure
+        from sampark.network import mydata as network_mydata
         from sampark.network.panel import dashboard_panel
         from sampark.network.rollups import bump_booths_version, on_subtree_moved, rebuild, unit_saved
         from sampark.org.models import Level, Unit
@@ -25,6 +27,8 @@ class NetworkConfig(AppConfig):
         register_panel("network", dashboard_panel)
         attention.register()
         activity.register()
+        network_mydata.register()
+        network_erasure.register()
         subtree_moved.connect(on_subtree_moved, dispatch_uid="network.subtree_moved")
         post_save.connect(unit_saved, sender=Unit, dispatch_uid="network.unit_saved")
         post_delete.connect(bump_booths_version, sender=Unit, dispatch_uid="network.unit_deleted")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sampark.network import export_views, review_views, unit_views, views
+from sampark.network import export_views, import_views, review_views, unit_views, views
 
 app_name = "network"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("review/", review_views.queue, name="review"),
     path("review/counts/<uuid:snapshot_id>/<slug:action>/", review_views.decide, name="review-decide"),
     path("review/handles/<int:handle_id>/verify/", review_views.verify, name="review-verify"),
+    path("import/", import_views.import_counts_view, name="import"),
 ]

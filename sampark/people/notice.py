@@ -17,7 +17,7 @@ from django.conf import settings
 
 from sampark.people import policies
 
-NOTICE_VERSION = "2026-11-28.3"
+NOTICE_VERSION = "2026-11-28.4"
 
 # Where a person sees and downloads their data, and withdraws consent (web.account.my_data).
 MY_DATA_URL = "/account/data/"
@@ -171,6 +171,19 @@ ITEMS: tuple[Item, ...] = (
           "events.ProgrammeItem.guest_name", "events.ProgrammeItem.guest_title", "events.Event.title",
           "events.Event.description", "events.Event.venue", "events.ReviewEntry.text", "events.EventPhoto.caption",
           "events.EventPhoto.file", "events.EventReport.text")),
+    Item("network",
+         Text("सोशल मीडिया पर आपके अपने हैंडल, जो आप खुद दर्ज करते हैं (या आपके नेता फ़ाइल से): मंच (जैसे X, "
+              "फ़ेसबुक), हैंडल और लिंक, किस इकाई में गिना जाए, और तारीख के साथ आपके फ़ॉलोअर या सदस्यों की "
+              "गिनती। संपर्क किसी मंच से कुछ नहीं पढ़ता, न पोस्ट करता है, न किसी को फ़ॉलो करता है।",
+              "Your own social media handles, which you enter yourself (or your leaders import from a file): "
+              "the platform (such as X, Facebook), the handle and link, the unit it counts under, and dated "
+              "counts of your followers or members. Sampark reads nothing from a platform, posts nothing and "
+              "follows no one."),
+         Text("जब तक आप इन्हें हटा न दें। आपका डेटा मिटने पर हैंडल और उनकी गिनती भी मिट जाती है, और कुल "
+              "संख्याओं से घट जाती है।",
+              "Until you remove them. When your data is erased, the handles and their counts are deleted too "
+              "and leave the totals."),
+         ("network.Handle.handle", "network.Handle.url")),
     Item("log",
          Text("बदलावों और लॉग इन का लेखा: किसने (नाम नहीं, एक संख्या) क्या और कब किया, और लॉग इन का "
               "नेटवर्क पता।",
