@@ -29,8 +29,8 @@ def _mount() -> None:
     from sampark.events.report_api import router as event_report_router
     from sampark.events.rsvp_api import router as events_rsvp_router
     from sampark.network.api import router as network_router
-    from sampark.network.review_api import router as network_review_router
     from sampark.network.import_api import router as network_import_router
+    from sampark.network.review_api import router as network_review_router
     from sampark.org.api import router as org_router
     from sampark.people.api import router as people_router
     from sampark.people.consent_api import router as consent_router
