@@ -28,7 +28,7 @@ SHARE = int(os.environ.get("SAMPARK_BENCH_NETWORK_SHARE") or 3)
 PLATFORM_SHARE = [("whatsapp_channel", 28), ("facebook", 24), ("x", 12), ("instagram", 12), ("youtube", 9),
                   ("telegram", 6), ("sharechat", 6), ("threads", 3)]
 RUNS = {"small": 30, "bihar": 30, "india": 20}
-FOLD_SNAPSHOTS = {"small": 2_000, "bihar": 10_000, "india": 10_000}
+FOLD_SNAPSHOTS = {"small": 2_000, "bihar": 5_000, "india": 5_000}
 BATCH = 500
 BUDGET_S = 45  # per timed figure: fewer runs when one call is slow (the selectors on handle rows)
 VERIFY_UNITS = 6
@@ -200,12 +200,11 @@ def _build_rollups(booth_level_id: int) -> None:
                     "sum(reach) AS reach, sum(handles) AS handles, sum(seen) AS seen, sum(verified) AS verified, "
                     "sum(booths) AS booths FROM (" + " UNION ALL ".join(parts) + ") c GROUP BY 1, 2, 3",
                     [booth_level_id])
-        # Platform 0 (any): the four sums over the platforms; booths once per booth, from its first handle.
-        cur.execute(f"INSERT INTO bench_g SELECT path, 0, day, sum(reach), sum(handles), sum(seen), sum(verified), "
-                    f"sum(booths) FROM (SELECT path, day, reach, handles, seen, verified, 0 AS booths FROM bench_g "
-                    f"UNION ALL SELECT substr(unit_path, 1, {prefix}), day, 0, 0, 0, 0, 1 FROM "
+        # Platform 0 (any) carries only the booths covered on any platform, once per booth, from its
+        # first handle; its other figures are read as the sum over the platforms.
+        cur.execute(f"INSERT INTO bench_g SELECT substr(unit_path, 1, {prefix}), 0, day, 0, 0, 0, 0, count(*) FROM "
                     f"(SELECT h.unit_path, min({created}) AS day FROM {h} h JOIN org_unit u ON u.id = h.unit_id "
-                    "WHERE h.status = 'active' AND u.level_id = %s GROUP BY h.unit_path) b0) x GROUP BY path, day",
+                    "WHERE h.status = 'active' AND u.level_id = %s GROUP BY h.unit_path) b0 GROUP BY 1, 3",
                     [booth_level_id])
         cur.execute("DROP TABLE IF EXISTS bench_gu")
         cur.execute(f"CREATE TEMPORARY TABLE bench_gu AS SELECT u.id AS unit_id, u.parent_id, length(g.path) / "
@@ -238,7 +237,8 @@ def _build_rollups(booth_level_id: int) -> None:
 # --- checks ---------------------------------------------------------------------------------------
 
 def _from_rollups(unit, today: date) -> dict:
-    """{platform: Agg} summed from the unit's NetworkDaily rows, as the roll-up reader would."""
+    """{platform: Agg} summed from the unit's NetworkDaily rows, as the roll-up reader would: platform
+    0's rows carry only the booths covered on any platform, its other figures sum the platforms."""
     from collections import defaultdict
 
     from sampark.network.models import NetworkDaily
@@ -250,16 +250,22 @@ def _from_rollups(unit, today: date) -> dict:
     for p, day, reach, handles, seen, verified, booths in NetworkDaily.objects.filter(
             unit_id=unit.pk, day__lte=today).values_list("platform_id", "day", "reach", "handles", "seen",
                                                           "verified", "booths"):
-        a = out[p]
-        a.reach += reach
-        a.handles += handles
-        a.verified += verified
-        a.booths += booths
-        a.reach_30 += reach if day <= d30 else 0
-        a.reach_90 += reach if day <= d90 else 0
-        a.new_30 += handles if day > d30 else 0
-        a.stale += seen if day < stale else 0
+        _add_row(out[p], day, reach, handles, seen, verified, booths, d30, d90, stale)
+        if p:
+            _add_row(out[0], day, reach, handles, seen, verified, 0, d30, d90, stale)
+    out[0]  # noqa: B018 - always present
     return dict(out)
+
+
+def _add_row(a, day, reach, handles, seen, verified, booths, d30, d90, stale) -> None:
+    a.reach += reach
+    a.handles += handles
+    a.verified += verified
+    a.booths += booths
+    a.reach_30 += reach if day <= d30 else 0
+    a.reach_90 += reach if day <= d90 else 0
+    a.new_30 += handles if day > d30 else 0
+    a.stale += seen if day < stale else 0
 
 
 def _same(a: dict, b: dict) -> bool:
@@ -469,6 +475,20 @@ def run(ctx):
         have, snaps = _have()
     else:
         print(f"  {have:,} bench handles and {snaps:,} snapshots already there", flush=True)
+        # Changes left by an interrupted run: folded, or (no fold yet) the roll-ups built again.
+        from sampark.network import rollups
+        from sampark.network.models import NetworkDaily, NetworkPending
+        from sampark.org.models import Level
+
+        rollups.fold_all()
+        if NetworkPending.objects.exists():
+            print("  pending changes the fold does not take: roll-ups built again", flush=True)
+            booth = Level.objects.order_by("-rank").first()
+            _build_rollups(booth.pk if booth else -1)
+        elif NetworkDaily.objects.filter(platform_id=0).exclude(reach=0).exists():
+            print("  roll-ups from an earlier generator (reach on platform 0): built again", flush=True)
+            booth = Level.objects.order_by("-rank").first()
+            _build_rollups(booth.pk if booth else -1)
     from sampark.network.models import BoothCover, NetworkDaily
 
     ctx.record("network.handles", have, "handles")
