@@ -28,7 +28,7 @@ SHARE = int(os.environ.get("SAMPARK_BENCH_NETWORK_SHARE") or 3)
 PLATFORM_SHARE = [("whatsapp_channel", 28), ("facebook", 24), ("x", 12), ("instagram", 12), ("youtube", 9),
                   ("telegram", 6), ("sharechat", 6), ("threads", 3)]
 RUNS = {"small": 30, "bihar": 30, "india": 20}
-FOLD_SNAPSHOTS = {"small": 2_000, "bihar": 5_000, "india": 5_000}
+FOLD_SNAPSHOTS = {"small": 1_000, "bihar": 5_000, "india": 5_000}
 BATCH = 500
 BUDGET_S = 45  # per timed figure: fewer runs when one call is slow (the selectors on handle rows)
 VERIFY_UNITS = 6
@@ -511,8 +511,9 @@ def run(ctx):
     touched = _fold_rate(ctx, today)
     # After the fold: the mandals of the touched handles still agree with the handle rows.
     mandal_paths = {}
-    for u in Unit.objects.filter(pk__in=touched[:200]).only("path"):
-        mandal_paths[u.path[:7 * (depth + 1)]] = True
+    for u in Unit.objects.filter(pk__in=touched).only("path"):
+        if len(u.path) >= 7 * (depth + 1):  # mandals (the fold depth) of the touched handles
+            mandal_paths[u.path[:7 * (depth + 1)]] = True
     after = list(Unit.objects.filter(path__in=list(mandal_paths)[:VERIFY_UNITS]).select_related("level"))
     _verify(ctx, after, today, "after_fold")
     connection.close()
