@@ -29,7 +29,7 @@ PLATFORM_SHARE = [("whatsapp_channel", 28), ("facebook", 24), ("x", 12), ("insta
                   ("telegram", 6), ("sharechat", 6), ("threads", 3)]
 RUNS = {"small": 30, "bihar": 30, "india": 20}
 FOLD_SNAPSHOTS = {"small": 1_000, "bihar": 5_000, "india": 5_000}
-BATCH = 500
+BATCH = 50  # snapshots a transaction: SQLite's one writer holds the lock for a whole batch
 BUDGET_S = 45  # per timed figure: fewer runs when one call is slow (the selectors on handle rows)
 VERIFY_UNITS = 6
 # While selectors.aggregates reads the handle rows (before the roll-up reader lands), one call over a
@@ -382,12 +382,19 @@ def _pages(ctx, today: date, from_rollups: bool) -> None:
 # --- the fold rate ---------------------------------------------------------------------------------
 
 def _folder(stop, out) -> None:
+    from django.db import OperationalError
+
     from sampark.network import rollups
 
     folded = 0
     try:
         while True:
-            n = rollups.fold_pending(5000)
+            try:
+                n = rollups.fold_pending(5000)
+            except OperationalError:  # SQLite: the writer held the lock past busy_timeout; next tick
+                connection.close()
+                time.sleep(0.1)
+                continue
             folded += n
             if n == 0:
                 if stop.is_set():
