@@ -414,7 +414,7 @@ def _fold_rate(ctx, today: date) -> list[int]:
     from sampark.network.models import Handle, NetworkPending, Snapshot
     from sampark.people.models import Person
 
-    n = FOLD_SNAPSHOTS.get(ctx.scale, 2000)
+    n = int(os.environ.get("SAMPARK_BENCH_NETWORK_FOLD") or FOLD_SNAPSHOTS.get(ctx.scale, 1000))
     # Not those with a snapshot today already (person % 30 == 0): each entry is a new snapshot.
     ids = [pk for pk, person in Handle.objects.filter(handle__startswith=TAG).values_list("pk", "person_id")
            if person % 30]
