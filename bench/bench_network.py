@@ -27,7 +27,7 @@ SHARE = int(os.environ.get("SAMPARK_BENCH_NETWORK_SHARE") or 3)
 # Platforms as members use them (share in %): WhatsApp channels and Facebook lead.
 PLATFORM_SHARE = [("whatsapp_channel", 28), ("facebook", 24), ("x", 12), ("instagram", 12), ("youtube", 9),
                   ("telegram", 6), ("sharechat", 6), ("threads", 3)]
-RUNS = {"small": 30, "bihar": 30, "india": 20}
+RUNS = {"small": 30, "bihar": 20, "india": 20}
 FOLD_SNAPSHOTS = {"small": 1_000, "bihar": 5_000, "india": 5_000}
 BATCH = 50  # snapshots a transaction: SQLite's one writer holds the lock for a whole batch
 BUDGET_S = 45  # per timed figure: fewer runs when one call is slow (the selectors on handle rows)
