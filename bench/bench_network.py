@@ -7,7 +7,13 @@ their snapshots, generated in SQL and kept between runs (made again only when mi
 wrong size). The roll-ups (NetworkDaily, BoothCover) are rebuilt set-based from every active handle
 as the fold would leave them, and the pending queue emptied: they are whole-table state, not rows
 of their own. The generated roll-ups are checked against selectors.raw_aggregates on a sample of
-units (network.rollups_match_raw). Sizes: a third of the people (SAMPARK_BENCH_NETWORK_SHARE: 1 in N)."""
+units (network.generated_rollups_match_raw), and again after the fold phase. Sizes: a third of the
+people (SAMPARK_BENCH_NETWORK_SHARE: 1 in N); SAMPARK_BENCH_NETWORK_FOLD: snapshots entered in the
+fold phase; SAMPARK_BENCH_NETWORK_RAW_MAX: while selectors.aggregates still reads the handle rows,
+units with more handles than this are not timed (one call over Bihar takes minutes).
+
+Run on databases of your own: BENCH_PG_DB=bench_net_bihar .venv/bin/python -m bench.run --scale bihar
+--db both --only network (SQLite: bench/.data/<scale>.sqlite3 of this checkout)."""
 
 import inspect
 import multiprocessing
