@@ -89,6 +89,7 @@ def index(request):
         "client_uuid": client_uuid(request) if adding and client_uuid(request) else uuid.uuid4(),
         "today": today, "count_for": count_for, "count_error": count_error,
         "count_value": request.POST.get("count", "") if count_error else "",
+        "leads": bool(person.leading_roots()),
     }, status=400 if failed else 200)
 
 
