@@ -56,20 +56,6 @@ def line_chart(points: list[tuple[date, int]], lang: str, title: str, width: int
 
 # --- map ------------------------------------------------------------------------------------------
 
-def map_source(unit, children: list) -> tuple[str, dict]:
-    """Which GeoJSON draws this unit's children, and {shape code: child unit}: a state's districts by
-    census code, a district's constituencies by number (as the reports map matches them)."""
-    by_code = {svg._norm(c.code): c for c in children if c.code}
-    if not by_code:
-        return "", {}
-    for filename in (svg.DISTRICTS_FILE, svg.CONSTITUENCIES_FILE):
-        known = {f[0] for f in svg._features(filename)}
-        matched = {c: u for c, u in by_code.items() if c in known}
-        if matched and (unit.level.code == "state") == (filename == svg.DISTRICTS_FILE):
-            return filename, matched
-    return "", {}
-
-
 def _pct_text(v: float) -> str:
     return f"{v:g}%"
 
@@ -113,7 +99,7 @@ def child_value(row: dict, by: str) -> float | None:
 
 def network_map(unit, children_rows: list[dict], by: str, link, lang: str, title: str) -> str:
     """The children's map as inline SVG, or "" when this unit's children have no shapes."""
-    filename, by_code = map_source(unit, [r["unit"] for r in children_rows])
+    filename, by_code = svg.map_source(unit, [r["unit"] for r in children_rows])
     if not by_code:
         return ""
     rows = {r["unit"].pk: r for r in children_rows}

@@ -34,6 +34,8 @@ from sampark.core.visibility import leading_roots
 from sampark.network import policies, rollups, services
 from sampark.network.models import Handle, NetworkPending, Platform, Snapshot
 from sampark.network.services import NetworkError
+from sampark.org.imports import ImportAborted
+from sampark.org.io import RowError
 
 __all__ = ["COLUMNS", "FileProblem", "ImportResult", "RowError", "import_counts"]
 
@@ -49,13 +51,6 @@ HEADER_WORDS = {
 MAX_ROWS = 50_000
 CHUNK = 500
 DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?$")
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    message: str
 
 
 @dataclass
@@ -88,10 +83,6 @@ class ImportResult:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated)
-
-
-class ImportAborted(Exception):
-    """Roll the whole import back."""
 
 
 def _key(value: str) -> str:

@@ -101,6 +101,20 @@ def _features(filename: str) -> tuple:
     return tuple(out)
 
 
+
+def map_source(unit, children) -> tuple[str, dict]:
+    """Which GeoJSON draws this unit's children (units), and {shape code: child unit}: a state's
+    districts by census code, a district's constituencies by number."""
+    by_code = {_norm(c.code): c for c in children if c.code}
+    if not by_code:
+        return "", {}
+    for filename in (DISTRICTS_FILE, CONSTITUENCIES_FILE):
+        known = {f[0] for f in _features(filename)}
+        matched = {c: u for c, u in by_code.items() if c in known}
+        if matched and (unit.level.code == "state") == (filename == DISTRICTS_FILE):
+            return filename, matched
+    return "", {}
+
 def simplify(pts: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
     """Douglas-Peucker: keep the ends, then, between two kept points, the point farthest from the
     line joining them while it is farther than ``tolerance``."""

@@ -213,24 +213,10 @@ def unit_dashboard(request, unit_id: int):
         "crumbs": org_selectors.breadcrumbs(unit, visible_roots(request.person)),
         "types": selectors.report_types(), "periods": PERIODS, "silent_choices": SILENT_CHOICES,
         "query": query.urlencode(), "recent": list(selectors.recent_reports(unit, 10)),
-        "has_map": bool(map_source(unit, dash.children)[0]),
+        "has_map": bool(svg.map_source(unit, [r.unit for r in dash.children])[0]),
         "share_pct": None if dash.child_share is None else round(dash.child_share * 100),
         "panels": panels_for(unit, request.person, timezone.now()),
     })
-
-
-def map_source(unit: Unit, children_rows) -> tuple[str, dict]:
-    """Which GeoJSON draws this unit's children, and {shape code: child unit}: a state's districts
-    by census code, a district's constituencies by number."""
-    by_code = {svg._norm(r.unit.code): r.unit for r in children_rows if r.unit.code}
-    if not by_code:
-        return "", {}
-    for filename in (svg.DISTRICTS_FILE, svg.CONSTITUENCIES_FILE):
-        known = {f[0] for f in svg._features(filename)}
-        matched = {c: u for c, u in by_code.items() if c in known}
-        if matched and (unit.level.code == "state") == (filename == svg.DISTRICTS_FILE):
-            return filename, matched
-    return "", {}
 
 
 @person_required
@@ -242,7 +228,7 @@ def unit_map(request, unit_id: int):
         return HttpResponseBadRequest(str(exc))
     rows = selectors.children_rows(unit, p["start"], p["end"], p["rtype"], silent_days=p["silent"],
                                    today=timezone.localdate())
-    filename, by_code = map_source(unit, rows)
+    filename, by_code = svg.map_source(unit, [r.unit for r in rows])
     col_values = {r.unit.pk: r.values.get(p["measure"], 0) for r in rows}
     label = dict((c, lbl) for c, lbl, _col in selectors.measures(p["rtype"]))[p["measure"]]
     # Or coloured by a post plan item (?vacancy=<item id>): the per cent of its units left empty.
