@@ -8,6 +8,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +24,15 @@ def _keep_the_test_connection():
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
+# Operations where a body the document allows may still be refused (422) by design, and why.
+REFUSE_VALID = {
+    ("POST", "/api/v1/handles"): "platform codes are data an administrator adds, so the document cannot list "
+                                 "them; an unknown code, or a link off the platform's host, is a named 422",
+    ("GET", "/api/v1/network/review"): "the platform filter is a code from data (as above): an unknown one is a named 422",
+    ("POST", "/api/v1/network/imports"): "the document can only say the file is a file: its content (CSV or Excel, "
+                                         "the columns, each row) is checked after upload and refused with the rows named",
+}
+
 
 @pytest.fixture
 def token(world, api_as):
@@ -35,4 +45,5 @@ def token(world, api_as):
                                  HealthCheck.filter_too_much, HealthCheck.data_too_large])
 def test_the_api_keeps_its_document(case, token):
     # identity: the WSGI test transport would not undo the site's gzip.
-    case.call_and_validate(headers={"Authorization": token, "Accept-Encoding": "identity"})
+    excluded = [positive_data_acceptance] if (case.method.upper(), case.path) in REFUSE_VALID else []
+    case.call_and_validate(headers={"Authorization": token, "Accept-Encoding": "identity"}, excluded_checks=excluded)
