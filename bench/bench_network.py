@@ -46,9 +46,18 @@ RAW_MAX_HANDLES = int(os.environ.get("SAMPARK_BENCH_NETWORK_RAW_MAX") or 20_000)
 # --- data -----------------------------------------------------------------------------------------
 
 def _tables():
-    from sampark.network.models import BoothCover, Handle, NetworkDaily, NetworkPending, Platform, Snapshot
+    from sampark.network.models import (
+        BoothCover,
+        Handle,
+        NetworkDaily,
+        NetworkPending,
+        NetworkTotal,
+        Platform,
+        Snapshot,
+    )
 
-    return {m.__name__: m._meta.db_table for m in (Handle, Snapshot, NetworkDaily, NetworkPending, BoothCover, Platform)}
+    return {m.__name__: m._meta.db_table
+            for m in (Handle, Snapshot, NetworkDaily, NetworkTotal, NetworkPending, BoothCover, Platform)}
 
 
 def _target() -> int:
@@ -162,25 +171,29 @@ def _analyze(tables) -> None:
 
 
 def _build_rollups(booth_level_id: int) -> None:
-    """NetworkDaily and BoothCover as the fold leaves them, from every active handle, set-based: what
+    """NetworkDaily, NetworkTotal and BoothCover as the fold leaves them, from every active handle,
+    set-based: what
     each handle contributes (rollups.contributions: +1 handle on its registration day, the reach as
     differences between counted snapshots, +1 seen on its last day of activity, +1 verified on the
     day verified; +1 booth on the day a booth got its first active handle on the platform, and on
     any), grouped by the fold depth's path prefix, then each level from the one below plus the
-    handles of its own units. The pending queue is emptied: this is the state after it."""
+    handles of its own units; platform 0 also carries the sums over the platforms (reach, handles,
+    seen, verified), and NetworkTotal is the daily rows summed. The pending queue is emptied: this is
+    the state after it."""
     from sampark.core import paths
     from sampark.reports.policies import fold_depth
 
     pg = connection.vendor == "postgresql"
     t = _tables()
     h, s, daily, cover, pending = t["Handle"], t["Snapshot"], t["NetworkDaily"], t["BoothCover"], t["NetworkPending"]
+    total = t["NetworkTotal"]
     depth = fold_depth()
     prefix = paths.SEGMENT * (depth + 1)
     created = _local_day("h.created_at", pg)
     verified = _local_day("h.verified_at", pg)
     cols = "reach, handles, seen, verified, booths"
     with transaction.atomic(), connection.cursor() as cur:
-        for tb in (pending, daily, cover):
+        for tb in (pending, daily, total, cover):
             cur.execute(f"DELETE FROM {tb}")
         cur.execute(f"INSERT INTO {cover} (unit_id, platform_id) SELECT DISTINCT h.unit_id, h.platform_id FROM {h} h "
                     "JOIN org_unit u ON u.id = h.unit_id WHERE h.status = 'active' AND u.level_id = %s", [booth_level_id])
@@ -206,12 +219,20 @@ def _build_rollups(booth_level_id: int) -> None:
                     "sum(reach) AS reach, sum(handles) AS handles, sum(seen) AS seen, sum(verified) AS verified, "
                     "sum(booths) AS booths FROM (" + " UNION ALL ".join(parts) + ") c GROUP BY 1, 2, 3",
                     [booth_level_id])
-        # Platform 0 (any) carries only the booths covered on any platform, once per booth, from its
-        # first handle; its other figures are read as the sum over the platforms.
+        # Platform 0 (any): the sums over the platforms, and the booths covered on any platform, once
+        # per booth, from its first handle.
+        cur.execute("INSERT INTO bench_g SELECT path, 0, day, sum(reach), sum(handles), sum(seen), sum(verified), 0 "
+                    "FROM bench_g WHERE p <> 0 GROUP BY path, day")
         cur.execute(f"INSERT INTO bench_g SELECT substr(unit_path, 1, {prefix}), 0, day, 0, 0, 0, 0, count(*) FROM "
                     f"(SELECT h.unit_path, min({created}) AS day FROM {h} h JOIN org_unit u ON u.id = h.unit_id "
                     "WHERE h.status = 'active' AND u.level_id = %s GROUP BY h.unit_path) b0 GROUP BY 1, 3",
                     [booth_level_id])
+        cur.execute("DROP TABLE IF EXISTS bench_g1")
+        cur.execute("CREATE TEMPORARY TABLE bench_g1 AS SELECT path, p, day, sum(reach) AS reach, sum(handles) AS "
+                    "handles, sum(seen) AS seen, sum(verified) AS verified, sum(booths) AS booths FROM bench_g "
+                    "GROUP BY path, p, day")
+        cur.execute("DROP TABLE bench_g")
+        cur.execute("ALTER TABLE bench_g1 RENAME TO bench_g")
         cur.execute("DROP TABLE IF EXISTS bench_gu")
         cur.execute(f"CREATE TEMPORARY TABLE bench_gu AS SELECT u.id AS unit_id, u.parent_id, length(g.path) / "
                     f"{paths.SEGMENT} - 1 AS depth, g.p, g.day, g.reach, g.handles, g.seen, g.verified, g.booths "
@@ -237,17 +258,21 @@ def _build_rollups(booth_level_id: int) -> None:
             cur.execute("ALTER TABLE bench_up RENAME TO bench_level")
         cur.execute("DROP TABLE bench_level")
         cur.execute("DROP TABLE bench_gu")
-    _analyze([daily, cover])
+        cur.execute(f"INSERT INTO {total} (unit_id, parent_id, platform_id, {cols}) SELECT unit_id, max(parent_id), "
+                    "platform_id, sum(reach), sum(handles), sum(seen), sum(verified), sum(booths) FROM "
+                    f"{daily} GROUP BY unit_id, platform_id HAVING sum(reach) <> 0 OR sum(handles) <> 0 "
+                    "OR sum(seen) <> 0 OR sum(verified) <> 0 OR sum(booths) <> 0")
+    _analyze([daily, total, cover])
 
 
 # --- checks ---------------------------------------------------------------------------------------
 
 def _from_rollups(unit, today: date) -> dict:
-    """{platform: Agg} summed from the unit's NetworkDaily rows, as the roll-up reader would: platform
-    0's rows carry only the booths covered on any platform, its other figures sum the platforms."""
+    """{platform: Agg} summed from the unit's NetworkDaily rows (platform 0's carry the sums over the
+    platforms and the booths covered on any), after checking that NetworkTotal is their sum."""
     from collections import defaultdict
 
-    from sampark.network.models import NetworkDaily
+    from sampark.network.models import NetworkDaily, NetworkTotal
     from sampark.network.selectors import Agg
     from sampark.network.services import stale_before
 
@@ -257,9 +282,11 @@ def _from_rollups(unit, today: date) -> dict:
             unit_id=unit.pk, day__lte=today).values_list("platform_id", "day", "reach", "handles", "seen",
                                                           "verified", "booths"):
         _add_row(out[p], day, reach, handles, seen, verified, booths, d30, d90, stale)
-        if p:
-            _add_row(out[0], day, reach, handles, seen, verified, 0, d30, d90, stale)
     out[0]  # noqa: B018 - always present
+    totals = {p: [r, h, v, b] for p, r, h, v, b in NetworkTotal.objects.filter(unit_id=unit.pk).values_list(
+        "platform_id", "reach", "handles", "verified", "booths") if r or h or v or b}
+    if totals != {p: [a.reach, a.handles, a.verified, a.booths] for p, a in out.items() if a != Agg()}:
+        return {}  # not the sum of the daily rows: the check fails
     return dict(out)
 
 
@@ -496,7 +523,7 @@ def run(ctx):
         print(f"  {have:,} bench handles and {snaps:,} snapshots already there", flush=True)
         # Changes left by an interrupted run: folded, or (no fold yet) the roll-ups built again.
         from sampark.network import rollups
-        from sampark.network.models import NetworkDaily, NetworkPending
+        from sampark.network.models import NetworkDaily, NetworkPending, NetworkTotal
         from sampark.org.models import Level
 
         rollups.fold_all()
@@ -504,8 +531,10 @@ def run(ctx):
             print("  pending changes the fold does not take: roll-ups built again", flush=True)
             booth = Level.objects.order_by("-rank").first()
             _build_rollups(booth.pk if booth else -1)
-        elif NetworkDaily.objects.filter(platform_id=0).exclude(reach=0).exists():
-            print("  roll-ups from an earlier generator (reach on platform 0): built again", flush=True)
+        elif NetworkDaily.objects.exists() and not (NetworkTotal.objects.exists() and NetworkDaily.objects.filter(
+                platform_id=0).exclude(handles=0).exists()):
+            print("  roll-ups from an earlier generator (no totals or no sums on platform 0): built again",
+                  flush=True)
             booth = Level.objects.order_by("-rank").first()
             _build_rollups(booth.pk if booth else -1)
     from sampark.network.models import BoothCover, NetworkDaily

@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from sampark.core import paths
 from sampark.network import rollups, selectors, services
-from sampark.network.models import ANY_PLATFORM, BoothCover, Handle, NetworkDaily, NetworkPending, Snapshot
+from sampark.network.models import (
+    ANY_PLATFORM,
+    BoothCover,
+    Handle,
+    NetworkDaily,
+    NetworkPending,
+    NetworkTotal,
+    Snapshot,
+)
 from sampark.org.models import Level, Unit
 from sampark.org.services import create_unit, move_unit
 from sampark.people.models import Role
@@ -111,6 +119,16 @@ def test_the_fold_equals_a_count_of_the_handles(world):
     assert BoothCover.objects.filter(platform_id=ANY_PLATFORM).count() == total.booths
     for unit in (world.centre, world.bihar, world.patna, world.patna_booth):
         assert selectors.reach_series(unit, today) == _expected_series(unit, today)
+    # A page's children: platform 0 whole, the platforms' totals and booths.
+    kids = list(Unit.objects.filter(parent=world.bihar))
+    partial = selectors.aggregates(kids, today, totals_only=kids)
+    raw = selectors.raw_aggregates(kids, today)
+    for k in kids:
+        assert partial[k.pk][ANY_PLATFORM] == raw[k.pk][ANY_PLATFORM]
+        assert set(partial[k.pk]) == set(raw[k.pk])
+        for p, a in raw[k.pk].items():
+            assert (partial[k.pk][p].reach, partial[k.pk][p].handles, partial[k.pk][p].verified,
+                    partial[k.pk][p].booths) == (a.reach, a.handles, a.verified, a.booths)
 
 
 def test_rebuild_equals_the_incremental_table(world):
@@ -118,10 +136,15 @@ def test_rebuild_equals_the_incremental_table(world):
     _random_writes(world, random.Random(7), 120)
     rollups.fold_all()
     before = rollups.comparable(rollups.current())
+    totals = rollups.current_totals()
     cover = set(BoothCover.objects.values_list("unit_id", "platform_id"))
-    assert before[0]
+    assert before[0] and totals
+    # Platform 0 carries the sums over the platforms (not only booths), in the days and the totals.
+    assert any(p == ANY_PLATFORM and vals[0] for (_u, p, _d), vals in rollups.current().items())
+    assert totals == rollups.totals_of(rollups.current())
     rollups.rebuild()
     assert rollups.comparable(rollups.current()) == before
+    assert rollups.current_totals() == totals
     assert set(BoothCover.objects.values_list("unit_id", "platform_id")) == cover
     _assert_equal_to_raw(today)
     # The table keeps folding after a rebuild.
@@ -155,9 +178,16 @@ def test_the_check_finds_a_corrupted_row(world):
     services.add_snapshot(world.patna_worker, h, date=today, count=300)
     rollups.fold_all()
     assert rollups.check() == []
-    NetworkDaily.objects.filter(unit_id=world.patna.pk, reach__gt=0).update(reach=F("reach") + 1)
+    NetworkDaily.objects.filter(unit_id=world.patna.pk, platform_id=h.platform_id, reach__gt=0).update(reach=F("reach") + 1)
     problems = rollups.check()
     assert len(problems) == 1 and "daily" in problems[0]
+    rollups.rebuild()
+    assert rollups.check() == []
+    NetworkTotal.objects.filter(unit_id=world.bihar.pk, platform_id=ANY_PLATFORM).update(handles=F("handles") + 1)
+    problems = rollups.check()
+    assert len(problems) == 1 and "total" in problems[0]
+    assert selectors.aggregates([world.bihar], today)[world.bihar.pk] != selectors.raw_aggregates(
+        [world.bihar], today)[world.bihar.pk]
     rollups.rebuild()
     assert rollups.check() == []
     BoothCover.objects.filter(unit_id=world.patna_booth.pk, platform_id=ANY_PLATFORM).delete()

@@ -167,6 +167,7 @@ def test_every_model_with_a_unit_path_is_path_scoped():
     internal = {
         "reports.RollupPending": "the roll-up queue, read only by the fold job",
         "network.NetworkPending": "the network's roll-up queue, read only by the fold job",
+        "network.NetworkTotal": "per-unit sums read for a unit that came through Unit.visible_to, keyed by unit id",
         "directives.PendingCount": "the receipt-counter queue, read only by the fold job",
         "org.UnitToken": "search tokens, not paths (read through Unit.visible_to)",
         "people.PersonToken": "search tokens, not paths (read through Person.visible_to)",

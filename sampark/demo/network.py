@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from sampark.core import paths
 from sampark.network import imports, rollups
-from sampark.network.models import BoothCover, Handle, NetworkDaily, NetworkPending, Platform, Snapshot
+from sampark.network.models import (
+    BoothCover,
+    Handle,
+    NetworkDaily,
+    NetworkPending,
+    NetworkTotal,
+    Platform,
+    Snapshot,
+)
 from sampark.people.models import Person, Post, Role, Team
 
 SHARE = 4  # one social-media worker in SHARE gets handles
@@ -39,7 +47,7 @@ def add_network(now: datetime | None = None) -> dict[str, int]:
     if not platforms:
         return {}
     if not Handle.objects.exists():  # a reset removed the handles; the derived tables go with them
-        for model in (NetworkPending, NetworkDaily, BoothCover):
+        for model in (NetworkPending, NetworkDaily, NetworkTotal, BoothCover):
             model.objects.all().delete()
     codes = [c for c in WEIGHTS if c in platforms]
     weights = [WEIGHTS[c] for c in codes]

@@ -17,7 +17,8 @@ from sampark.core.fields import PathField
 from sampark.core.names import BilingualNameMixin
 from sampark.core.visibility import PathScopedQuerySet, visible_roots
 
-# In the roll-up tables, platform 0 is "any platform" (booths covered by at least one handle).
+# In the roll-up tables, platform 0 is "any platform": the sums over all platforms of reach, handles,
+# seen and verified, and the booths covered by at least one handle on any platform.
 ANY_PLATFORM = 0
 
 
@@ -142,8 +143,9 @@ class NetworkPending(models.Model):
 class NetworkDaily(models.Model):
     """Per (unit, platform, day), over the unit's subtree, changes on that day: reach (sum of the
     latest counted snapshots), handles registered, handles last seen that day (for "stale"),
-    handles verified, booths newly covered (platform 0: by any platform). A unit's figure at a date
-    is the sum of its rows up to that date."""
+    handles verified, booths newly covered (platform 0: the sums over the platforms, and booths newly
+    covered by any platform). A unit's figure at a date is the sum of its rows up to that date, or
+    its NetworkTotal minus its rows after that date."""
 
     unit_id = models.BigIntegerField()
     parent_id = models.BigIntegerField(null=True)
@@ -156,11 +158,34 @@ class NetworkDaily(models.Model):
     booths = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit_id", "platform_id", "day"], name="networkdaily_key")]
+        # Day before platform: the readers ask for "unit_id IN (...) AND day > X" (the recent rows).
+        # The fold's ON CONFLICT (unit_id, platform_id, day) matches this index (columns in any order).
+        constraints = [models.UniqueConstraint(fields=["unit_id", "day", "platform_id"], name="networkdaily_key")]
         indexes = [models.Index(fields=["parent_id", "day"], name="networkdaily_parent_day")]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.platform_id} {self.day}"
+
+
+class NetworkTotal(models.Model):
+    """Per (unit, platform), over the unit's subtree, the figures now: the sum of the unit's
+    NetworkDaily rows, kept by the fold in the same transaction (platform 0 as there)."""
+
+    unit_id = models.BigIntegerField()
+    parent_id = models.BigIntegerField(null=True)
+    platform_id = models.BigIntegerField()
+    reach = models.BigIntegerField(default=0)
+    handles = models.IntegerField(default=0)
+    seen = models.IntegerField(default=0)
+    verified = models.IntegerField(default=0)
+    booths = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit_id", "platform_id"], name="networktotal_key")]
+        indexes = [models.Index(fields=["parent_id"], name="networktotal_parent")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.platform_id}"
 
 
 class BoothCover(models.Model):

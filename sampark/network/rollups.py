@@ -7,7 +7,9 @@ handles last seen more than 60 days ago), +1 verified on the day it was verified
 adds nothing (history included: hiding one does not look like a fall in reach). Every write to a
 handle takes its contributions before and after and appends the difference to NetworkPending
 (`queue_change`); the fold adds the pending rows to the unit's ancestors down to the fold depth in
-NetworkDaily, and keeps BoothCover (booths with an active handle per platform and on any)."""
+NetworkDaily and NetworkTotal (the current sums per unit and platform), each change to its platform
+and to platform 0 (any platform: the sums over the platforms), and keeps BoothCover (booths with an
+active handle per platform and on any; platform 0's booths are those covered on any platform)."""
 
 from collections import defaultdict
 from datetime import date
@@ -16,7 +18,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sampark.core import bulk, paths
-from sampark.network.models import ANY_PLATFORM, BoothCover, Handle, NetworkDaily, NetworkPending, Snapshot
+from sampark.network.models import (
+    ANY_PLATFORM,
+    BoothCover,
+    Handle,
+    NetworkDaily,
+    NetworkPending,
+    NetworkTotal,
+    Snapshot,
+)
 from sampark.reports.policies import fold_depth
 
 REACH, HANDLES, SEEN, VERIFIED = range(4)
@@ -87,8 +97,10 @@ def queue_change(before: tuple | None, after: tuple | None) -> int:
 #    booth's decision is taken under a per-booth advisory lock (PostgreSQL), after the booth's
 #    changes committed, so two folders deciding on one booth apply their decisions in the order
 #    they read: the last one read the latest handles;
-# 4. upserts the sums into NetworkDaily ("reach = reach + excluded.reach"), keys sorted so two
-#    folders lock rows in one order.
+# 4. upserts the sums into NetworkDaily ("reach = reach + excluded.reach"), and their sums over the
+#    days into NetworkTotal, keys sorted so two folders lock rows in one order.
+# Each change is spread to its platform and to platform 0 (reach, handles, seen, verified: platform 0
+# carries their sums over the platforms); booths are not: platform 0's are the booths covered on any.
 # A subtree move takes NETWORK_LOCK exclusively (folds share it), so a booth's ancestors do not
 # change under a fold that counts it.
 
@@ -135,9 +147,13 @@ def _spread(rows, sums: dict, depth: int) -> None:
     for unit_path, platform_id, day, *vals in rows:
         if len(vals) == len(COLS):
             vals = [*vals, 0]
-        key = (unit_path[:cut], platform_id, _iso(day))
-        acc = leaf.get(key)
-        leaf[key] = list(vals) if acc is None else [a + v for a, v in zip(acc, vals, strict=True)]
+        keys = [(unit_path[:cut], platform_id, _iso(day))]
+        if platform_id != ANY_PLATFORM and any(vals[:4]):
+            keys.append((keys[0][0], ANY_PLATFORM, keys[0][2]))
+        for key in keys:
+            vs = vals if key[1] == platform_id else [*vals[:4], 0]
+            acc = leaf.get(key)
+            leaf[key] = list(vs) if acc is None else [a + v for a, v in zip(acc, vs, strict=True)]
     for (unit_path, platform_id, day), vals in leaf.items():
         _add(sums, unit_path, platform_id, day, vals, depth)
 
@@ -154,6 +170,19 @@ def _upsert(sums: dict) -> None:
         return
     bulk.insert_rows(table, ["unit_id", "parent_id", "platform_id", "day", *DAILY_COLS], rows,
                      on_conflict=f"ON CONFLICT (unit_id, platform_id, day) DO UPDATE SET {sets}")
+    totals: dict = {}
+    for unit_id, parent_id, platform_id, _d, *vals in rows:
+        entry = totals.get((unit_id, platform_id))
+        if entry is None:
+            totals[(unit_id, platform_id)] = (parent_id, list(vals))
+        else:
+            for i, v in enumerate(vals):
+                entry[1][i] += v
+    table = NetworkTotal._meta.db_table
+    sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in DAILY_COLS)
+    bulk.insert_rows(table, ["unit_id", "parent_id", "platform_id", *DAILY_COLS],
+                     [(u, parent, p, *vals) for (u, p), (parent, vals) in sorted(totals.items()) if any(vals)],
+                     on_conflict=f"ON CONFLICT (unit_id, platform_id) DO UPDATE SET {sets}")
 
 
 def _lock_network(*, exclusive: bool = False) -> None:
@@ -204,7 +233,7 @@ def _cover_booths(booth_ids: list[int], sums: dict, depth: int, today: date) -> 
 
 
 def fold_pending(batch: int = BATCH, today: date | None = None) -> int:
-    """Fold up to `batch` pending changes into NetworkDaily and BoothCover; returns how many."""
+    """Fold up to `batch` pending changes into NetworkDaily, NetworkTotal and BoothCover; returns how many."""
     from sampark.org.models import Unit
 
     table = NetworkPending._meta.db_table
@@ -247,7 +276,7 @@ def vacuum() -> bool:
         return False
     with connection.cursor() as cur:
         cur.execute(f"VACUUM (ANALYZE) {NetworkPending._meta.db_table}, {NetworkDaily._meta.db_table}, "
-                    f"{BoothCover._meta.db_table}")
+                    f"{NetworkTotal._meta.db_table}, {BoothCover._meta.db_table}")
     return True
 
 
@@ -289,6 +318,26 @@ def current() -> dict:
     return out
 
 
+def current_totals() -> dict:
+    """NetworkTotal as {(unit, platform): [reach, handles, seen, verified, booths]}, zeros left out."""
+    out = {}
+    for unit_id, p, *vals in NetworkTotal.objects.values_list("unit_id", "platform_id", *DAILY_COLS):
+        if any(vals):
+            out[(unit_id, p)] = list(vals)
+    return out
+
+
+def totals_of(table: dict) -> dict:
+    """A daily table ({(unit, platform, day): 5 columns}, as recount and current give) summed over
+    the days: what NetworkTotal should hold."""
+    out: dict = defaultdict(lambda: [0] * len(DAILY_COLS))
+    for (unit_id, p, _d), vals in table.items():
+        acc = out[(unit_id, p)]
+        for i, v in enumerate(vals):
+            acc[i] += v
+    return {k: v for k, v in out.items() if any(v)}
+
+
 def comparable(table: dict) -> tuple[dict, dict]:
     """(the daily figures without booths, booths per (unit, platform)): booths are dated by the day
     a fold saw them appear, which a recount cannot know, so they are compared as totals."""
@@ -301,10 +350,15 @@ def comparable(table: dict) -> tuple[dict, dict]:
 
 
 def check() -> list[str]:
-    """Differences between the roll-ups (NetworkDaily, BoothCover) and a recount; [] when they agree.
-    Run with the queue folded (fold_all) and no writes going on."""
+    """Differences between the roll-ups (NetworkDaily, NetworkTotal, BoothCover) and a recount; []
+    when they agree. Run with the queue folded (fold_all) and no writes going on."""
     problems = []
-    want_days, want_booths = comparable(recount())
+    want = recount()
+    want_days, want_booths = comparable(want)
+    want_totals, have_totals = totals_of(want), current_totals()
+    for key in sorted(set(want_totals) | set(have_totals)):
+        if want_totals.get(key) != have_totals.get(key):
+            problems.append(f"total {key}: {have_totals.get(key)} != {want_totals.get(key)}")
     have_days, have_booths = comparable(current())
     for key in sorted(set(want_days) | set(have_days), key=str):
         if want_days.get(key) != have_days.get(key):
@@ -333,10 +387,11 @@ def _sql(qs) -> tuple[str, list]:
 
 @transaction.atomic
 def rebuild(today: date | None = None) -> int:
-    """Recompute NetworkDaily and BoothCover from the handles in set-based SQL (maintenance, a repair,
+    """Recompute NetworkDaily, NetworkTotal and BoothCover from the handles in set-based SQL (maintenance, a repair,
     and after the fold level changes): the reach as the differences between each handle's counted
     snapshots (LAG over its snapshots by date), spread to the ancestors one depth at a time by
-    joining the units on the path's prefix. Handle writes wait meanwhile (the queue is locked)."""
+    joining the units on the path's prefix (platform 0 also gets the sums over the platforms); the
+    totals are the daily rows summed. Handle writes wait meanwhile (the queue is locked)."""
     from django.db.models import DateField, F, OuterRef, Subquery, Window
     from django.db.models.functions import Coalesce, Greatest, Lag, TruncDate
 
@@ -344,7 +399,8 @@ def rebuild(today: date | None = None) -> int:
 
     today = today or timezone.localdate()
     qn = connection.ops.quote_name
-    pending, daily, cover = (qn(m._meta.db_table) for m in (NetworkPending, NetworkDaily, BoothCover))
+    pending, daily, total, cover = (qn(m._meta.db_table) for m in (NetworkPending, NetworkDaily, NetworkTotal,
+                                                                     BoothCover))
     units, handles = qn(Unit._meta.db_table), qn(Handle._meta.db_table)
     _lock_network(exclusive=True)
     with connection.cursor() as cur:
@@ -352,6 +408,7 @@ def rebuild(today: date | None = None) -> int:
             cur.execute(f"LOCK TABLE {pending} IN EXCLUSIVE MODE")
         cur.execute(f"DELETE FROM {pending}")
         cur.execute(f"DELETE FROM {daily}")
+        cur.execute(f"DELETE FROM {total}")
         cur.execute(f"DELETE FROM {cover}")
     depth = fold_depth(fresh=True)
     cut = paths.SEGMENT * (depth + 1)
@@ -399,6 +456,10 @@ def rebuild(today: date | None = None) -> int:
                     f"x.d AS day, SUM(x.r) AS reach, SUM(x.h) AS handles, SUM(x.s) AS seen, SUM(x.v) AS verified, "
                     f"SUM(x.b) AS booths FROM ({' UNION ALL '.join(parts)}) AS x "
                     f"GROUP BY substr(x.p, 1, {cut}), x.pl, x.d", params)
+        # Platform 0 (any): the sums over the platforms besides its booths (a second row a day).
+        cur.execute(f"INSERT INTO {leaf} (unit_path, platform_id, day, reach, handles, seen, verified, booths) "
+                    f"SELECT unit_path, %s, day, SUM(reach), SUM(handles), SUM(seen), SUM(verified), 0 FROM {leaf} "
+                    f"WHERE platform_id <> %s GROUP BY unit_path, day", [ANY_PLATFORM, ANY_PLATFORM])
         sums = ", ".join(f"SUM(l.{c})" for c in DAILY_COLS)
         nonzero = " OR ".join(f"SUM(l.{c}) <> 0" for c in DAILY_COLS)
         for d in range(depth + 1):
@@ -410,6 +471,10 @@ def rebuild(today: date | None = None) -> int:
                         f"GROUP BY u.id, u.parent_id, l.platform_id, l.day HAVING {nonzero}")
             n += cur.rowcount
         cur.execute(f"DROP TABLE {leaf}")
+        cur.execute(f"INSERT INTO {total} (unit_id, parent_id, platform_id, {', '.join(DAILY_COLS)}) "
+                    f"SELECT unit_id, MAX(parent_id), platform_id, {', '.join(f'SUM({c})' for c in DAILY_COLS)} "
+                    f"FROM {daily} GROUP BY unit_id, platform_id "
+                    f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in DAILY_COLS)}")
     return n
 
 
@@ -500,3 +565,4 @@ def on_subtree_moved(sender, unit, old_path: str, new_path: str, new_parent, **k
         _add(sums, path, p, day, [0, 0, 0, 0, 1], depth)
     _upsert(sums)
     NetworkDaily.objects.filter(unit_id=unit.pk).update(parent_id=new_parent.pk)
+    NetworkTotal.objects.filter(unit_id=unit.pk).update(parent_id=new_parent.pk)

@@ -5,7 +5,8 @@ district A gets 404 for district B's page and API.
 Per-unit figures (`aggregates`) are sums of what handles contribute (rollups.contributions) over
 the unit's subtree: reach now and 30 / 90 days ago, handles, new in 30 days, verified, stale, booths
 covered. `raw_aggregates` computes them from the handle rows (small subtrees, and the oracle the
-tests compare the roll-ups with); `aggregates` reads NetworkDaily for units down to the fold depth."""
+tests compare the roll-ups with); `aggregates` reads NetworkTotal (the figures now) and the recent
+NetworkDaily rows (what changed within 90 days) for units down to the fold depth."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from django.db.models import Q, QuerySet, Sum
 from sampark.core import paths
 from sampark.core.visibility import get_visible_or_404
 from sampark.network import rollups
-from sampark.network.models import ANY_PLATFORM, Handle, NetworkDaily, Platform, Snapshot
+from sampark.network.models import ANY_PLATFORM, Handle, NetworkDaily, NetworkTotal, Platform, Snapshot
 from sampark.network.services import stale_before
 from sampark.org.models import Level, Unit
 from sampark.reports.policies import fold_depth
@@ -191,32 +192,44 @@ def _folded(units: list[Unit]) -> tuple[list[Unit], list[Unit]]:
     return above, [u for u in units if paths.depth(u.path) > depth]
 
 
-def aggregates(units: list[Unit], today: date) -> dict[int, dict[int, Agg]]:
-    """The same figures as raw_aggregates: for units down to the fold depth summed from NetworkDaily
-    in one query (conditional sums for 30 / 90 days ago, new and stale); below it, raw_aggregates.
-    Platform 0's rows carry only the booths covered on any platform; its other figures are the sum
-    over the platforms."""
+def aggregates(units: list[Unit], today: date, *, totals_only=()) -> dict[int, dict[int, Agg]]:
+    """The same figures as raw_aggregates: for units down to the fold depth, the figures now from
+    NetworkTotal (one query, every platform; platform 0 holds the sums over the platforms and the
+    booths covered on any), and what changed since 30 / 90 days ago and the stale day from the
+    NetworkDaily rows after min(90 days ago, the stale day - 1) (one query: "unit_id IN ... AND day
+    > X" on the (unit_id, day, platform_id) key): reach_30 = reach - the reach added after 30 days
+    ago, new_30 = handles added after it, stale = seen - seen on or after the stale day. Below the
+    fold depth, raw_aggregates.
+
+    Units in `totals_only` (a page's children) get their windowed figures on platform 0 only: on
+    the other platforms they carry the totals (reach, handles, verified, booths, and reach_30 =
+    reach_90 = reach, new_30 = stale = 0)."""
     above, below = _folded(units)
     out = raw_aggregates(below, today) if below else {}
     if not above:
         return out
     d30, d90, stale_day = today - timedelta(days=30), today - timedelta(days=90), stale_before(today)
-    fields = {"reach": Sum("reach"), "reach_30": Sum("reach", filter=Q(day__lte=d30)),
-              "reach_90": Sum("reach", filter=Q(day__lte=d90)), "handles": Sum("handles"),
-              "new_30": Sum("handles", filter=Q(day__gt=d30)), "verified": Sum("verified"),
-              "stale": Sum("seen", filter=Q(day__lt=stale_day)), "booths": Sum("booths")}
-    qs = (NetworkDaily.objects.filter(unit_id__in=[u.pk for u in above]).values("unit_id", "platform_id")
-          .annotate(**{f"s_{f}": agg for f, agg in fields.items()}).order_by())
+    ids = [u.pk for u in above]
     for u in above:
         out[u.pk] = {ANY_PLATFORM: Agg()}
+    partial = set(ids) & {getattr(u, "pk", u) for u in totals_only}
+    for unit_id, p, reach, handles, seen, verified, booths in NetworkTotal.objects.filter(unit_id__in=ids).values_list(
+            "unit_id", "platform_id", "reach", "handles", "seen", "verified", "booths"):
+        out[unit_id][p] = Agg(handles=handles, reach=reach, reach_30=reach, reach_90=reach, verified=verified,
+                              stale=0 if p != ANY_PLATFORM and unit_id in partial else seen, booths=booths)
+    since = min(d90, stale_day - timedelta(days=1))
+    window = NetworkDaily.objects.filter(unit_id__in=ids, day__gt=since)
+    if partial:
+        window = window.filter(~Q(unit_id__in=partial) | Q(platform_id=ANY_PLATFORM))
+    qs = (window.values("unit_id", "platform_id").order_by()
+          .annotate(r30=Sum("reach", filter=Q(day__gt=d30)), r90=Sum("reach", filter=Q(day__gt=d90)),
+                    n30=Sum("handles", filter=Q(day__gt=d30)), fresh=Sum("seen", filter=Q(day__gte=stale_day))))
     for row in qs:
-        aggs = out[row["unit_id"]]
-        p = row["platform_id"]
-        a = aggs.setdefault(p, Agg())
-        for f in fields:
-            setattr(a, f, getattr(a, f) + (row[f"s_{f}"] or 0))
-        if p != ANY_PLATFORM:
-            aggs[ANY_PLATFORM].add(a)
+        a = out[row["unit_id"]].setdefault(row["platform_id"], Agg())
+        a.reach_30 -= row["r30"] or 0
+        a.reach_90 -= row["r90"] or 0
+        a.new_30 += row["n30"] or 0
+        a.stale -= row["fresh"] or 0
     for aggs in out.values():
         for p in [p for p, a in aggs.items() if p != ANY_PLATFORM and a == Agg()]:
             del aggs[p]
@@ -224,13 +237,23 @@ def aggregates(units: list[Unit], today: date) -> dict[int, dict[int, Agg]]:
 
 
 def reach_series(unit: Unit, today: date, months: int = MONTHS) -> list[tuple[date, int]]:
-    """Reach at the end of each of the last `months` months, and today (all platforms): from
-    NetworkDaily in one query (a conditional sum per point) for units down to the fold depth."""
+    """Reach at the end of each of the last `months` months, and today (all platforms): for units
+    down to the fold depth, NetworkTotal's platform 0 reach minus the platform 0 reach added after
+    each point (its rows after the first point, one query)."""
     points = month_ends(today, months)
     if _folded([unit])[0]:
-        sums = NetworkDaily.objects.filter(unit_id=unit.pk).aggregate(
-            **{f"p{i}": Sum("reach", filter=Q(day__lte=d)) for i, d in enumerate(points)})
-        return [(d, sums[f"p{i}"] or 0) for i, d in enumerate(points)]
+        # (Not .first(): its ORDER BY id may walk the primary key instead of the (unit, platform) key.)
+        now = sum(NetworkTotal.objects.filter(unit_id=unit.pk, platform_id=ANY_PLATFORM).values_list("reach", flat=True))
+        # The rows themselves (a year of days at most), summed here: cheaper than 13 conditional sums.
+        later = sorted(NetworkDaily.objects.filter(unit_id=unit.pk, platform_id=ANY_PLATFORM, day__gt=points[0])
+                       .values_list("day", "reach"), reverse=True)
+        out, added, i = [], 0, 0
+        for d in reversed(points):
+            while i < len(later) and later[i][0] > d:
+                added += later[i][1]
+                i += 1
+            out.append((d, now - added))
+        return out[::-1]
     handles = list(Handle.objects.in_subtree(unit.path).filter(status=Handle.Status.ACTIVE))
     changes = defaultdict(int)
     snaps = defaultdict(list)
@@ -268,7 +291,7 @@ def rank_children(children: list[Unit], aggs: dict, totals: dict[int, int]) -> l
 def unit_network(unit: Unit, today: date, *, with_children: bool = True, with_series: bool = True) -> UnitNetwork:
     """A unit's network figures (the unit came through visible_to)."""
     kids = list(Unit.objects.filter(parent=unit).select_related("level").order_by("pk")) if with_children else []
-    aggs = aggregates([unit, *kids], today)
+    aggs = aggregates([unit, *kids], today, totals_only=kids)
     totals = booths_total([unit, *kids])
     mine = defaultdict(Agg, aggs.get(unit.pk, {}))
     mine[ANY_PLATFORM]  # noqa: B018

@@ -6,8 +6,8 @@ from sampark.network import rollups
 
 
 class Command(BaseCommand):
-    help = ("Network roll-ups maintenance: --rebuild recomputes NetworkDaily and BoothCover from the handles "
-            "(set-based SQL); --check folds the queue and compares the tables with a recount.")
+    help = ("Network roll-ups maintenance: --rebuild recomputes NetworkDaily, NetworkTotal and BoothCover "
+            "from the handles (set-based SQL); --check folds the queue and compares the tables with a recount.")
 
     def add_arguments(self, parser):
         parser.add_argument("--rebuild", action="store_true")
