@@ -104,13 +104,9 @@ def snapshot_out(s) -> dict:
     return {"id": str(s.pk), "handle": s.handle_id, "date": s.date, "count": s.count, "status": s.status}
 
 
-def _pct(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
 def unit_network_out(net) -> dict:
     from sampark.network.models import ANY_PLATFORM
-    from sampark.network.selectors import Agg, covered_children
+    from sampark.network.selectors import Agg, covered_children, share_pct
 
     coverage = {}
     for p in [None, *net.platforms]:
@@ -121,11 +117,11 @@ def unit_network_out(net) -> dict:
             "handles": a.handles, "reach": a.reach, "growth_30d": a.growth_30, "growth_30d_pct": a.growth_30_pct,
             "growth_90d": a.growth_90, "growth_90d_pct": a.growth_90_pct, "new_30d": a.new_30,
             "unverified": a.unverified, "stale": a.stale, "booths_covered": a.booths,
-            "booths_total": net.booths_total, "coverage_pct": _pct(a.booths, net.booths_total),
+            "booths_total": net.booths_total, "coverage_pct": share_pct(a.booths, net.booths_total),
             "children_covered": kids, "children_total": n_kids}
     t = net.total
     return {"unit": net.unit.pk, "name": net.unit.name, "coverage": coverage, "booths_covered": t.booths,
-            "booths_total": net.booths_total, "coverage_pct": _pct(t.booths, net.booths_total), "reach": t.reach,
+            "booths_total": net.booths_total, "coverage_pct": share_pct(t.booths, net.booths_total), "reach": t.reach,
             "growth_30d": t.growth_30, "growth_30d_pct": t.growth_30_pct, "growth_90d": t.growth_90,
             "growth_90d_pct": t.growth_90_pct,
             "children": [{"id": r["unit"].pk, "name": r["unit"].name, "code": r["unit"].code or "",

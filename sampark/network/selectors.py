@@ -25,6 +25,11 @@ from sampark.reports.policies import fold_depth
 MONTHS = 12
 
 
+def share_pct(part: int, whole: int) -> float | None:
+    """part as a per cent of whole, to one decimal; None when there is no whole."""
+    return round(100 * part / whole, 1) if whole else None
+
+
 @dataclass
 class Agg:
     """One unit's figures on one platform (or on all: platform 0)."""
@@ -52,11 +57,11 @@ class Agg:
 
     @property
     def growth_30_pct(self) -> float | None:
-        return round(100 * self.growth_30 / self.reach_30, 1) if self.reach_30 else None
+        return share_pct(self.growth_30, self.reach_30)
 
     @property
     def growth_90_pct(self) -> float | None:
-        return round(100 * self.growth_90 / self.reach_90, 1) if self.reach_90 else None
+        return share_pct(self.growth_90, self.reach_90)
 
     def add(self, other: "Agg") -> None:
         for f in ("handles", "reach", "reach_30", "reach_90", "new_30", "verified", "stale"):
@@ -159,6 +164,16 @@ def _fold(contrib: dict, agg_by_platform: dict, today: date, stale_day: date) ->
                 a.stale += seen
 
 
+def _active_with_snapshots(path: str) -> tuple[list[Handle], dict]:
+    """The active handles of a subtree (with their units) and {handle id: [(date, count, status)]}."""
+    handles = list(Handle.objects.in_subtree(path).filter(status=Handle.Status.ACTIVE).select_related("unit"))
+    snaps = defaultdict(list)
+    for hid, day, count, status in Snapshot.objects.filter(handle__in=[h.pk for h in handles]).values_list(
+            "handle_id", "date", "count", "status"):
+        snaps[hid].append((day, count, status))
+    return handles, snaps
+
+
 def raw_aggregates(units: list[Unit], today: date) -> dict[int, dict[int, Agg]]:
     """{unit id: {platform id: Agg}} computed from the handle rows of each unit's subtree."""
     stale_day = stale_before(today)
@@ -167,12 +182,7 @@ def raw_aggregates(units: list[Unit], today: date) -> dict[int, dict[int, Agg]]:
     for u in units:
         aggs: dict[int, Agg] = defaultdict(Agg)
         aggs[ANY_PLATFORM]  # noqa: B018 - always present
-        handles = list(Handle.objects.in_subtree(u.path).filter(status=Handle.Status.ACTIVE)
-                       .select_related("unit"))
-        snaps = defaultdict(list)
-        for hid, day, count, status in Snapshot.objects.filter(handle__in=[h.pk for h in handles]).values_list(
-                "handle_id", "date", "count", "status"):
-            snaps[hid].append((day, count, status))
+        handles, snaps = _active_with_snapshots(u.path)
         covered = defaultdict(set)
         for h in handles:
             _fold(rollups.contributions(h, snaps[h.pk]), aggs, today, stale_day)
@@ -254,12 +264,8 @@ def reach_series(unit: Unit, today: date, months: int = MONTHS) -> list[tuple[da
                 i += 1
             out.append((d, now - added))
         return out[::-1]
-    handles = list(Handle.objects.in_subtree(unit.path).filter(status=Handle.Status.ACTIVE))
+    handles, snaps = _active_with_snapshots(unit.path)
     changes = defaultdict(int)
-    snaps = defaultdict(list)
-    for hid, day, count, status in Snapshot.objects.filter(handle__in=[h.pk for h in handles]).values_list(
-            "handle_id", "date", "count", "status"):
-        snaps[hid].append((day, count, status))
     for h in handles:
         for (_p, day), vals in rollups.contributions(h, snaps[h.pk]).items():
             changes[day] += vals[rollups.REACH]
@@ -282,7 +288,7 @@ def rank_children(children: list[Unit], aggs: dict, totals: dict[int, int]) -> l
     for c in children:
         a = aggs.get(c.pk, {}).get(ANY_PLATFORM) or Agg()
         rows.append({"unit": c, "agg": a, "aggs": aggs.get(c.pk, {}), "booths_total": totals.get(c.pk, 0),
-                     "covered": a.booths, "share": round(100 * a.booths / totals[c.pk], 1) if totals.get(c.pk) else None})
+                     "covered": a.booths, "share": share_pct(a.booths, totals.get(c.pk, 0))})
     rows.sort(key=lambda r: (r["agg"].growth_30_pct is None, -(r["agg"].growth_30_pct or 0), -r["agg"].growth_30,
                              r["unit"].pk))
     return rows
@@ -304,7 +310,3 @@ def covered_children(net: UnitNetwork, platform_id: int = ANY_PLATFORM) -> tuple
     """(children with at least one active handle on the platform, children)."""
     n = sum(1 for row in net.children if (row["aggs"].get(platform_id) or Agg()).handles > 0)
     return n, len(net.children)
-
-
-def depth_of(unit: Unit) -> int:
-    return paths.depth(unit.path)

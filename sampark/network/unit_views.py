@@ -13,7 +13,7 @@ from sampark.core.decorators import person_required
 from sampark.core.visibility import get_visible_or_404, visible_roots
 from sampark.network import charts, selectors
 from sampark.network.models import ANY_PLATFORM
-from sampark.network.selectors import Agg
+from sampark.network.selectors import Agg, share_pct
 from sampark.org import selectors as org_selectors
 from sampark.org.models import Unit
 
@@ -22,10 +22,6 @@ BY = ("coverage", "growth")
 
 def visible_unit(person, unit_id) -> Unit:
     return get_visible_or_404(Unit.objects.select_related("level", "parent"), person, pk=unit_id)
-
-
-def _pct(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
 def platform_rows(net) -> tuple[list[dict], list[str]]:
@@ -38,7 +34,7 @@ def platform_rows(net) -> tuple[list[dict], list[str]]:
             idle.append(p.name)
             continue
         kids, n_kids = selectors.covered_children(net, p.pk)
-        rows.append({"platform": p, "agg": a, "share": _pct(a.booths, net.booths_total), "kids": kids,
+        rows.append({"platform": p, "agg": a, "share": share_pct(a.booths, net.booths_total), "kids": kids,
                      "n_kids": n_kids})
     return rows, idle
 
@@ -56,7 +52,7 @@ def unit_page(request, unit_id: int):
     kids, n_kids = selectors.covered_children(net, ANY_PLATFORM)
     rows, idle = platform_rows(net)
     return render(request, "network/unit.html", {
-        "unit": unit, "net": net, "t": t, "share": _pct(t.booths, net.booths_total), "kids": kids,
+        "unit": unit, "net": net, "t": t, "share": share_pct(t.booths, net.booths_total), "kids": kids,
         "n_kids": n_kids, "platform_rows": rows, "idle_platforms": idle, "by": by, "map": drawing, "map_title": title,
         "legend": charts.legend(by) if drawing else [],
         "chart": charts.line_chart(net.series, lang, _("Reach over the last 12 months")) if net.series else "",
