@@ -15,7 +15,7 @@ statement, while SQLite, row by row, would not notice.
 from collections.abc import Iterable, Sequence
 from itertools import islice
 
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 
 BATCH = 10_000
 
@@ -58,3 +58,31 @@ def _copy(cur, table: str, cols: str, rows: Iterable[Sequence], on_conflict: str
         cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {target} {on_conflict}")
         cur.execute(f"TRUNCATE {target}")
     return sent
+
+
+def claim(table: str, columns: Sequence[str], batch: int) -> list[tuple]:
+    """Delete and return up to `batch` of a queue table's oldest rows (by id), in one statement. Call
+    it inside the transaction that folds them: if the fold fails, the rows come back. On PostgreSQL
+    SKIP LOCKED lets a second folder take other rows meanwhile (SQLite has one writer anyway)."""
+    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    sql = (f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} ORDER BY id LIMIT %s{lock}) "
+           f"RETURNING {', '.join(columns)}")
+    with connection.cursor() as cur:
+        cur.execute(sql, [batch])
+        return cur.fetchall()
+
+
+def add_along(sums: dict, unit_ids: Sequence[int], rest: tuple, vals: Sequence[int]) -> None:
+    """Add `vals` to each unit of a path (root first) in a fold's sums, kept as
+    {(unit_id, *rest): (parent_id, [totals])}, the parent being the unit before it on the path."""
+    parent = None
+    for unit_id in unit_ids:
+        key = (unit_id, *rest)
+        entry = sums.get(key)
+        if entry is None:
+            sums[key] = (parent, list(vals))
+        else:
+            acc = entry[1]
+            for i, v in enumerate(vals):
+                acc[i] += v
+        parent = unit_id

@@ -126,18 +126,7 @@ def booth_level_id() -> int | None:
 
 def _add(sums: dict, unit_path: str, platform_id: int, day: str, vals, depth: int) -> None:
     """Add vals (5 columns) to the unit's ancestors from the root down to the fold depth."""
-    ids = paths.ancestor_ids(unit_path[:paths.SEGMENT * (depth + 1)])
-    parent = None
-    for unit_id in ids:
-        key = (unit_id, platform_id, day)
-        entry = sums.get(key)
-        if entry is None:
-            sums[key] = (parent, list(vals))
-        else:
-            acc = entry[1]
-            for i, v in enumerate(vals):
-                acc[i] += v
-        parent = unit_id
+    bulk.add_along(sums, paths.ancestor_ids(unit_path[:paths.SEGMENT * (depth + 1)]), (platform_id, day), vals)
 
 
 def _spread(rows, sums: dict, depth: int) -> None:
@@ -236,15 +225,9 @@ def fold_pending(batch: int = BATCH, today: date | None = None) -> int:
     """Fold up to `batch` pending changes into NetworkDaily, NetworkTotal and BoothCover; returns how many."""
     from sampark.org.models import Unit
 
-    table = NetworkPending._meta.db_table
-    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
-    sql = (f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} ORDER BY id LIMIT %s{lock}) "
-           f"RETURNING unit_path, platform_id, day, {', '.join(COLS)}")
     with transaction.atomic():
         _lock_network()
-        with connection.cursor() as cur:
-            cur.execute(sql, [batch])
-            claimed = cur.fetchall()
+        claimed = bulk.claim(NetworkPending._meta.db_table, ["unit_path", "platform_id", "day", *COLS], batch)
         if not claimed:
             return 0
         depth = fold_depth(fresh=True)

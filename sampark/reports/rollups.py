@@ -64,31 +64,13 @@ def _spread(rows, sums: dict, depth: int) -> None:
         ids = ancestors.get(unit_path)
         if ids is None:
             ids = ancestors[unit_path] = paths.ancestor_ids(unit_path)
-        parent = None
-        for unit_id in ids:
-            key = (unit_id, type_id, day)
-            entry = sums.get(key)
-            if entry is None:
-                sums[key] = (parent, list(vals))
-            else:
-                acc = entry[1]
-                for i, v in enumerate(vals):
-                    acc[i] += v
-            parent = unit_id
+        bulk.add_along(sums, ids, (type_id, day), vals)
 
 
 def fold_pending(batch: int = BATCH) -> int:
     """Fold up to `batch` pending changes; returns how many were folded."""
-    table = RollupPending._meta.db_table
-    # Claim and delete in one statement; the rows come back to be folded in the same transaction,
-    # so a failed fold puts them back. SKIP LOCKED lets a second folder take other rows.
-    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
-    sql = (f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} ORDER BY id LIMIT %s{lock}) "
-           f"RETURNING unit_path, type_id, day, {', '.join(_COLS)}")
     with transaction.atomic():
-        with connection.cursor() as cur:
-            cur.execute(sql, [batch])
-            claimed = cur.fetchall()
+        claimed = bulk.claim(RollupPending._meta.db_table, ["unit_path", "type_id", "day", *_COLS], batch)
         if not claimed:
             return 0
         # (On SQLite the day stays the text it is stored as: it is only a key, and written back.)
